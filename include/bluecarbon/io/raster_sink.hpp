@@ -1,0 +1,97 @@
+#pragma once
+/// Writing rasters: a tiled GeoTIFF written tile by tile (from any thread, in any order) under a temporary
+/// name, converted at the end into a Cloud-Optimised GeoTIFF with overviews, then renamed into place.
+#include <bluecarbon/core/block.hpp>
+#include <bluecarbon/core/grid.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bluecarbon {
+
+class OutputTransaction;
+
+enum class PixelType { float32, uint8, int16 };
+enum class Compression { deflate, zstd, lzw, none };
+
+struct ColorEntry {
+    std::uint8_t r{0}, g{0}, b{0}, a{255};
+};
+
+struct RasterSinkOptions {
+    PixelType type{PixelType::float32};
+    Compression compression{Compression::deflate};
+    /// Invalid pixels are written as this value, which is the file's nodata.
+    double nodata{-9999.0};
+    /// Final product as a COG (with overviews). Off: a plain tiled GeoTIFF (still written atomically).
+    bool cog{true};
+    std::int64_t block_size{512};
+    /// Band description shown by GIS tools (e.g. "NDVI"), and the unit (e.g. "Mg C/ha").
+    std::string description;
+    std::string unit;
+    /// Class rasters: a colour table and category names indexed by pixel value (uint8 only).
+    std::vector<ColorEntry> color_table;
+    std::vector<std::string> category_names;
+    /// Extra dataset metadata (provenance: tool version, parameters, table versions).
+    std::map<std::string, std::string> metadata;
+    /// Overview resampling: "AVERAGE" for continuous data, "NEAREST" or "MODE" for classes.
+    std::string overview_resampling{"AVERAGE"};
+};
+
+class RasterSink {
+public:
+    /// Creates the temporary file beside `final_path`. With a transaction, finish() leaves the finished file
+    /// staged and the transaction's commit() renames it; without, finish() renames it at once.
+    /// Throws InputError when the folder cannot be written.
+    RasterSink(std::filesystem::path final_path, const Grid& grid, RasterSinkOptions options,
+               OutputTransaction* transaction = nullptr);
+    /// Removes the temporary file(s) if finish() was not reached.
+    ~RasterSink();
+    RasterSink(const RasterSink&) = delete;
+    RasterSink& operator=(const RasterSink&) = delete;
+
+    /// Writes one block (window in grid pixels). Invalid pixels are written as nodata. Thread-safe
+    /// (serialised internally); blocks may come in any order.
+    void write(const Block<float>& block);
+    void write(const Block<std::uint8_t>& block);
+    /// Flushes, builds overviews and the COG, and renames (or stages) the result.
+    void finish();
+    [[nodiscard]] const std::filesystem::path& path() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// All-or-nothing publication of several output files: each is written under a temporary name, and commit()
+/// renames them all into place. If commit() is never reached, the destructor deletes every staged file, so a
+/// failed run leaves no output behind.
+class OutputTransaction {
+public:
+    OutputTransaction() = default;
+    ~OutputTransaction();
+    OutputTransaction(const OutputTransaction&) = delete;
+    OutputTransaction& operator=(const OutputTransaction&) = delete;
+
+    /// A fresh temporary path in the same folder as `final_path` (so rename is atomic), registered for commit.
+    [[nodiscard]] std::filesystem::path stage(const std::filesystem::path& final_path);
+    /// Renames every staged file to its final name.
+    void commit();
+
+private:
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> m_staged;  // temp, final
+    bool m_committed{false};
+};
+
+/// Creates `dir` if needed and checks that files can be created in it. Throws InputError naming the folder.
+void ensure_writable_dir(const std::filesystem::path& dir);
+
+/// Writes `text` to `path` atomically (temporary name, then rename), or stages it in `transaction`.
+void write_text_file(const std::filesystem::path& path, const std::string& text,
+                     OutputTransaction* transaction = nullptr);
+
+}  // namespace bluecarbon

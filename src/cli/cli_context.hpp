@@ -1,0 +1,37 @@
+#pragma once
+/// What every subcommand shares: the output streams, and the common options (--threads, --tile, --json,
+/// --quiet) declared once here so their help text and checks are the same everywhere.
+#include <bluecarbon/core/progress.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace bluecarbon::cli {
+
+struct CliContext {
+    std::ostream& out;
+    std::ostream& err;
+    bool err_is_terminal{false};
+};
+
+struct CommonOptions {
+    int threads{0};                ///< 0: all cores
+    std::int64_t tile{512};        ///< tile edge in pixels (rounded to the input's block size)
+    bool json{false};
+    bool quiet{false};
+};
+
+/// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
+void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
+
+/// A progress reporter on the context's error stream, styled by --quiet and whether stderr is a terminal.
+[[nodiscard]] std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts,
+                                                      const std::string& label, std::int64_t total);
+
+// One registration function per subcommand (each in its own file).
+
+}  // namespace bluecarbon::cli

@@ -1,0 +1,107 @@
+#include <bluecarbon/engine/tile_executor.hpp>
+#include <bluecarbon/error.hpp>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace bluecarbon {
+
+int default_thread_count() noexcept {
+#ifdef _OPENMP
+    return omp_get_num_procs();
+#else
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+#endif
+}
+
+TileExecutor::TileExecutor(int threads) : m_threads(threads == 0 ? default_thread_count() : threads) {
+    if (threads < 0) throw ConfigError("--threads: must be a positive number, got " + std::to_string(threads));
+#ifndef _OPENMP
+    m_threads = 1;  // built without OpenMP: the same loops run serially
+#endif
+}
+
+namespace {
+int worker_slot() noexcept {
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+// The first error wins; later workers skip their work once it is set (an OpenMP loop cannot be broken).
+class FirstError {
+public:
+    void capture() {
+        std::lock_guard lock(m_mutex);
+        if (!m_error) m_error = std::current_exception();
+        m_stop.store(true, std::memory_order_relaxed);
+    }
+    [[nodiscard]] bool stopped() const noexcept { return m_stop.load(std::memory_order_relaxed); }
+    void rethrow_if_any() const {
+        if (m_error) std::rethrow_exception(m_error);
+    }
+
+private:
+    std::mutex m_mutex;
+    std::exception_ptr m_error;
+    std::atomic<bool> m_stop{false};
+};
+}  // namespace
+
+void TileExecutor::run_ordered(std::size_t count, const std::function<void(std::size_t, int)>& work,
+                               const std::function<void(std::size_t, int)>& merge, Progress* progress) const {
+    FirstError error;
+    const auto n = static_cast<std::ptrdiff_t>(count);
+    // `ordered` makes a worker that finished tile p wait until p-1 is merged, which bounds tiles in flight to
+    // the thread count and serialises the merge in tile order.
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(m_threads)
+    for (std::ptrdiff_t p = 0; p < n; ++p) {
+        const int slot = worker_slot();
+        bool computed = false;
+        if (!error.stopped()) {
+            try {
+                work(static_cast<std::size_t>(p), slot);
+                computed = true;
+            } catch (...) {
+                error.capture();
+            }
+        }
+#pragma omp ordered
+        {
+            if (computed && !error.stopped()) {
+                try {
+                    merge(static_cast<std::size_t>(p), slot);
+                    if (progress) progress->advance();
+                } catch (...) {
+                    error.capture();
+                }
+            }
+        }
+    }
+    error.rethrow_if_any();
+}
+
+void TileExecutor::parallel_for(std::size_t count, const std::function<void(std::size_t, int)>& fn) const {
+    FirstError error;
+    const auto n = static_cast<std::ptrdiff_t>(count);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m_threads)
+    for (std::ptrdiff_t p = 0; p < n; ++p) {
+        if (error.stopped()) continue;
+        try {
+            fn(static_cast<std::size_t>(p), worker_slot());
+        } catch (...) {
+            error.capture();
+        }
+    }
+    error.rethrow_if_any();
+}
+
+}  // namespace bluecarbon
