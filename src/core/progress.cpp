@@ -50,13 +50,17 @@ void Progress::draw_locked(int percent) {
         if (!(step || m_last_percent < 0 || percent == 100)) return;
         m_last_percent = percent;
         m_out << m_label << ": " << percent << "%\n" << std::flush;
+        m_finished = percent == 100;
         return;
     }
     m_last_percent = percent;
     const int filled = percent * k_bar_width / 100;
     m_out << '\r' << m_label << " [" << std::string(static_cast<std::size_t>(filled), '#')
           << std::string(static_cast<std::size_t>(k_bar_width - filled), ' ') << "] " << percent << '%';
-    if (percent == 100) m_out << '\n';
+    if (percent == 100) {
+        m_out << '\n';
+        m_finished = true;
+    }
     m_out << std::flush;
 }
 
