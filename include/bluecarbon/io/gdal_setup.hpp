@@ -3,6 +3,8 @@
 /// cache (so memory does not grow with raster size), routes GDAL messages away from stderr, and adds the
 /// shipped grids/ folder to PROJ's search path so geoid conversions work offline.
 #include <cstdint>
+#include <functional>
+#include <string>
 
 namespace bluecarbon {
 
@@ -10,6 +12,12 @@ struct GdalSetupOptions {
     std::int64_t cache_bytes{128LL * 1024 * 1024};
 };
 
+/// Idempotent and thread-safe; only the first call's options take effect.
 void ensure_gdal_ready(const GdalSetupOptions& options = {});
+
+/// Where GDAL warnings (and errors raised outside any call we check) go: `handler(message)` may be called
+/// from any thread, so it must be thread-safe. Default (or an empty function): the messages are dropped,
+/// since failures that matter already surface as exceptions. GDAL never prints to stderr itself.
+void set_gdal_message_handler(std::function<void(const std::string&)> handler);
 
 }  // namespace bluecarbon

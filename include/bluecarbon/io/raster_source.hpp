@@ -28,6 +28,9 @@ struct RasterSourceOptions {
     std::optional<double> valid_max;
     /// Used only when the input is aligned to a grid it does not share.
     Resampling resampling{Resampling::nearest};
+    /// How the target grid is named in error messages (e.g. the primary input's file name). Empty: "the
+    /// analysis grid".
+    std::string grid_name;
 };
 
 /// One input raster, read through its own grid or aligned (warped) onto a target grid.
