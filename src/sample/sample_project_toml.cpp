@@ -3,15 +3,120 @@
 namespace bluecarbon::sample {
 
 std::string sample_project_toml() {
-    return R"(# bluecarbon sample project: a stretch of the Xiangshan (Ningbo) coast, Zhejiang, China.
+    return R"(# bluecarbon sample project: a stretch of the Xiangshan (Ningbo) coast, Zhejiang, China (EPSG:32651).
+# Paths are relative to this file's folder. `bluecarbon habitat project.toml` and `bluecarbon stock project.toml`
+# write their outputs to the output folder below.
+
 [project]
 name = "xiangshan-sample"
+description = "Synthetic but realistic sample: forested hills, aquaculture ponds, salt marsh with planted Kandelia obovata, mudflat, seagrass, sea"
+# China's coast from Hainan to Zhejiang is subtropical for mangroves (IPCC 2013 Wetlands Supplement, Table 4.3).
+climate_zone = "subtropical"
+output = "output"
 
-[inputs]
-reflectance = "reflectance.tif"
-habitat = "habitat.tif"
-dem = "dem.tif"
-parcels = "parcels.geojson"
+[grid]
+# The analysis grid is the reflectance raster's own (10 m, EPSG:32651). Alternatively:
+#   crs = "EPSG:32651"
+#   resolution = 10.0
+#   extent = [390000, 3260000, 396000, 3266000]
+from = "reflectance"
+
+[processing]
+tile = 512
+threads = 0            # 0: all cores
+
+[inputs.reflectance]
+path = "reflectance.tif"
+# band name = 1-based index (or the band's description in the file)
+bands = { green = 1, red = 2, nir = 3, swir1 = 4 }
+# scale and offset come from the file's band metadata (DN x 1e-4); set them here to override:
+#   scale = 1e-4
+#   offset = 0.0
+resampling = "bilinear"
+
+[inputs.dem]
+path = "dem.tif"
+band = 1
+heights = "ellipsoidal"   # WGS 84 ellipsoidal heights: converted to heights above the geoid ("geoid": no conversion)
+vertical_unit = "m"       # stated here too, so the sample does not depend on the file's unit metadata
+
+[tidal]
+# Tidal datums in metres above the geoid (EGM96 ~ mean sea level here); a mesotidal coast, mean range ~4.5 m.
+mllw_m = -2.3
+mhhw_m = 2.2
+hat_m = 3.0
+geoid_grid = "egm96_15_china.gtx"   # shipped in the tool's grids/ folder (EGM96 15', 105-125E 15-42N)
+geoid_step_px = 8                   # PROJ evaluates the geoid every 8th pixel, interpolated between (< 1 mm)
+
+[habitat]
+# "map": the classified raster below with its codes mapped to habitats; "rules": the rules further down.
+source = "map"
+map = "habitat.tif"
+band = 1
+fallback = "other"        # rules: the habitat of pixels no rule matches
+
+[habitat.classes]
+1 = "water"
+2 = "seagrass"
+3 = "tidal_flat"
+4 = "salt_marsh"
+5 = "mangrove"
+6 = "aquaculture_pond"
+7 = "forest"
+8 = "other"
+
+# Rules (used with source = "rules"): muparser expressions over band names (green, red, nir, swir1),
+# indices (ndvi, evi, savi, ndwi, mndwi, ndmi, mvi), elevation (m above the geoid) and the tidal masks
+# subtidal / intertidal / supratidal. otsu(x) and percentile(x, p) are scene statistics. First match wins.
+[[habitat.rules]]
+habitat = "aquaculture_pond"
+when = "mndwi > 0.3 && supratidal"
+
+[[habitat.rules]]
+habitat = "mangrove"
+when = "mvi > otsu(mvi) && ndvi > 0.5 && intertidal"
+
+[[habitat.rules]]
+habitat = "salt_marsh"
+when = "ndvi > 0.3 && intertidal"
+
+[[habitat.rules]]
+habitat = "seagrass"
+when = "mndwi > 0.2 && ndvi > 0.05 && intertidal"
+
+[[habitat.rules]]
+habitat = "tidal_flat"
+when = "intertidal"
+
+[[habitat.rules]]
+habitat = "water"
+when = "subtidal || ndvi < 0"
+
+[[habitat.rules]]
+habitat = "forest"
+when = "ndvi > 0.6 && supratidal"
+
+[stock]
+soil = "mineral"
+# A calibrated biomass model from `bluecarbon survey --calibrate` replaces the Tier-1 AGB on the habitats it
+# was fitted for:
+#   biomass_model = "output/biomass_model.json"
+
+[tier1]
+# The shipped table (data/tier1_pools.csv) is used unless `table` names another. Any row can be overridden;
+# every override is recorded in the outputs. Example:
+#   [[tier1.override]]
+#   parameter = "agb_t_dm_per_ha"
+#   habitat = "mangrove"
+#   climate_zone = "subtropical"
+#   value = 80
+#   ci95 = [60, 100]
+#   source = "Local inventory, Xiangshan 2023, table 2"
+
+[parcels]
+path = "parcels.geojson"
+
+[survey]
 trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
