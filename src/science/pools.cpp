@@ -266,4 +266,28 @@ std::vector<HabitatSummary> SceneStockSums::summarize(const PoolModel& pools,
     return out;
 }
 
+std::vector<HabitatSummary> SceneStockSums::areas(std::span<const double> row_area_m2) const {
+    if (row_area_m2.size() != m_counts.size())
+        throw std::invalid_argument("SceneStockSums::areas: one cell area per grid row is needed");
+    std::vector<HabitatSummary> out;
+    for (Habitat h : all_habitats()) {
+        const std::size_t hi = habitat_index(h);
+        ExactSum area_m2 = m_model_area_m2[hi];
+        std::int64_t pixels = m_model_pixels[hi];
+        for (std::size_t r = 0; r < m_counts.size(); ++r) {
+            if (m_counts[r][hi] == 0) continue;
+            pixels += m_counts[r][hi];
+            area_m2.add(static_cast<double>(m_counts[r][hi]) * row_area_m2[r]);
+        }
+        if (pixels == 0) continue;
+        HabitatSummary s;
+        s.habitat = h;
+        s.pixels = pixels;
+        s.model_pixels = m_model_pixels[hi];
+        s.area_ha = area_m2.value() / 1e4;
+        out.push_back(s);
+    }
+    return out;
+}
+
 }  // namespace bluecarbon::science

@@ -110,6 +110,8 @@ public:
     /// area of one cell in grid row r.
     [[nodiscard]] std::vector<HabitatSummary> summarize(const PoolModel& pools,
                                                         std::span<const double> row_area_m2) const;
+    /// Pixel counts and areas only (pools left at 0), for every habitat with pixels, in code order.
+    [[nodiscard]] std::vector<HabitatSummary> areas(std::span<const double> row_area_m2) const;
     [[nodiscard]] std::int64_t model_fallback_pixels() const noexcept { return m_fallbacks; }
 
 private:
