@@ -1,0 +1,177 @@
+// Habitat rules (muparser, bulk mode): first match wins, validity, statistics, and error messages.
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/science/habitat_rules.hpp>
+#include <bluecarbon/science/histogram.hpp>
+#include <bluecarbon/science/tidal.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+using namespace bluecarbon;
+using namespace bluecarbon::science;
+
+namespace {
+HabitatRule rule(Habitat h, std::string e, std::string origin = "project.toml:30: habitat.rules[1].when") {
+    return HabitatRule{h, std::move(e), std::move(origin)};
+}
+const std::vector<std::string> k_known{"ndvi", "mvi", "mndwi", "intertidal", "subtidal", "supratidal", "elevation"};
+
+std::string error_of(const std::string& expr) {
+    try {
+        HabitatRules r({rule(Habitat::mangrove, expr)}, Habitat::other, k_known,
+                       {{"evi", "needs band(s) blue in [inputs]"}});
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("rules: first matching rule wins, fallback otherwise, invalid variables make a rule false", "[rules]") {
+    HabitatRules rules({rule(Habitat::water, "mndwi > 0.5"), rule(Habitat::mangrove, "ndvi > 0.3 and intertidal"),
+                        rule(Habitat::salt_marsh, "ndvi > 0.3")},
+                       Habitat::other, k_known);
+    CHECK(rules.pixel_variables() == std::vector<std::string>{"intertidal", "mndwi", "ndvi"});
+    const std::vector<float> ndvi{0.8F, 0.8F, 0.8F, 0.1F, 0.8F, 0.8F};
+    const std::vector<float> mndwi{0.9F, -0.2F, -0.2F, -0.2F, 0.9F, 0.0F};
+    const std::vector<float> inter{1, 1, 0, 1, 1, 1};
+    const std::vector<std::uint8_t> ok{1, 1, 1, 1, 1, 1};
+    std::vector<std::uint8_t> mndwi_ok{1, 1, 1, 1, 0, 1};
+    std::vector<std::uint8_t> inter_ok{1, 1, 1, 1, 1, 0};
+    const std::vector<std::uint8_t> base{1, 1, 1, 1, 1, 1};
+    std::map<std::string, RuleVariable> v{{"ndvi", {ndvi, ok}}, {"mndwi", {mndwi, mndwi_ok}}, {"intertidal", {inter, inter_ok}}};
+    std::vector<std::uint8_t> out(6);
+    rules.classify(v, base, out);
+    // 0: water (first rule); 1: mangrove; 2: not intertidal -> marsh; 3: nothing -> other;
+    // 4: mndwi invalid -> rule 1 false -> mangrove; 5: tidal invalid -> rule 2 false -> marsh.
+    CHECK(out == std::vector<std::uint8_t>{1, 5, 4, 8, 5, 4});
+    const std::vector<std::uint8_t> base2{1, 0, 1, 1, 1, 1};
+    rules.classify(v, base2, out);
+    CHECK(out[1] == k_habitat_nodata);
+}
+
+TEST_CASE("rules: otsu() and percentile() are substituted from scene statistics", "[rules]") {
+    HabitatRules rules({rule(Habitat::mangrove, "mvi > otsu(mvi) && ndvi > percentile(ndvi, 50)")}, Habitat::other,
+                       k_known);
+    REQUIRE(rules.statistics().size() == 2);
+    CHECK(rules.statistics()[0].key() == "otsu(mvi)");
+    CHECK(rules.statistics()[1].key() == "percentile(ndvi, 50)");
+    CHECK(rules.pixel_variables() == std::vector<std::string>{"mvi", "ndvi"});
+    const std::vector<float> mvi{1, 2, 8, 9}, ndvi{0.9F, 0.9F, 0.1F, 0.9F};
+    const std::vector<std::uint8_t> ok{1, 1, 1, 1};
+    std::vector<std::uint8_t> out(4);
+    std::map<std::string, RuleVariable> v{{"mvi", {mvi, ok}}, {"ndvi", {ndvi, ok}}};
+    CHECK_THROWS_AS(rules.classify(v, ok, out), std::logic_error);
+    CHECK_THROWS_WITH(rules.set_statistics({{"otsu(mvi)", 5.0}}), Catch::Contains("percentile(ndvi, 50)"));
+    rules.set_statistics({{"otsu(mvi)", 5.0}, {"percentile(ndvi, 50)", 0.5}});
+    rules.classify(v, ok, out);
+    CHECK(out == std::vector<std::uint8_t>{8, 8, 8, 5});
+}
+
+TEST_CASE("rule errors show the origin, the expression and the position", "[rules]") {
+    CHECK(error_of("mvii > 3") ==
+          "project.toml:30: habitat.rules[1].when: unknown name \"mvii\" at position 1; known names: elevation, "
+          "intertidal, mndwi, mvi, ndvi, subtidal, supratidal in \"mvii > 3\"");
+    CHECK_THAT(error_of("ndvi > > 0.3"),
+               Catch::StartsWith("project.toml:30: habitat.rules[1].when: syntax error at position 8:") &&
+                   Catch::EndsWith("in \"ndvi > > 0.3\""));
+    CHECK_THAT(error_of("ndvi > 0.3 && (mvi > 2"), Catch::Contains("syntax error at position"));
+    CHECK_THAT(error_of("evi > 0.2"), Catch::Contains("unknown name \"evi\" at position 1 (needs band(s) blue in [inputs])"));
+    CHECK_THAT(error_of("mvi > otsu(mvi * 2)"), Catch::Contains("otsu() at position 7: expected otsu(name)"));
+    CHECK_THAT(error_of("mvi > otsu(foo)"), Catch::Contains("unknown name \"foo\""));
+    CHECK_THAT(error_of("ndvi > percentile(ndvi, 150)"), Catch::Contains("p must be within 0..100"));
+    CHECK_THAT(error_of("   "), Catch::Contains("the rule is empty"));
+    CHECK(error_of("!(ndvi < 0.2) or not_a_name_free_rule_is_fine_if_known") != "(no error)");
+    CHECK(error_of("!(ndvi < 0.2) or subtidal") == "(no error)");
+}
+
+TEST_CASE("rules with scene thresholds give identical maps for any tile split", "[rules][determinism]") {
+    // A bimodal MVI-like variable and an elevation with tidal zones over a 97 x 61 scene.
+    const std::int64_t W = 97, H = 61;
+    const auto n = static_cast<std::size_t>(W * H);
+    std::mt19937 rng(11);
+    std::normal_distribution<float> lo(1.5F, 0.6F), hi(8.0F, 1.5F), el(0.5F, 2.5F);
+    std::vector<float> mvi(n), ndvi(n), elev(n);
+    std::vector<std::uint8_t> ok(n, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        mvi[i] = (i / 7) % 3 == 0 ? hi(rng) : lo(rng);
+        ndvi[i] = std::tanh(mvi[i] / 8.0F);
+        elev[i] = el(rng);
+        if (i % 101 == 0) ok[i] = 0;
+    }
+    const TidalDatums datums{-2.3, 2.2, 3.0};
+    auto make_rules = [] {
+        return HabitatRules({rule(Habitat::mangrove, "mvi > otsu(mvi) && ndvi > 0.3 && intertidal"),
+                             rule(Habitat::water, "subtidal"), rule(Habitat::tidal_flat, "intertidal")},
+                            Habitat::other, k_known);
+    };
+    // Classify with tiles of tw x th; statistics from per-tile histograms merged in tile order.
+    auto run = [&](std::int64_t tw, std::int64_t th) {
+        auto rules = make_rules();
+        SceneHistogram scene;
+        std::vector<std::uint8_t> out(n);
+        for (int pass = 0; pass < 2; ++pass) {
+            if (pass == 1) rules.set_statistics({{"otsu(mvi)", *scene.otsu()}});
+            for (std::int64_t r0 = 0; r0 < H; r0 += th)
+                for (std::int64_t c0 = 0; c0 < W; c0 += tw) {
+                    const auto tr = std::min(th, H - r0), tc = std::min(tw, W - c0);
+                    const auto m = static_cast<std::size_t>(tr * tc);
+                    std::vector<float> tm(m), tn(m), te(m);
+                    std::vector<std::uint8_t> tok(m);
+                    for (std::int64_t r = 0; r < tr; ++r)
+                        for (std::int64_t c = 0; c < tc; ++c) {
+                            const auto src = static_cast<std::size_t>((r0 + r) * W + c0 + c);
+                            const auto dst = static_cast<std::size_t>(r * tc + c);
+                            tm[dst] = mvi[src];
+                            tn[dst] = ndvi[src];
+                            te[dst] = elev[src];
+                            tok[dst] = ok[src];
+                        }
+                    if (pass == 0) {
+                        SceneHistogram part;
+                        part.add(tm, tok);
+                        scene.merge(part);
+                        continue;
+                    }
+                    std::vector<std::uint8_t> zones(m), tout(m);
+                    classify_tidal(te, tok, datums, zones);
+                    std::vector<float> sub(m), inter(m), supra(m);
+                    std::vector<std::uint8_t> zok(m);
+                    for (std::size_t i = 0; i < m; ++i) {
+                        sub[i] = zones[i] == 1;
+                        inter[i] = zones[i] == 2;
+                        supra[i] = zones[i] == 3;
+                        zok[i] = zones[i] != 0;
+                    }
+                    std::map<std::string, RuleVariable> v{{"mvi", {tm, tok}},
+                                                          {"ndvi", {tn, tok}},
+                                                          {"subtidal", {sub, zok}},
+                                                          {"intertidal", {inter, zok}}};
+                    rules.classify(v, tok, tout);
+                    for (std::int64_t r = 0; r < tr; ++r)
+                        for (std::int64_t c = 0; c < tc; ++c)
+                            out[static_cast<std::size_t>((r0 + r) * W + c0 + c)] = tout[static_cast<std::size_t>(r * tc + c)];
+                }
+        }
+        return out;
+    };
+    const auto reference = run(W, H);
+    CHECK(std::count(reference.begin(), reference.end(), 5) > 100);  // some mangrove
+    CHECK(std::count(reference.begin(), reference.end(), k_habitat_nodata) == static_cast<long>((n - 1) / 101 + 1));
+    for (auto [tw, th] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {16, 16}, {30, 7}, {97, 1}, {5, 61}})
+        CHECK(run(tw, th) == reference);
+}
+
+TEST_CASE("tidal zones: subtidal < MLLW <= intertidal <= HAT < supratidal; datums in order", "[tidal]") {
+    const TidalDatums d{-2.3, 2.2, 3.0};
+    const std::vector<float> h{-2.31F, -2.3F, 0.0F, 3.0F, 3.01F, 1.0F};
+    const std::vector<std::uint8_t> ok{1, 1, 1, 1, 1, 0};
+    std::vector<std::uint8_t> z(6);
+    classify_tidal(h, ok, d, z);
+    CHECK(z == std::vector<std::uint8_t>{1, 2, 2, 2, 3, 0});
+    CHECK_FALSE(tidal_datums_problem(d).has_value());
+    CHECK(tidal_datums_problem({2.5, 2.2, 3.0}).value() == "datums out of order: MLLW (2.5 m) must be below MHHW (2.2 m)");
+    CHECK(tidal_datums_problem({-2.3, 3.2, 3.0}).has_value());
+}

@@ -1,0 +1,173 @@
+// Tier-1 pools per habitat, by hand from the table's numbers; uncertainty propagation; the shipped table.
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/science/pools.hpp>
+#include <bluecarbon/science/tier1_table.hpp>
+
+#include "test_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+
+using namespace bluecarbon;
+using namespace bluecarbon::science;
+
+namespace {
+Tier1Table shipped() { return Tier1Table::load(std::filesystem::path(test::k_data_dir) / "tier1_pools.csv"); }
+constexpr std::size_t AGB = 0, BGB = 1, DEAD = 2, SOC = 3, TOTAL = 4;
+}  // namespace
+
+TEST_CASE("subtropical mangrove pools from the shipped table, by hand", "[pools]") {
+    const auto table = shipped();
+    CHECK(table.version() == "2025.1");
+    const std::array<Habitat, 1> hs{Habitat::mangrove};
+    const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, hs);
+    const auto& m = model.habitat(Habitat::mangrove);
+    // AGB 75 t d.m./ha x CF 0.45 = 33.75 Mg C/ha; BGB = AGB x 0.96 (root:shoot, subtropical) = 32.4;
+    // dead = 10.7 + 0.7 = 11.4; SOC (mineral) = 386.
+    CHECK(m.density[AGB] == Approx(33.75).epsilon(1e-12));
+    CHECK(m.density[BGB] == Approx(33.75 * 0.96).epsilon(1e-12));
+    CHECK(m.density[DEAD] == Approx(11.4).epsilon(1e-12));
+    CHECK(m.density[SOC] == Approx(386.0).epsilon(1e-12));
+    CHECK(m.density[TOTAL] == Approx(33.75 + 32.4 + 11.4 + 386.0).epsilon(1e-12));
+    // σ by hand: AGB_dm 37.5..112.5 -> σ = 75 / 3.919928; CF 0.43..0.47 -> σ = 0.04 / 3.919928;
+    // var(AGB) = 75² σcf² + 0.45² σagb² + σagb² σcf².
+    const double s_agb = 75.0 / 3.919927969080108, s_cf = 0.04 / 3.919927969080108;
+    const double var_agb = 75.0 * 75.0 * s_cf * s_cf + 0.45 * 0.45 * s_agb * s_agb + s_agb * s_agb * s_cf * s_cf;
+    CHECK(m.sigma[AGB] == Approx(std::sqrt(var_agb)).epsilon(1e-12));
+    const double s_r = 0.96 / 3.919927969080108;
+    const double var_bgb = 33.75 * 33.75 * s_r * s_r + 0.96 * 0.96 * var_agb + var_agb * s_r * s_r;
+    CHECK(m.sigma[BGB] == Approx(std::sqrt(var_bgb)).epsilon(1e-12));
+    const double s_dead = std::hypot(8.3 / 3.919927969080108, 1.3 / 3.919927969080108);
+    const double s_soc = 73.0 / 3.919927969080108;
+    CHECK(m.sigma[TOTAL] == Approx(std::sqrt(var_agb + var_bgb + 2 * 0.96 * var_agb + s_dead * s_dead + s_soc * s_soc))
+                                .epsilon(1e-12));
+}
+
+TEST_CASE("pools of every habitat in the subtropical zone, by hand", "[pools]") {
+    const auto table = shipped();
+    const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, all_habitats());
+    // forest: 180 x 0.47 = 84.6; BGB 84.6 x 0.26 = 21.996; SOC 88.
+    CHECK(model.habitat(Habitat::forest).density[AGB] == Approx(84.6));
+    CHECK(model.habitat(Habitat::forest).density[BGB] == Approx(21.996));
+    CHECK(model.habitat(Habitat::forest).density[SOC] == Approx(88.0));
+    CHECK(model.habitat(Habitat::salt_marsh).density[TOTAL] == Approx(255.0));
+    CHECK(model.habitat(Habitat::seagrass).density[TOTAL] == Approx(108.0));
+    for (Habitat h : {Habitat::water, Habitat::tidal_flat, Habitat::aquaculture_pond, Habitat::other}) {
+        CHECK(model.habitat(h).density[TOTAL] == 0.0);
+        CHECK(model.habitat(h).sigma[TOTAL] == 0.0);
+    }
+    const PoolModel organic(table, ClimateZone::tropical_wet, SoilType::organic, all_habitats());
+    // tropical wet mangrove on organic soil: 192 x 0.45 = 86.4; BGB x 0.49 = 42.336; SOC 471.
+    CHECK(organic.habitat(Habitat::mangrove).density[AGB] == Approx(86.4));
+    CHECK(organic.habitat(Habitat::mangrove).density[BGB] == Approx(42.336));
+    CHECK(organic.habitat(Habitat::mangrove).density[SOC] == Approx(471.0));
+}
+
+TEST_CASE("per-pixel pools and the 90 % half-width map", "[pools]") {
+    const auto table = shipped();
+    const std::array<Habitat, 2> hs{Habitat::mangrove, Habitat::water};
+    const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, hs);
+    const std::vector<std::uint8_t> codes{5, 1, k_habitat_nodata, 7};  // forest (7) was not resolved: invalid
+    std::vector<std::vector<float>> d(5, std::vector<float>(4));
+    std::vector<float> unc(4);
+    std::vector<std::uint8_t> valid(4);
+    PoolSpans ps;
+    for (std::size_t k = 0; k < 5; ++k) ps.density[k] = d[k];
+    ps.uncertainty_90 = unc;
+    ps.valid = valid;
+    model.compute(codes, 4, {}, {}, ps);
+    CHECK(d[AGB][0] == 33.75F);
+    CHECK(d[BGB][0] == Approx(32.4F));
+    CHECK(unc[0] == Approx(1.6448536269514722 * model.habitat(Habitat::mangrove).sigma[TOTAL]));
+    CHECK(valid == std::vector<std::uint8_t>{1, 1, 0, 0});
+    CHECK(d[TOTAL][1] == 0.0F);
+}
+
+TEST_CASE("a calibrated biomass model replaces the Tier-1 AGB on its habitats", "[pools]") {
+    const auto table = shipped();
+    BiomassModel bm;
+    bm.predictors = {"ndvi"};
+    bm.coefficients = {200.0};
+    bm.intercept = -50.0;
+    bm.cv_rmse_t_dm_per_ha = 20.0;
+    bm.habitats = {Habitat::mangrove};
+    const std::array<Habitat, 1> hs{Habitat::mangrove};
+    const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, hs, &bm);
+    const std::vector<std::uint8_t> codes{5, 5, 5};
+    const std::vector<float> ndvi{0.8F, 0.1F, 0.5F};
+    const std::vector<std::uint8_t> ndvi_ok{1, 1, 0};
+    std::vector<std::vector<float>> d(5, std::vector<float>(3));
+    std::vector<float> unc(3);
+    std::vector<std::uint8_t> valid(3);
+    PoolSpans ps;
+    for (std::size_t k = 0; k < 5; ++k) ps.density[k] = d[k];
+    ps.uncertainty_90 = unc;
+    ps.valid = valid;
+    const std::array<std::span<const float>, 1> pv{ndvi};
+    const std::array<std::span<const std::uint8_t>, 1> pm{ndvi_ok};
+    TileStockSums sums;
+    sums.reset(0, 1);
+    const std::vector<double> area{100.0};
+    model.compute(codes, 3, pv, pm, ps, &sums, area);
+    // 200 x 0.8 - 50 = 110 t d.m./ha x 0.45 = 49.5 Mg C/ha; BGB x 0.96.
+    CHECK(d[AGB][0] == Approx(49.5));
+    CHECK(d[BGB][0] == Approx(49.5 * 0.96));
+    CHECK(d[AGB][1] == 0.0F);      // negative prediction clamped
+    CHECK(d[AGB][2] == 33.75F);    // invalid predictor: Tier-1 fallback
+    CHECK(sums.model_fallback_pixels == 1);
+    CHECK(sums.model_pixels[habitat_index(Habitat::mangrove)] == 2);
+    CHECK(sums.counts[0][habitat_index(Habitat::mangrove)] == 1);
+}
+
+TEST_CASE("a habitat without a Tier-1 row for the climate zone is an error naming it", "[pools]") {
+    const auto table = shipped();
+    const std::array<Habitat, 1> hs{Habitat::mangrove};
+    CHECK_THROWS_WITH(PoolModel(table, ClimateZone::temperate, SoilType::mineral, hs),
+                      "tier1_pools.csv: no Tier-1 row for mangrove in climate zone temperate (soil mineral): "
+                      "agb_t_dm_per_ha");
+}
+
+TEST_CASE("Tier-1 tables: bad values are errors with file and line; overrides replace rows", "[pools][tier1]") {
+    const std::string head = "# version: t1\nparameter,habitat,climate_zone,soil,value,unit,ci95_low,ci95_high,source,notes\n";
+    CHECK_THROWS_WITH(Tier1Table::parse(head + "agb_t_dm_per_ha,mangrove,*,*,-5,t d.m./ha,,,src,\n", "t.csv"),
+                      "t.csv:3: value: value must not be negative, got -5");
+    CHECK_THROWS_WITH(Tier1Table::parse(head + "agb_t_dm_per_ha,mangrove,*,*,abc,t d.m./ha,,,src,\n", "t.csv"),
+                      "t.csv:3: value: \"abc\" is not a number");
+    CHECK_THROWS_WITH(Tier1Table::parse(head + "agb_t_dm_per_ha,mangrove,*,*,5,Mg C/ha,,,src,\n", "t.csv"),
+                      Catch::StartsWith("t.csv:3: unit:"));
+    CHECK_THROWS_WITH(Tier1Table::parse(head + "agb_t_dm_per_ha,mangrove,*,*,5,t d.m./ha,6,7,src,\n", "t.csv"),
+                      Catch::Contains("must contain the value 5"));
+    CHECK_THROWS_WITH(Tier1Table::parse(head + "carbon_fraction,mangrove,*,*,0.45,t C/t d.m.,,,,\n", "t.csv"),
+                      Catch::StartsWith("t.csv:3: source:"));
+    CHECK_THROWS_WITH(Tier1Table::parse(head.substr(head.find('\n') + 1), "t.csv"), "t.csv: missing the \"# version: ...\" line");
+    CHECK_THROWS_WITH(Tier1Table::parse("# version: 1\nparameter,habitat\n", "t.csv"), "t.csv:2: header: missing column \"value\"");
+
+    auto table = shipped();
+    Tier1Row o;
+    o.parameter = Tier1Parameter::agb_t_dm_per_ha;
+    o.habitat = Habitat::mangrove;
+    o.climate_zone = "subtropical";
+    o.value = 80.0;
+    o.source = "local inventory";
+    o.origin = "project.toml:40";
+    table.apply_override(o);
+    const auto* row = table.find(Tier1Parameter::agb_t_dm_per_ha, Habitat::mangrove, ClimateZone::subtropical,
+                                 SoilType::mineral);
+    REQUIRE(row != nullptr);
+    CHECK(row->value == 80.0);
+    CHECK(row->is_override);
+    CHECK(table.overrides().size() == 1);
+    o.value = -1;
+    CHECK_THROWS_WITH(table.apply_override(o), "project.toml:40: value must not be negative, got -1");
+}
+
+TEST_CASE("every shipped row carries a source; (verify) rows say so", "[tier1]") {
+    const auto table = shipped();
+    for (const auto& r : table.rows()) {
+        INFO(r.key());
+        CHECK_FALSE(r.source.empty());
+        if (r.ci95_low) CHECK(r.sigma() > 0);
+    }
+}
