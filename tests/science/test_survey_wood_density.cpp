@@ -1,0 +1,125 @@
+// Wood density fallback: measured → species → genus → family → plot mean → site mean, with levels, record counts
+// and standard deviations; the shipped GWDD for the mangrove species of the sample.
+#include <bluecarbon/io/csv.hpp>
+#include <bluecarbon/science/survey/wood_density.hpp>
+
+#include "cli/cmd_survey_inputs.hpp"
+#include "test_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+using namespace bluecarbon;
+using namespace bluecarbon::science::survey;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+// A tiny database worked by hand:
+//   Rhizophoraceae / Rhizophora stylosa 0.80, 0.90     → species mean 0.85, sd 0.0707107 (n 2)
+//   Rhizophoraceae / Rhizophora mucronata 0.70         → genus Rhizophora: (0.8 + 0.9 + 0.7)/3 = 0.8 (n 3)
+//   Rhizophoraceae / Ceriops sp 0.60                   → family: (0.8 + 0.9 + 0.7 + 0.6)/4 = 0.75 (n 4)
+//   Acanthaceae / Avicennia marina 0.65                → species, one record: sd = 10 % = 0.065
+WoodDensityDatabase small_db() {
+    return WoodDensityDatabase({{"Rhizophoraceae", "Rhizophora", "stylosa", 0.80, "x"},
+                                {"Rhizophoraceae", "Rhizophora", "stylosa", 0.90, "x"},
+                                {"Rhizophoraceae", "Rhizophora", "mucronata", 0.70, "x"},
+                                {"Rhizophoraceae", "Ceriops", "sp", 0.60, "x"},
+                                {"Acanthaceae", "Avicennia", "marina", 0.65, "x"}});
+}
+
+}  // namespace
+
+TEST_CASE("Wood density: each fallback level, with record counts and SDs", "[survey][wood_density]") {
+    const auto db = small_db();
+    CHECK(db.size() == 5);
+    const std::vector<WoodDensityQuery> q{
+        {parse_taxon("Rhizophora stylosa"), "", std::nullopt, 0},      // species (2 records)
+        {parse_taxon("Rhizophora apiculata"), "", std::nullopt, 0},    // genus (3 records)
+        {parse_taxon("Ceriops tagal"), "", std::nullopt, 0},           // genus via the "sp" record (1 record)
+        {parse_taxon("Bruguiera gymnorhiza"), "", std::nullopt, 0},    // unknown genus, no family given → plot mean
+        {parse_taxon("Kandelia obovata"), "Rhizophoraceae", std::nullopt, 0},  // family from the trees file
+        {parse_taxon("Avicennia marina"), "", 0.71, 0},                // measured wins over the database
+        {parse_taxon("Avicennia marina"), "", std::nullopt, 1},        // species, one record
+        {parse_taxon(""), "", std::nullopt, 2},                        // plot 2 has nothing → site mean
+    };
+    const auto a = assign_wood_density(db, q);
+    REQUIRE(a.size() == q.size());
+
+    CHECK(a[0].level == WoodDensityLevel::species);
+    CHECK(a[0].n_records == 2);
+    CHECK_THAT(a[0].value_g_cm3, WithinRel(0.85, 1e-12));
+    CHECK_THAT(a[0].sd_g_cm3, WithinRel(std::sqrt(0.005), 1e-9));  // sqrt(((0.05)² + (0.05)²)/1)
+
+    CHECK(a[1].level == WoodDensityLevel::genus);
+    CHECK(a[1].n_records == 3);
+    CHECK_THAT(a[1].value_g_cm3, WithinRel(0.8, 1e-12));
+    CHECK_THAT(a[1].sd_g_cm3, WithinRel(0.1, 1e-9));  // sqrt((0 + 0.01 + 0.01)/2)
+
+    CHECK(a[2].level == WoodDensityLevel::genus);
+    CHECK(a[2].n_records == 1);
+    CHECK_THAT(a[2].value_g_cm3, WithinRel(0.6, 1e-12));
+    CHECK_THAT(a[2].sd_g_cm3, WithinRel(0.06, 1e-12));  // one record: 10 %
+
+    CHECK(a[4].level == WoodDensityLevel::family);
+    CHECK(a[4].n_records == 4);
+    CHECK_THAT(a[4].value_g_cm3, WithinRel(0.75, 1e-12));
+
+    CHECK(a[5].level == WoodDensityLevel::measured);
+    CHECK(a[5].value_g_cm3 == 0.71);
+    CHECK_THAT(a[5].sd_g_cm3, WithinRel(0.071, 1e-12));
+
+    CHECK(a[6].level == WoodDensityLevel::species);
+    CHECK_THAT(a[6].sd_g_cm3, WithinRel(0.065, 1e-12));
+
+    // Plot 0 mean over the trees resolved from data: 0.85, 0.8, 0.6, 0.75, 0.71 → 3.71 / 5 = 0.742.
+    CHECK(a[3].level == WoodDensityLevel::plot_mean);
+    CHECK(a[3].n_records == 5);
+    CHECK_THAT(a[3].value_g_cm3, WithinRel(0.742, 1e-12));
+
+    // Site mean over all six resolved trees: (3.71 + 0.65) / 6 = 0.726667.
+    CHECK(a[7].level == WoodDensityLevel::site_mean);
+    CHECK(a[7].n_records == 6);
+    CHECK_THAT(a[7].value_g_cm3, WithinRel(4.36 / 6.0, 1e-12));
+}
+
+TEST_CASE("Wood density: nothing to fall back on gives level none", "[survey][wood_density]") {
+    const WoodDensityDatabase empty;
+    const std::vector<WoodDensityQuery> q{{parse_taxon("Rhizophora stylosa"), "", std::nullopt, 0}};
+    const auto a = assign_wood_density(empty, q);
+    CHECK(a[0].level == WoodDensityLevel::none);
+    CHECK(std::isnan(a[0].value_g_cm3));
+    CHECK(wood_density_level_name(WoodDensityLevel::plot_mean) == "plot_mean");
+    CHECK_THROWS_AS(WoodDensityDatabase({{"F", "", "x", 0.5, ""}}), std::invalid_argument);
+    CHECK_THROWS_AS(WoodDensityDatabase({{"F", "G", "x", -0.5, ""}}), std::invalid_argument);
+}
+
+TEST_CASE("Wood density: the shipped Global Wood Density Database", "[survey][wood_density]") {
+    const auto db = cli::load_wood_density(read_csv(std::string(test::k_data_dir) + "/wood_density/gwdd.csv"));
+    CHECK(db.size() == 16467);
+    // Avicennia marina: 0.52, 0.689, 0.65, 0.732 → mean 0.64775, sd 0.0915146 (n 4).
+    const auto am = db.species("Avicennia", "marina");
+    REQUIRE(am);
+    CHECK(am->n == 4);
+    CHECK_THAT(am->mean, WithinRel(0.64775, 1e-12));
+    CHECK_THAT(am->sd, WithinRel(0.09151457078884577, 1e-9));
+    // Kandelia obovata has no record: the genus mean of K. candel (0.512, 0.46, 0.557) and K. rheedei (0.57)
+    // = 2.099 / 4 = 0.52475, which matches SCIENCE.md's 0.525.
+    CHECK_FALSE(db.species("Kandelia", "obovata"));
+    const auto k = db.genus("Kandelia");
+    REQUIRE(k);
+    CHECK(k->n == 4);
+    CHECK_THAT(k->mean, WithinRel(0.52475, 1e-12));
+    CHECK_THAT(k->sd, WithinRel(0.0498088010964595, 1e-9));
+    CHECK(db.family_of("Kandelia") == "rhizophoraceae");
+    // Rhizophoraceae: 89 records, mean 0.739955 (checked with Python's csv and statistics modules).
+    const auto fam = db.family("Rhizophoraceae");
+    REQUIRE(fam);
+    CHECK(fam->n == 89);
+    CHECK_THAT(fam->mean, WithinRel(0.7399550561797757, 1e-12));
+    // Rhizophora stylosa, one record: 0.84 (SCIENCE.md's value).
+    CHECK_THAT(db.species("rhizophora", "STYLOSA")->mean, WithinAbs(0.84, 1e-15));
+}
