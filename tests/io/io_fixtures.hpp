@@ -103,16 +103,15 @@ inline std::array<double, 2> project(double lon, double lat, int epsg) {
     return {x, y};
 }
 
-/// The inverse of project().
-inline std::array<double, 2> unproject(double x, double y, int epsg) {
+/// The inverse of project(), for many points at once (x and y are replaced by longitude and latitude).
+inline void unproject(std::vector<double>& x, std::vector<double>& y, int epsg) {
     OGRSpatialReference wgs84, src;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     src.importFromEPSG(epsg);
     src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &wgs84));
-    if (!ct || !ct->Transform(1, &x, &y)) throw std::runtime_error("fixture: cannot unproject");
-    return {x, y};
+    if (!ct || !ct->Transform(x.size(), x.data(), y.data())) throw std::runtime_error("fixture: cannot unproject");
 }
 
 }  // namespace bluecarbon::test

@@ -334,13 +334,16 @@ TEST_CASE("Inputs in EPSG:4326 and EPSG:32651 align to one grid over the Xiangsh
         r.gt = {ox, px, 0, oy, 0, -px};
         r.epsg = utm;
         r.type = GDT_Byte;
-        std::vector<double> v(static_cast<std::size_t>(n) * static_cast<std::size_t>(n));
+        const auto count = static_cast<std::size_t>(n) * static_cast<std::size_t>(n);
+        std::vector<double> lon(count), lat(count), v(count);
         for (int row = 0; row < n; ++row)
             for (int col = 0; col < n; ++col) {
-                const auto ll = test::unproject(ox + (col + 0.5) * px, oy - (row + 0.5) * px, utm);
-                v[static_cast<std::size_t>(row) * static_cast<std::size_t>(n) + static_cast<std::size_t>(col)] =
-                    quadrant_class(ll[0], ll[1]);
+                const auto i = static_cast<std::size_t>(row) * static_cast<std::size_t>(n) + static_cast<std::size_t>(col);
+                lon[i] = ox + (col + 0.5) * px;  // pixel centres, still in UTM here
+                lat[i] = oy - (row + 0.5) * px;
             }
+        test::unproject(lon, lat, utm);
+        for (std::size_t i = 0; i < count; ++i) v[i] = quadrant_class(lon[i], lat[i]);
         r.bands = {test::band_of(v)};
         test::write_fixture(path, r);
     };

@@ -1,0 +1,363 @@
+// RasterSink, OutputTransaction and the output-folder helpers.
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/io/crs.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+
+#include "io_fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+using namespace bluecarbon;
+using bluecarbon::test::TempDir;
+using Catch::Matchers::Contains;
+
+namespace {
+
+Grid utm_grid(std::int64_t w, std::int64_t h) {
+    return Grid(crs_from_user("EPSG:32651"), GeoTransform{380000, 30, 0, 3270000, 0, -30}, w, h);
+}
+
+// The tiles of a grid, row-major.
+std::vector<Window> tiles_of(const Grid& g, std::int64_t tw, std::int64_t th) {
+    std::vector<Window> out;
+    for (std::int64_t r = 0; r < g.height(); r += th)
+        for (std::int64_t c = 0; c < g.width(); c += tw)
+            out.push_back({c, r, std::min(tw, g.width() - c), std::min(th, g.height() - r)});
+    return out;
+}
+
+// A test pattern with invalid pixels: value(c, r) = 0.25 c - 0.5 r (exact in float32), invalid where
+// (c + 2r) % 7 == 0.
+Block<float> pattern(const Window& w) {
+    Block<float> b(w);
+    for (std::int64_t r = 0; r < w.rows; ++r)
+        for (std::int64_t c = 0; c < w.cols; ++c) {
+            const auto gc = w.col_off + c, gr = w.row_off + r;
+            b.px[b.index(c, r)] = static_cast<float>(0.25 * static_cast<double>(gc) - 0.5 * static_cast<double>(gr));
+            b.valid[b.index(c, r)] = (gc + 2 * gr) % 7 != 0;
+        }
+    return b;
+}
+
+double expected_pattern(std::int64_t c, std::int64_t r, double nodata) {
+    return (c + 2 * r) % 7 == 0 ? nodata : 0.25 * static_cast<double>(c) - 0.5 * static_cast<double>(r);
+}
+
+std::string image_structure(const std::filesystem::path& path, const char* key) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    const char* v = ds->GetMetadataItem(key, "IMAGE_STRUCTURE");
+    return v != nullptr ? v : "";
+}
+
+}  // namespace
+
+TEST_CASE("RasterSink writes a float32 COG with nodata, overviews and metadata", "[io][raster_sink]") {
+    TempDir dir;
+    const auto out = dir / "stock.tif";
+    const Grid g = utm_grid(700, 500);  // not a multiple of the block size: edge tiles are partial
+    RasterSinkOptions o;
+    o.block_size = 256;
+    o.description = "AGB carbon";
+    o.unit = "Mg C/ha";
+    o.metadata = {{"BLUECARBON_VERSION", "test"}};
+    {
+        RasterSink sink(out, g, o);
+        for (const auto& w : tiles_of(g, 256, 256)) {
+            auto b = pattern(w);
+            if (w.col_off == 0 && w.row_off == 0) b.px[1] = std::nanf("");  // valid but NaN: stored as nodata
+            sink.write(b);
+        }
+        sink.finish();
+        CHECK(sink.path() == out);
+    }
+    REQUIRE(std::filesystem::exists(out));
+    CHECK(test::folder_entries(dir.path()) == std::vector<std::string>{"stock.tif"});  // no temp, no .aux.xml
+
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    CHECK(ds->GetRasterXSize() == 700);
+    CHECK(ds->GetRasterYSize() == 500);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    CHECK(band->GetRasterDataType() == GDT_Float32);
+    int has = 0;
+    CHECK(band->GetNoDataValue(&has) == -9999.0);
+    CHECK(has == 1);
+    CHECK(std::string(band->GetDescription()) == "AGB carbon");
+    CHECK(std::string(band->GetUnitType()) == "Mg C/ha");
+    CHECK(std::string(ds->GetMetadataItem("BLUECARBON_VERSION")) == "test");
+    CHECK(image_structure(out, "LAYOUT") == "COG");
+    CHECK(image_structure(out, "COMPRESSION") == "DEFLATE");
+    CHECK(band->GetOverviewCount() >= 1);
+    int bw = 0, bh = 0;
+    band->GetBlockSize(&bw, &bh);
+    CHECK(bw == 256);
+    CHECK(bh == 256);
+    std::array<double, 6> gt{};
+    ds->GetGeoTransform(gt.data());
+    CHECK(gt == g.transform().to_gdal());
+    CHECK(ds->GetSpatialRef() != nullptr);
+    const char* code = ds->GetSpatialRef()->GetAuthorityCode(nullptr);
+    CHECK(std::string(code ? code : "") == "32651");
+
+    const auto px = test::read_all(out);
+    std::int64_t mismatches = 0;
+    for (std::int64_t r = 0; r < 500; ++r)
+        for (std::int64_t c = 0; c < 700; ++c) {
+            const double want = (c == 1 && r == 0) ? -9999.0 : expected_pattern(c, r, -9999.0);
+            mismatches += px[static_cast<std::size_t>(r * 700 + c)] != want;
+        }
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("RasterSink writes uint8 class rasters with a colour table and category names", "[io][raster_sink]") {
+    TempDir dir;
+    const auto out = dir / "habitat.tif";
+    const Grid g = utm_grid(300, 200);
+    RasterSinkOptions o;
+    o.type = PixelType::uint8;
+    o.nodata = 255;
+    o.block_size = 128;
+    o.overview_resampling = "NEAREST";
+    o.color_table = {{0, 0, 0, 0}, {10, 120, 40, 255}, {200, 180, 90, 255}};
+    o.category_names = {"none", "mangrove", "saltmarsh"};
+    RasterSink sink(out, g, o);
+    for (const auto& w : tiles_of(g, 128, 128)) {
+        Block<std::uint8_t> b(w);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t c = 0; c < w.cols; ++c) {
+                const auto gc = w.col_off + c, gr = w.row_off + r;
+                b.px[b.index(c, r)] = static_cast<std::uint8_t>((gc / 50 + gr / 50) % 3);
+                b.valid[b.index(c, r)] = gc != gr;
+            }
+        sink.write(b);
+    }
+    sink.finish();
+
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    CHECK(band->GetRasterDataType() == GDT_Byte);
+    CHECK(band->GetNoDataValue() == 255.0);
+    REQUIRE(band->GetColorTable() != nullptr);
+    const GDALColorEntry* e = band->GetColorTable()->GetColorEntry(1);
+    REQUIRE(e != nullptr);
+    CHECK(e->c1 == 10);
+    CHECK(e->c2 == 120);
+    CHECK(e->c3 == 40);
+    CHECK(std::string(band->GetMetadataItem("CATEGORY_1")) == "mangrove");
+    CHECK(std::string(band->GetMetadataItem("CATEGORY_2")) == "saltmarsh");
+    CHECK(image_structure(out, "LAYOUT") == "COG");
+
+    const auto px = test::read_all(out);
+    std::int64_t mismatches = 0;
+    for (std::int64_t r = 0; r < 200; ++r)
+        for (std::int64_t c = 0; c < 300; ++c) {
+            const double want = c == r ? 255.0 : static_cast<double>((c / 50 + r / 50) % 3);
+            mismatches += px[static_cast<std::size_t>(r * 300 + c)] != want;
+        }
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("RasterSink converts floats to int16 by rounding and clamping", "[io][raster_sink]") {
+    TempDir dir;
+    const auto out = dir / "dem.tif";
+    const Grid g = utm_grid(8, 1);
+    RasterSinkOptions o;
+    o.type = PixelType::int16;
+    o.nodata = -32768;
+    o.block_size = 16;
+    o.compression = Compression::zstd;
+    RasterSink sink(out, g, o);
+    Block<float> b(Window{0, 0, 8, 1});
+    b.px = {2.5F, -2.5F, 1.4F, -1.6F, 40000.0F, -40000.0F, 7.0F, 0.0F};
+    b.valid = {1, 1, 1, 1, 1, 1, 1, 0};
+    sink.write(b);
+    sink.finish();
+    // Half away from zero: 2.5 -> 3, -2.5 -> -3; 1.4 -> 1; -1.6 -> -2; clamped to [-32768, 32767];
+    // the invalid pixel is nodata.
+    CHECK(test::read_all(out) == std::vector<double>{3, -3, 1, -2, 32767, -32768, 7, -32768});
+    CHECK(image_structure(out, "COMPRESSION") == "ZSTD");
+    GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    CHECK(ds->GetRasterBand(1)->GetRasterDataType() == GDT_Int16);
+    CHECK(ds->GetRasterBand(1)->GetNoDataValue() == -32768.0);
+}
+
+TEST_CASE("Blocks written in shuffled order from several threads decode identically", "[io][raster_sink][threads]") {
+    TempDir dir;
+    const Grid g = utm_grid(1000, 700);
+    RasterSinkOptions o;
+    o.block_size = 128;
+    const auto reference = dir / "reference.tif";
+    {
+        RasterSink sink(reference, g, o);
+        for (const auto& w : tiles_of(g, 256, 256)) sink.write(pattern(w));
+        sink.finish();
+    }
+    const auto expected = test::read_all(reference);
+
+    SECTION("block-aligned tiles") {
+        auto tiles = tiles_of(g, 256, 256);
+        std::mt19937 rng(42);
+        std::shuffle(tiles.begin(), tiles.end(), rng);
+        const auto out = dir / "shuffled.tif";
+        RasterSink sink(out, g, o);
+        std::vector<std::thread> threads;
+        for (std::size_t t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (std::size_t i = t; i < tiles.size(); i += 4) sink.write(pattern(tiles[i]));
+            });
+        for (auto& t : threads) t.join();
+        sink.finish();
+        CHECK(test::read_all(out) == expected);
+    }
+    SECTION("tiles that do not align to blocks") {
+        auto tiles = tiles_of(g, 100, 70);
+        std::mt19937 rng(7);
+        std::shuffle(tiles.begin(), tiles.end(), rng);
+        const auto out = dir / "unaligned.tif";
+        RasterSink sink(out, g, o);
+        std::vector<std::thread> threads;
+        for (std::size_t t = 0; t < 3; ++t)
+            threads.emplace_back([&, t] {
+                for (std::size_t i = t; i < tiles.size(); i += 3) sink.write(pattern(tiles[i]));
+            });
+        for (auto& t : threads) t.join();
+        sink.finish();
+        CHECK(test::read_all(out) == expected);
+    }
+    // And both agree with the pattern itself.
+    std::int64_t mismatches = 0;
+    for (std::int64_t r = 0; r < 700; ++r)
+        for (std::int64_t c = 0; c < 1000; ++c)
+            mismatches += expected[static_cast<std::size_t>(r * 1000 + c)] != expected_pattern(c, r, -9999.0);
+    CHECK(mismatches == 0);
+}
+
+TEST_CASE("A plain tiled GeoTIFF when COG is off", "[io][raster_sink]") {
+    TempDir dir;
+    const auto out = dir / "plain.tif";
+    const Grid g = utm_grid(300, 300);
+    RasterSinkOptions o;
+    o.cog = false;
+    o.block_size = 128;
+    {
+        RasterSink sink(out, g, o);
+        // Only part of the grid is written: the rest must read back as nodata.
+        sink.write(pattern(Window{0, 0, 128, 128}));
+        CHECK_FALSE(std::filesystem::exists(out));  // still under its temporary name
+        sink.finish();
+    }
+    CHECK(test::folder_entries(dir.path()) == std::vector<std::string>{"plain.tif"});
+    CHECK(image_structure(out, "LAYOUT") != "COG");
+    CHECK(image_structure(out, "COMPRESSION") == "DEFLATE");
+    const auto px = test::read_all(out);
+    CHECK(px[0] == -9999.0);                                        // (0, 0): (0 + 0) % 7 == 0 -> invalid
+    CHECK(px[1] == 0.25);                                           // (1, 0)
+    CHECK(px[static_cast<std::size_t>(200 * 300 + 200)] == -9999);  // never written
+}
+
+TEST_CASE("No temporary file survives a sink that is not finished", "[io][raster_sink]") {
+    TempDir dir;
+    const Grid g = utm_grid(256, 256);
+    RasterSinkOptions o;
+    o.block_size = 128;
+    SECTION("destroyed without finish") {
+        {
+            RasterSink sink(dir / "a.tif", g, o);
+            sink.write(pattern(Window{0, 0, 128, 128}));
+            CHECK(test::folder_entries(dir.path()).size() == 1);  // the hidden temporary file
+        }
+        CHECK(test::folder_entries(dir.path()).empty());
+    }
+    SECTION("an exception unwinds through the sink") {
+        const auto run = [&] {
+            RasterSink sink(dir / "b.tif", g, o);
+            sink.write(pattern(Window{0, 0, 128, 128}));
+            sink.write(pattern(Window{200, 200, 128, 128}));  // outside the grid: throws
+            sink.finish();
+        };
+        CHECK_THROWS_AS(run(), std::out_of_range);
+        CHECK(test::folder_entries(dir.path()).empty());
+    }
+    SECTION("bad options fail before anything is created") {
+        o.type = PixelType::uint8;
+        o.nodata = 300;
+        CHECK_THROWS_AS(RasterSink(dir / "c.tif", g, o), ConfigError);
+        CHECK_THROWS_WITH(RasterSink(dir / "c.tif", g, o), Contains("c.tif") && Contains("nodata 300"));
+        CHECK(test::folder_entries(dir.path()).empty());
+    }
+}
+
+TEST_CASE("OutputTransaction publishes all files at commit, or none", "[io][output]") {
+    TempDir dir;
+    const Grid g = utm_grid(128, 128);
+    RasterSinkOptions o;
+    o.block_size = 64;
+    const auto make_outputs = [&](OutputTransaction& tx) {
+        RasterSink sink(dir / "ndvi.tif", g, o, &tx);
+        sink.write(pattern(g.full_window()));
+        sink.finish();
+        write_text_file(dir / "run.json", "{\"ok\": true}\n", &tx);
+    };
+    SECTION("commit") {
+        OutputTransaction tx;
+        make_outputs(tx);
+        CHECK_FALSE(std::filesystem::exists(dir / "ndvi.tif"));
+        CHECK_FALSE(std::filesystem::exists(dir / "run.json"));
+        CHECK(test::folder_entries(dir.path()).size() == 2);  // both staged under hidden names
+        tx.commit();
+        auto entries = test::folder_entries(dir.path());
+        std::sort(entries.begin(), entries.end());
+        CHECK(entries == std::vector<std::string>{"ndvi.tif", "run.json"});
+        std::ifstream in(dir / "run.json");
+        std::stringstream text;
+        text << in.rdbuf();
+        CHECK(text.str() == "{\"ok\": true}\n");
+        CHECK(image_structure(dir / "ndvi.tif", "LAYOUT") == "COG");
+    }
+    SECTION("rollback when commit is never reached") {
+        {
+            OutputTransaction tx;
+            make_outputs(tx);
+            CHECK(test::folder_entries(dir.path()).size() == 2);
+        }
+        CHECK(test::folder_entries(dir.path()).empty());
+    }
+}
+
+TEST_CASE("Output folders are created and checked for writing", "[io][output][bad-input]") {
+    TempDir dir;
+    SECTION("a new nested folder is created") {
+        ensure_writable_dir(dir / "a/b/c");
+        CHECK(std::filesystem::is_directory(dir / "a/b/c"));
+        CHECK(test::folder_entries(dir / "a/b/c").empty());  // the probe file is gone
+    }
+    SECTION("a folder below a regular file cannot be created") {
+        // Tests run as root, for whom chmod does not block writes; a path under a regular file fails for
+        // everyone.
+        std::ofstream(dir / "file.txt") << "x";
+        const auto bad = dir / "file.txt" / "out";
+        CHECK_THROWS_AS(ensure_writable_dir(bad), InputError);
+        CHECK_THROWS_WITH(ensure_writable_dir(bad), Contains("output folder " + bad.string() + " is not writable"));
+        CHECK_THROWS_WITH(RasterSink(bad / "x.tif", utm_grid(16, 16), RasterSinkOptions{}),
+                          Contains("output folder " + bad.string() + " is not writable"));
+    }
+    SECTION("write_text_file replaces the file atomically") {
+        write_text_file(dir / "t.txt", "one");
+        write_text_file(dir / "t.txt", "two");
+        std::ifstream in(dir / "t.txt");
+        std::string s;
+        in >> s;
+        CHECK(s == "two");
+        CHECK(test::folder_entries(dir.path()) == std::vector<std::string>{"t.txt"});
+    }
+}
