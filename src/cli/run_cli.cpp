@@ -20,6 +20,7 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     // Subcommands, in the order `--help` lists them.
     cli::add_habitat_command(app, ctx);
     cli::add_stock_command(app, ctx);
+    cli::add_survey_command(app, ctx);
 }
 }  // namespace
 

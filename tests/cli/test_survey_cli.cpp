@@ -1,0 +1,324 @@
+// `bluecarbon survey trees` and `bluecarbon survey cores`, in process through run_cli, on the hand-made tables of
+// tests/data/survey (see its README; the arithmetic is in tests/science/test_survey_*.cpp).
+#include <bluecarbon/cli/run_cli.hpp>
+#include <bluecarbon/io/csv.hpp>
+
+#include "support/temp_dir.hpp"
+#include "test_config.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace bluecarbon;
+using Catch::Matchers::Contains;
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+    int code{-1};
+    std::string out;
+    std::string err;
+};
+
+Run bc(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    Run r;
+    r.code = run_cli(args, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+std::string data(const std::string& name) { return std::string(test::k_test_data_dir) + "/survey/" + name; }
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The value of `column` in the row whose first column is `key`.
+std::string cell(const CsvTable& t, const std::string& key, const std::string& column) {
+    const auto c = t.require_column(column);
+    for (std::size_t r = 0; r < t.size(); ++r)
+        if (t.field(r, 0) == key || t.field(r, 1) == key) return t.field(r, c);
+    FAIL("no row " << key);
+    return {};
+}
+double num(const CsvTable& t, const std::string& key, const std::string& column) {
+    const auto v = parse_number(cell(t, key, column));
+    REQUIRE(v);
+    return *v;
+}
+
+std::vector<std::string> trees_args(const fs::path& out) {
+    return {"survey", "trees", "--trees", data("trees.csv"), "--plots", data("plots.csv"), "--out", out.string(), "-q"};
+}
+
+}  // namespace
+
+TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns and hand-worked values",
+          "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    const auto out = dir / "out";
+    const auto r = bc(trees_args(out));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("survey trees: 2 plots, 6 stems"));
+    CHECK_THAT(r.out, Contains("P1"));
+
+    const auto trees = read_csv(out / "trees.csv");
+    for (const char* c : {"agb_kg", "bgb_kg", "equation", "height_source", "wood_density_source",
+                          "wood_density_level", "wood_density_n"})
+        CHECK(trees.find_column(c));
+    // Input columns pass through, quoted commas intact.
+    CHECK(cell(trees, "T4", "note") == "d, dead");
+    CHECK(cell(trees, "T1", "equation") == "khan2005-kandelia-obovata");
+    CHECK(cell(trees, "T1", "equation_level") == "species");
+    CHECK(cell(trees, "T3", "equation") == "komiyama");
+    CHECK(cell(trees, "T3", "equation_level") == "default");
+    CHECK_THAT(num(trees, "T1", "agb_kg"), WithinRel(32.936, 1e-12));
+    CHECK_THAT(num(trees, "T2", "bgb_kg"), WithinRel(18.92343618644975, 1e-12));
+    CHECK(cell(trees, "T4", "counted") == "false");
+    CHECK(cell(trees, "T4", "wood_density_level") == "species");  // GWDD Avicennia marina, 4 records
+    CHECK(cell(trees, "T4", "wood_density_n") == "4");
+    CHECK(cell(trees, "T4", "wood_density_source") == "gwdd.csv");
+    CHECK(cell(trees, "T1", "wood_density_source") == "measured");
+    CHECK(cell(trees, "T5", "height_source") == "chave_e");
+    CHECK(cell(trees, "T5", "bgb_equation") == "root_shoot");
+
+    const auto plots = read_csv(out / "plots.csv");
+    for (const char* c : {"n_trees", "agb_mg_ha", "bgb_mg_ha", "carbon_mg_c_ha", "agb_mean", "agb_sd", "agb_ci90_low",
+                          "agb_ci90_high"})
+        CHECK(plots.find_column(c));
+    CHECK(cell(plots, "P1", "comment") == "fringe, planted 2004");
+    CHECK(cell(plots, "P1", "n_trees") == "3");
+    // P1: test_survey_plots.cpp's hand-worked mangrove plot.
+    CHECK_THAT(num(plots, "P1", "agb_mg_ha"), WithinRel(11.63639894131964, 1e-12));
+    CHECK_THAT(num(plots, "P1", "bgb_mg_ha"), WithinRel(6.065273105472451, 1e-12));
+    CHECK_THAT(num(plots, "P1", "carbon_mg_c_ha"), WithinRel(7.9657524210564405, 1e-12));
+    CHECK_THAT(num(plots, "P1", "dead_agb_mg_ha"), WithinRel(3.9994474976109737, 1e-12));
+    // P2 with ρ = GWDD Xylocarpus granatum mean (0.557 + 0.525 + 0.62)/3 = 0.567333 and Chave-E heights
+    // 7.082503 m (D 5) and 16.348743 m (D 20): 0.0673 (ρ H D²)^0.976 = 6.052475 and 204.989938 kg;
+    // AGB = (6.052475 × 100 + 204.989938 × 25)/1000 = 5.729996 Mg/ha; BGB × 0.26; C = 1.26 × AGB × 0.47.
+    CHECK_THAT(num(plots, "P2", "agb_mg_ha"), WithinRel(5.729995955707988, 1e-12));
+    CHECK_THAT(num(plots, "P2", "bgb_mg_ha"), WithinRel(1.489798948484077, 1e-12));
+    CHECK_THAT(num(plots, "P2", "carbon_mg_c_ha"), WithinRel(3.3933036049702703, 1e-12));
+    // Monte Carlo columns: 1000 draws, an interval around the estimate.
+    CHECK(cell(plots, "P1", "mc_draws") == "1000");
+    CHECK(num(plots, "P1", "agb_ci90_low") < 11.63639894131964);
+    CHECK(num(plots, "P1", "agb_ci90_high") > 11.63639894131964);
+    CHECK(num(plots, "P1", "agb_sd") > 0.0);
+    CHECK_THAT(cell(plots, "P1", "dead_rule"), Contains("excluded"));
+    CHECK_FALSE(fs::exists(out / "qa.csv"));
+}
+
+TEST_CASE("survey trees: outputs are byte-identical for 1 and 4 threads; seed and --mc change them",
+          "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    auto a = trees_args(dir / "a");
+    a.insert(a.end(), {"--threads", "1"});
+    auto b = trees_args(dir / "b");
+    b.insert(b.end(), {"--threads", "4"});
+    REQUIRE(bc(a).code == 0);
+    REQUIRE(bc(b).code == 0);
+    CHECK(slurp(dir / "a" / "plots.csv") == slurp(dir / "b" / "plots.csv"));
+    CHECK(slurp(dir / "a" / "trees.csv") == slurp(dir / "b" / "trees.csv"));
+    auto c = trees_args(dir / "c");
+    c.insert(c.end(), {"--seed", "2"});
+    REQUIRE(bc(c).code == 0);
+    CHECK(slurp(dir / "a" / "plots.csv") != slurp(dir / "c" / "plots.csv"));
+    auto d = trees_args(dir / "d");
+    d.insert(d.end(), {"--mc", "0"});
+    REQUIRE(bc(d).code == 0);
+    const auto plots = read_csv(dir / "d" / "plots.csv");
+    CHECK(cell(plots, "P1", "agb_mean").empty());
+    CHECK(cell(plots, "P1", "mc_draws") == "0");
+}
+
+TEST_CASE("survey trees --json", "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    auto args = trees_args(dir / "out");
+    args.push_back("--json");
+    const auto r = bc(args);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["command"] == "survey trees");
+    CHECK(j["n_plots"] == 2);
+    CHECK(j["n_stems"] == 6);
+    REQUIRE(j["plots"].size() == 2);
+    CHECK(j["plots"][0]["plot_id"] == "P1");
+    CHECK_THAT(j["plots"][0]["agb_mg_ha"].get<double>(), WithinRel(11.63639894131964, 1e-12));
+    CHECK(j["plots"][0]["agb"]["draws"] == 1000);
+    CHECK(j["outputs"].size() == 2);
+}
+
+TEST_CASE("survey trees: options reach the computation", "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    auto args = trees_args(dir / "out");
+    args.insert(args.end(), {"--no-species-equations", "--bgb", "root-shoot", "--carbon-fraction", "0.5", "--dead",
+                             "include", "--mc", "0"});
+    const auto r = bc(args);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto plots = read_csv(dir / "out" / "plots.csv");
+    // Every P1 stem (the dead one included) takes Komiyama 0.251 ρ D^2.46, × 100 /ha / 1000: three with the
+    // measured ρ 0.6, the dead one with the GWDD Avicennia marina mean 0.64775. BGB = 0.96 × AGB; C × 0.5.
+    const double agb = (3 * 0.251 * 0.6 + 0.251 * 0.64775) * std::pow(10.0, 2.46) * 0.1;
+    CHECK_THAT(num(plots, "P1", "agb_mg_ha"), WithinRel(agb, 1e-12));
+    CHECK_THAT(num(plots, "P1", "bgb_mg_ha"), WithinRel(0.96 * agb, 1e-12));
+    CHECK_THAT(num(plots, "P1", "carbon_mg_c_ha"), WithinRel(1.96 * agb * 0.5, 1e-12));
+
+    // An extra allometry table takes precedence over the shipped one.
+    const auto extra = dir / "mine.csv";
+    std::ofstream(extra) << "name,species,genus,component,form,a,b,units,source\n"
+                            "my-ficus,Ficus unknownii,Ficus,AGB,power,0.1,2,kg;cm,local harvest (test)\n";
+    auto args2 = trees_args(dir / "out2");
+    args2.insert(args2.end(), {"--allometry", extra.string(), "--mc", "0"});
+    REQUIRE(bc(args2).code == 0);
+    const auto trees = read_csv(dir / "out2" / "trees.csv");
+    CHECK(cell(trees, "T3", "equation") == "my-ficus");
+    CHECK_THAT(num(trees, "T3", "agb_kg"), WithinRel(10.0, 1e-12));  // 0.1 × 10²
+}
+
+TEST_CASE("survey trees: a bad row stops the run naming file, line and column; nothing is written",
+          "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    const auto bad = dir / "trees_bad.csv";
+    std::ofstream(bad) << "plot_id,tree_id,species,dbh_cm,height_m\n"
+                          "P1,T1,Kandelia obovata,10,8\n"
+                          "P1,T2,Kandelia obovata,-4,8\n"
+                          "P1,T3,Kandelia obovata,10,95\n";
+    const auto out = dir / "out";
+    const auto r = bc({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out", out.string(),
+                       "-q"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(bad.string() + ":3: column 'dbh_cm': tree 'T2' in plot 'P1': D = -4 cm"));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
+    CHECK_FALSE(fs::exists(out));
+
+    // --drop-invalid: the run goes on and lists the dropped rows.
+    const auto r2 = bc({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out",
+                        out.string(), "-q", "--drop-invalid", "--mc", "0"});
+    INFO(r2.err);
+    REQUIRE(r2.code == 0);
+    CHECK_THAT(r2.out, Contains("2 rows dropped"));
+    const auto qa = read_csv(out / "qa.csv");
+    REQUIRE(qa.size() == 2);
+    CHECK(qa.field(0, qa.require_column("line")) == "3");
+    CHECK(qa.field(0, qa.require_column("rule")) == "dbh_range");
+    CHECK(qa.field(1, qa.require_column("column")) == "height_m");
+    CHECK(read_csv(out / "trees.csv").size() == 1);
+
+    // Missing files and columns, and a bad option.
+    CHECK(bc({"survey", "trees", "--trees", "nope.csv", "--plots", data("plots.csv"), "--out", out.string()}).code ==
+          2);
+    const auto nocol = dir / "nocol.csv";
+    std::ofstream(nocol) << "plot_id,tree_id,species\nP1,T1,x\n";
+    const auto r3 =
+        bc({"survey", "trees", "--trees", nocol.string(), "--plots", data("plots.csv"), "--out", out.string()});
+    CHECK(r3.code == 2);
+    CHECK_THAT(r3.err, Contains("missing column 'dbh_cm'"));
+    auto args = trees_args(dir / "o3");
+    args.insert(args.end(), {"--equation", "nonesuch"});
+    const auto r4 = bc(args);
+    CHECK(r4.code == 2);
+    CHECK_THAT(r4.err, Contains("--equation: unknown equation 'nonesuch'"));
+    CHECK_FALSE(fs::exists(dir / "o3"));
+}
+
+TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, compaction, sequestration",
+          "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    const auto out = dir / "out";
+    const auto r = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", out.string(), "-q"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("survey cores: 3 cores"));
+    const auto cores = read_csv(out / "cores.csv");
+    for (const char* c : {"core_id", "max_depth_cm", "stock_whole_core_mg_c_ha", "stock_mg_c_ha", "stock_se_mg_c_ha",
+                          "extrapolated"})
+        CHECK(cores.find_column(c));
+    // Core A reaches 120 cm: 245.5 whole, 213.5 to 100 cm, not extrapolated, no SE.
+    CHECK_THAT(num(cores, "A", "stock_whole_core_mg_c_ha"), WithinRel(245.5, 1e-12));
+    CHECK_THAT(num(cores, "A", "stock_mg_c_ha"), WithinRel(213.5, 1e-12));
+    CHECK(cell(cores, "A", "extrapolated") == "false");
+    CHECK(cell(cores, "A", "stock_se_mg_c_ha").empty());
+    // Core B ends at 40 cm: regression → 175.25 ± 2.457132; dated: 55.5 Mg C/ha over 60 yr = 0.925.
+    CHECK(cell(cores, "B", "extrapolated") == "true");
+    CHECK_THAT(num(cores, "B", "stock_mg_c_ha"), WithinRel(175.25, 1e-12));
+    CHECK_THAT(num(cores, "B", "stock_se_mg_c_ha"), WithinRel(2.457132475061108, 1e-10));
+    CHECK_THAT(num(cores, "B", "seq_rate_mg_c_ha_yr"), WithinRel(0.925, 1e-12));
+    CHECK(cell(cores, "B", "seq_timeframe_yr") == "60");
+    // Core C, 20 % compaction: decompressed to 50 cm, whole 100.
+    CHECK(cell(cores, "C", "compaction_percent") == "20");
+    CHECK_THAT(num(cores, "C", "max_depth_cm"), WithinRel(50.0, 1e-12));
+    CHECK_THAT(num(cores, "C", "stock_whole_core_mg_c_ha"), WithinRel(100.0, 1e-12));
+    // Per-core columns pass through.
+    CHECK(cell(cores, "C", "habitat") == "salt_marsh");
+    CHECK(cell(cores, "A", "mc_draws") == "1000");
+
+    const auto r40 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "d40").string(), "-q",
+                         "--depth-cm", "40", "--mc", "0"});
+    REQUIRE(r40.code == 0);
+    const auto c40 = read_csv(dir / "d40" / "cores.csv");
+    CHECK_THAT(num(c40, "C", "stock_mg_c_ha"), WithinRel(80.0, 1e-12));  // 20 + 80 × 30/40
+    CHECK(cell(c40, "C", "extrapolated") == "false");
+
+    // --json and thread-count independence.
+    const auto j1 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j1").string(), "-q",
+                        "--json", "--threads", "1"});
+    const auto j4 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j4").string(), "-q",
+                        "--json", "--threads", "4"});
+    REQUIRE(j1.code == 0);
+    REQUIRE(j4.code == 0);
+    const auto j = nlohmann::json::parse(j1.out);
+    CHECK(j["cores"].size() == 3);
+    CHECK(j["cores"][1]["extrapolated"] == true);
+    CHECK(slurp(dir / "j1" / "cores.csv") == slurp(dir / "j4" / "cores.csv"));
+}
+
+TEST_CASE("survey cores: the OC column is declared, bad rows stop the run", "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    const auto both = dir / "both.csv";
+    std::ofstream(both) << "core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_percent,oc_fraction\n"
+                           "K,0,10,1,3,0.03\n";
+    auto r = bc({"survey", "cores", "--cores", both.string(), "--out", (dir / "o").string()});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains("both oc_percent and oc_fraction"));
+    const auto overlap = dir / "overlap.csv";
+    std::ofstream(overlap) << "core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_fraction\n"
+                              "K,0,10,1,0.03\nK,5,15,1,0.03\nK,20,30,3.1,0.03\n";
+    r = bc({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string()});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Contains(overlap.string() + ":3: column 'min_depth_cm'"));
+    CHECK_THAT(r.err, Contains("and 1 more"));
+    CHECK_FALSE(fs::exists(dir / "o"));
+    r = bc({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string(), "--drop-invalid", "-q"});
+    REQUIRE(r.code == 0);
+    const auto qa = read_csv(dir / "o" / "qa.csv");
+    CHECK(qa.size() == 2);
+    CHECK(qa.field(1, qa.require_column("rule")) == "bulk_density_range");
+}
+
+TEST_CASE("survey appears in --help", "[cli][survey]") {
+    const auto r = bc({"--help"});
+    CHECK_THAT(r.out, Contains("survey"));
+    const auto h = bc({"survey", "trees", "--help"});
+    CHECK(h.code == 0);
+    CHECK_THAT(h.out, Contains("--drop-invalid"));
+    CHECK(bc({"survey"}).code == 2);
+}
