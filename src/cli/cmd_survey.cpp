@@ -12,6 +12,7 @@
 #include <bluecarbon/version.hpp>
 
 #include "cli/cli_context.hpp"
+#include "cli/cmd_survey.hpp"
 #include "cli/cmd_survey_inputs.hpp"
 
 #include <fmt/format.h>
@@ -38,56 +39,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace ss = science::survey;
 using json = nlohmann::ordered_json;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Output: every file is written to a hidden temporary beside its final name, and all are renamed at the end.
-
-class StagedOutputs {
-  public:
-    explicit StagedOutputs(fs::path dir) : m_dir(std::move(dir)) {}
-    ~StagedOutputs() {
-        std::error_code ec;
-        for (const auto& [tmp, final_path] : m_staged) fs::remove(tmp, ec);
-    }
-    StagedOutputs(const StagedOutputs&) = delete;
-    StagedOutputs& operator=(const StagedOutputs&) = delete;
-
-    void add(const std::string& name, const std::string& text) { m_files.emplace_back(name, text); }
-
-    // Writes every file, then renames them all; returns the final paths.
-    std::vector<fs::path> commit() {
-        std::error_code ec;
-        fs::create_directories(m_dir, ec);
-        if (ec || !fs::is_directory(m_dir))
-            throw InputError(m_dir.string() + ": cannot create the output folder" +
-                             (ec ? " (" + ec.message() + ")" : std::string()));
-        std::random_device rd;
-        const std::string tag = std::to_string(rd());
-        for (const auto& [name, text] : m_files) {
-            const fs::path final_path = m_dir / name;
-            const fs::path tmp = m_dir / ("." + name + ".tmp-" + tag);
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) throw InputError(m_dir.string() + ": cannot write in the output folder");
-            m_staged.emplace_back(tmp, final_path);
-            out.write(text.data(), static_cast<std::streamsize>(text.size()));
-            out.flush();
-            if (!out) throw IoError(final_path, "cannot write (disk full?)");
-        }
-        std::vector<fs::path> done;
-        for (const auto& [tmp, final_path] : m_staged) {
-            fs::rename(tmp, final_path, ec);
-            if (ec) throw IoError(final_path, "cannot rename the finished file into place: " + ec.message());
-            done.push_back(final_path);
-        }
-        m_staged.clear();
-        return done;
-    }
-
-  private:
-    fs::path m_dir;
-    std::vector<std::pair<std::string, std::string>> m_files;
-    std::vector<std::pair<fs::path, fs::path>> m_staged;
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers.
@@ -202,25 +153,6 @@ const std::vector<std::string> k_plot_columns{
     "bgb_sd",       "carbon_mean", "carbon_median", "carbon_sd",       "carbon_ci90_low",  "carbon_ci90_high",
     "mc_draws",     "dead_rule"};
 
-ss::AllometryTable load_allometry_tables(const TreesOptions& o) {
-    // User tables first, so their rows win a species/genus tie against the shipped ones.
-    std::vector<CsvTable> tables;
-    for (const auto& p : o.allometry) tables.push_back(read_table(p, "--allometry"));
-    tables.push_back(read_csv(data_dir() / "allometry.csv"));
-    ss::AllometryTable merged;
-    for (const auto& t : tables) {
-        const auto part = load_allometry(t);
-        for (const auto& eq : part.equations()) {
-            try {
-                merged.add(eq);
-            } catch (const std::invalid_argument& e) {
-                throw InputError(t.source() + ": " + e.what() + " (equation names must be unique across tables)");
-            }
-        }
-    }
-    return merged;
-}
-
 void run_trees(CliContext& ctx, const TreesOptions& o) {
     const TileExecutor executor(o.common.threads);
 
@@ -242,7 +174,7 @@ void run_trees(CliContext& ctx, const TreesOptions& o) {
     // Inputs and parameter tables.
     const CsvTable plots_csv = read_table(o.plots, "--plots");
     const CsvTable trees_csv = read_table(o.trees, "--trees");
-    const auto table = load_allometry_tables(o);
+    const auto table = load_allometry_tables(o.allometry);
     const fs::path wd_path = o.wood_density.empty() ? data_dir() / "wood_density" / "gwdd.csv" : o.wood_density;
     const auto wood_density = load_wood_density(read_table(wd_path, "--wood-density"));
     std::vector<ss::WeibullHeightCurve> curves;
@@ -561,6 +493,57 @@ void run_cores(CliContext& ctx, const CoresOptions& o) {
 
 }  // namespace
 
+StagedOutputs::~StagedOutputs() {
+    std::error_code ec;
+    for (const auto& [tmp, final_path] : m_staged) fs::remove(tmp, ec);
+}
+
+std::vector<fs::path> StagedOutputs::commit() {
+    std::error_code ec;
+    fs::create_directories(m_dir, ec);
+    if (ec || !fs::is_directory(m_dir))
+        throw InputError(m_dir.string() + ": cannot create the output folder" +
+                         (ec ? " (" + ec.message() + ")" : std::string()));
+    std::random_device rd;
+    const std::string tag = std::to_string(rd());
+    for (const auto& [name, text] : m_files) {
+        const fs::path final_path = m_dir / name;
+        const fs::path tmp = m_dir / ("." + name + ".tmp-" + tag);
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw InputError(m_dir.string() + ": cannot write in the output folder");
+        m_staged.emplace_back(tmp, final_path);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.flush();
+        if (!out) throw IoError(final_path, "cannot write (disk full?)");
+    }
+    std::vector<fs::path> done;
+    for (const auto& [tmp, final_path] : m_staged) {
+        fs::rename(tmp, final_path, ec);
+        if (ec) throw IoError(final_path, "cannot rename the finished file into place: " + ec.message());
+        done.push_back(final_path);
+    }
+    m_staged.clear();
+    return done;
+}
+
+ss::AllometryTable load_allometry_tables(const std::vector<fs::path>& extra) {
+    std::vector<CsvTable> tables;
+    for (const auto& p : extra) tables.push_back(read_table(p, "--allometry"));
+    tables.push_back(read_csv(data_dir() / "allometry.csv"));
+    ss::AllometryTable merged;
+    for (const auto& t : tables) {
+        const auto part = load_allometry(t);
+        for (const auto& eq : part.equations()) {
+            try {
+                merged.add(eq);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(t.source() + ": " + e.what() + " (equation names must be unique across tables)");
+            }
+        }
+    }
+    return merged;
+}
+
 void add_survey_command(CLI::App& app, CliContext& ctx) {
     CLI::App* survey = app.add_subcommand(
         "survey", "Field surveys: tree plots → biomass and carbon per plot (Mg/ha); soil cores → soil organic carbon "
@@ -661,6 +644,8 @@ void add_survey_command(CLI::App& app, CliContext& ctx) {
                                                        "(default: stop at the first)");
     add_common_options(*cores, c->common, false);
     cores->callback([c, &ctx] { run_cores(ctx, *c); });
+
+    add_survey_calibrate_command(*survey, ctx);
 }
 
 }  // namespace bluecarbon::cli

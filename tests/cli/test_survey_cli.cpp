@@ -322,3 +322,139 @@ TEST_CASE("survey appears in --help", "[cli][survey]") {
     CHECK_THAT(h.out, Contains("--drop-invalid"));
     CHECK(bc({"survey"}).code == 2);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// survey calibrate
+
+#include <bluecarbon/io/gdal_setup.hpp>
+
+#include "cli/cmd_survey.hpp"
+
+#include <cpl_conv.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+namespace {
+
+// A 40 × 40 UTM 51N raster of 10-m pixels (green, red, nir, swir1) in 5 × 5-pixel blocks of uniform reflectance;
+// block (i, j) has NDVI v = 0.2 + 0.6 ((8i + j) × 37 mod 64) / 63 (red 0.05, nir = red (1 + v)/(1 − v)). One plot
+// of 100 m² sits at the centre of each block of the even block rows (32 plots), so its sampling circle (radius
+// sqrt(100/π) = 5.64 m) lies inside one block. Each plot holds one stem of a test species whose equation is
+// "1 kg per cm of D"; with 100 stems/ha, AGB = D × 100 / 1000 Mg/ha, and D is chosen so AGB = exp(1 + 2.5 v).
+struct CalibrationScene {
+    fs::path dir;
+    explicit CalibrationScene(const fs::path& d) : dir(d) {
+        ensure_gdal_ready();
+        const int W = 40;
+        const double x0 = 390000.0, y0 = 3265000.0;
+        auto* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+        GDALDataset* ds = drv->Create((dir / "refl.tif").string().c_str(), W, W, 4, GDT_Float32, nullptr);
+        double gt[6] = {x0, 10, 0, y0, 0, -10};
+        ds->SetGeoTransform(gt);
+        OGRSpatialReference utm;
+        utm.importFromEPSG(32651);
+        char* wkt = nullptr;
+        utm.exportToWkt(&wkt);
+        ds->SetProjection(wkt);
+        CPLFree(wkt);
+        std::vector<float> green(W * W, 0.05F), red(W * W, 0.05F), nir(W * W), swir(W * W, 0.1F);
+        auto ndvi = [](int i, int j) { return 0.2 + 0.6 * static_cast<double>(((8 * i + j) * 37) % 64) / 63.0; };
+        for (int r = 0; r < W; ++r)
+            for (int c = 0; c < W; ++c) {
+                const double v = ndvi(r / 5, c / 5);
+                nir[static_cast<std::size_t>(r * W + c)] = static_cast<float>(0.05 * (1 + v) / (1 - v));
+            }
+        std::vector<float>* bands[] = {&green, &red, &nir, &swir};
+        for (int b = 0; b < 4; ++b)
+            REQUIRE(ds->GetRasterBand(b + 1)->RasterIO(GF_Write, 0, 0, W, W, bands[b]->data(), W, W, GDT_Float32, 0,
+                                                       0) == CE_None);
+        GDALClose(ds);
+
+        OGRSpatialReference wgs;
+        wgs.importFromEPSG(4326);
+        wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        utm.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&utm, &wgs));
+        std::ofstream plots(dir / "plots.csv"), trees(dir / "trees.csv");
+        plots << "plot_id,area_m2,lon,lat,habitat\n";
+        trees << "plot_id,tree_id,species,dbh_cm\n";
+        plots.precision(12);
+        trees.precision(12);
+        for (int i = 0; i < 8; i += 2)
+            for (int j = 0; j < 8; ++j) {
+                double x = x0 + (j * 5 + 2.5) * 10, y = y0 - (i * 5 + 2.5) * 10;
+                REQUIRE(ct->Transform(1, &x, &y));
+                const std::string id = "Q" + std::to_string(i) + std::to_string(j);
+                plots << id << ",100," << x << "," << y << ",mangrove\n";
+                trees << id << ",1,Testus simplex," << 10.0 * std::exp(1.0 + 2.5 * ndvi(i, j)) << "\n";
+            }
+        std::ofstream(dir / "mine.csv") << "name,species,genus,component,form,a,b,units,source\n"
+                                           "linear-d,Testus simplex,Testus,AGB,power,1,1,kg;cm,test\n";
+        std::ofstream(dir / "project.toml") << "[project]\nname = \"cal\"\nclimate_zone = \"subtropical\"\n"
+                                               "output = \"out\"\n"
+                                               "[inputs.reflectance]\npath = \"refl.tif\"\n"
+                                               "bands = { green = 1, red = 2, nir = 3, swir1 = 4 }\n"
+                                               "[habitat]\nsource = \"rules\"\n[[habitat.rules]]\n"
+                                               "habitat = \"mangrove\"\nwhen = \"ndvi > 0.3\"\n"
+                                               "[survey]\ntrees = \"trees.csv\"\nplots = \"plots.csv\"\n";
+    }
+};
+
+}  // namespace
+
+TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on a UTM raster", "[cli][survey]") {
+    test::TempDir dir("bc-calibrate");
+    const CalibrationScene scene(dir.path());
+    const auto project = (dir / "project.toml").string();
+    const auto mine = (dir / "mine.csv").string();
+    const auto r = bc({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "-q"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("survey calibrate: 32 plots (mangrove), 5-fold cross-validation"));
+    const auto path = dir / "out" / "biomass_model.json";
+    REQUIRE(fs::exists(path));
+    const auto j = nlohmann::json::parse(slurp(path));
+    CHECK(j["form"] == "log");
+    CHECK(j["n"] == 32);
+    CHECK(j["predictors"] == nlohmann::json::array({"ndvi"}));
+    // The reflectance is float32, so NDVI carries ~1e-7 relative error: coefficients to 1e-5.
+    CHECK_THAT(j["log_intercept"].get<double>(), WithinAbs(1.0, 1e-5));
+    CHECK_THAT(j["log_coefficients"][0].get<double>(), WithinAbs(2.5, 1e-5));
+    CHECK(j["cv_rmse"].get<double>() < 1e-4);
+    CHECK(j["habitats"] == nlohmann::json::array({"mangrove"}));
+    CHECK_FALSE(j.contains("coefficients"));  // a linear-only reader must not misread the log form
+    CHECK(j["inputs"]["trees"]["sha256"] == cli::sha256_file_hex(dir / "trees.csv"));
+    CHECK(j["plots"].size() == 32);
+    CHECK_THAT(j["plots"][0]["ndvi"].get<double>(), WithinAbs(0.2, 1e-6));  // block (0, 0): v = 0.2
+
+    // Linear form and two predictors, as JSON on stdout.
+    const auto r2 = bc({"survey", "calibrate", project, "--predictors", "ndvi,nir", "--form", "linear", "--allometry",
+                        mine, "--out", (dir / "lin.json").string(), "--json", "-q"});
+    REQUIRE(r2.code == 0);
+    const auto s = nlohmann::json::parse(r2.out);
+    CHECK(s["form"] == "linear");
+    CHECK(s["coefficients"].size() == 2);
+    CHECK(fs::exists(dir / "lin.json"));
+
+    // A plot outside the raster stops the run naming it.
+    std::ofstream(dir / "plots.csv", std::ios::app) << "FAR,100,100.0,10.0,mangrove\n";
+    std::ofstream(dir / "trees.csv", std::ios::app) << "FAR,1,Testus simplex,20\n";
+    const auto r3 = bc({"survey", "calibrate", project, "--allometry", mine, "--out", (dir / "x.json").string()});
+    CHECK(r3.code == 2);
+    CHECK_THAT(r3.err, Contains("plot 'FAR' lies outside"));
+    CHECK_FALSE(fs::exists(dir / "x.json"));
+    // Unknown predictors and too few plots are usage errors.
+    CHECK(bc({"survey", "calibrate", project, "--predictors", "lai"}).code == 2);
+}
+
+TEST_CASE("SHA-256 of input files matches the FIPS 180-4 test vectors", "[cli][survey]") {
+    CHECK(cli::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(cli::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(cli::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    CHECK(cli::sha256_hex(std::string(1000000, 'a')) ==
+          "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    test::TempDir dir("bc-sha");
+    std::ofstream(dir / "f.txt") << "abc";
+    CHECK(cli::sha256_file_hex(dir / "f.txt") == cli::sha256_hex("abc"));
+}
