@@ -21,9 +21,10 @@ int default_thread_count() noexcept {
 }
 
 TileExecutor::TileExecutor(int threads) : m_threads(threads == 0 ? default_thread_count() : threads) {
-    if (threads < 0) throw ConfigError("--threads: must be a positive number, got " + std::to_string(threads));
+    if (threads < 0)
+        throw ConfigError("--threads: must be a positive number, got " + std::to_string(threads));
 #ifndef _OPENMP
-    m_threads = 1;  // built without OpenMP: the same loops run serially
+    m_threads = 1; // built without OpenMP: the same loops run serially
 #endif
 }
 
@@ -36,25 +37,36 @@ int worker_slot() noexcept {
 #endif
 }
 
+// Libraries built with OpenMP (Debian's muparser evaluates bulk expressions in an omp loop) would otherwise
+// start a nested team inside each worker, so `--threads 1` would not mean one thread. This sets the calling
+// worker's own thread-count ICV only.
+void keep_libraries_serial_in_this_worker() noexcept {
+#ifdef _OPENMP
+    omp_set_num_threads(1);
+#endif
+}
+
 // The first error wins; later workers skip their work once it is set (an OpenMP loop cannot be broken).
 class FirstError {
-public:
+  public:
     void capture() {
         std::lock_guard lock(m_mutex);
-        if (!m_error) m_error = std::current_exception();
+        if (!m_error)
+            m_error = std::current_exception();
         m_stop.store(true, std::memory_order_relaxed);
     }
     [[nodiscard]] bool stopped() const noexcept { return m_stop.load(std::memory_order_relaxed); }
     void rethrow_if_any() const {
-        if (m_error) std::rethrow_exception(m_error);
+        if (m_error)
+            std::rethrow_exception(m_error);
     }
 
-private:
+  private:
     std::mutex m_mutex;
     std::exception_ptr m_error;
     std::atomic<bool> m_stop{false};
 };
-}  // namespace
+} // namespace
 
 void TileExecutor::run_ordered(std::size_t count, const std::function<void(std::size_t, int)>& work,
                                const std::function<void(std::size_t, int)>& merge, Progress* progress) const {
@@ -62,26 +74,31 @@ void TileExecutor::run_ordered(std::size_t count, const std::function<void(std::
     const auto n = static_cast<std::ptrdiff_t>(count);
     // `ordered` makes a worker that finished tile p wait until p-1 is merged, which bounds tiles in flight to
     // the thread count and serialises the merge in tile order.
-#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(m_threads)
-    for (std::ptrdiff_t p = 0; p < n; ++p) {
-        const int slot = worker_slot();
-        bool computed = false;
-        if (!error.stopped()) {
-            try {
-                work(static_cast<std::size_t>(p), slot);
-                computed = true;
-            } catch (...) {
-                error.capture();
-            }
-        }
-#pragma omp ordered
-        {
-            if (computed && !error.stopped()) {
+#pragma omp parallel num_threads(m_threads)
+    {
+        keep_libraries_serial_in_this_worker();
+#pragma omp for ordered schedule(dynamic, 1)
+        for (std::ptrdiff_t p = 0; p < n; ++p) {
+            const int slot = worker_slot();
+            bool computed = false;
+            if (!error.stopped()) {
                 try {
-                    merge(static_cast<std::size_t>(p), slot);
-                    if (progress) progress->advance();
+                    work(static_cast<std::size_t>(p), slot);
+                    computed = true;
                 } catch (...) {
                     error.capture();
+                }
+            }
+#pragma omp ordered
+            {
+                if (computed && !error.stopped()) {
+                    try {
+                        merge(static_cast<std::size_t>(p), slot);
+                        if (progress)
+                            progress->advance();
+                    } catch (...) {
+                        error.capture();
+                    }
                 }
             }
         }
@@ -92,16 +109,21 @@ void TileExecutor::run_ordered(std::size_t count, const std::function<void(std::
 void TileExecutor::parallel_for(std::size_t count, const std::function<void(std::size_t, int)>& fn) const {
     FirstError error;
     const auto n = static_cast<std::ptrdiff_t>(count);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(m_threads)
-    for (std::ptrdiff_t p = 0; p < n; ++p) {
-        if (error.stopped()) continue;
-        try {
-            fn(static_cast<std::size_t>(p), worker_slot());
-        } catch (...) {
-            error.capture();
+#pragma omp parallel num_threads(m_threads)
+    {
+        keep_libraries_serial_in_this_worker();
+#pragma omp for schedule(dynamic, 1)
+        for (std::ptrdiff_t p = 0; p < n; ++p) {
+            if (error.stopped())
+                continue;
+            try {
+                fn(static_cast<std::size_t>(p), worker_slot());
+            } catch (...) {
+                error.capture();
+            }
         }
     }
     error.rethrow_if_any();
 }
 
-}  // namespace bluecarbon
+} // namespace bluecarbon
