@@ -149,6 +149,7 @@ const std::vector<std::string> k_tree_columns{
 const std::vector<std::string> k_plot_columns{
     "n_trees",      "n_stems",     "n_dead",        "agb_mg_ha",       "bgb_mg_ha",        "dead_agb_mg_ha",
     "carbon_mg_c_ha", "carbon_fraction", "root_shoot", "habitat_used",  "climate",          "height_model",
+    "height_model_rse", "height_model_n",
     "agb_mean",     "agb_median",  "agb_sd",        "agb_ci90_low",    "agb_ci90_high",    "bgb_mean",
     "bgb_sd",       "carbon_mean", "carbon_median", "carbon_sd",       "carbon_ci90_low",  "carbon_ci90_high",
     "mc_draws",     "dead_rule"};
@@ -258,6 +259,8 @@ void run_trees(CliContext& ctx, const TreesOptions& o) {
                                                 r.habitat,
                                                 std::string(ss::climate_name(r.climate)),
                                                 std::string(ss::height_source_name(r.height_model)),
+                                                num(r.height_model_rse),
+                                                r.height_model_n > 0 ? std::to_string(r.height_model_n) : "",
                                                 num(r.agb_mc.mean),
                                                 num(r.agb_mc.median),
                                                 num(r.agb_mc.sd),
@@ -508,7 +511,9 @@ std::vector<fs::path> StagedOutputs::commit() {
     const std::string tag = std::to_string(rd());
     for (const auto& [name, text] : m_files) {
         const fs::path final_path = m_dir / name;
-        const fs::path tmp = m_dir / ("." + name + ".tmp-" + tag);
+        std::string tmp_name(".");
+        tmp_name.append(name).append(".tmp-").append(tag);  // not an operator+ chain: GCC 12 false -Wrestrict
+        const fs::path tmp = m_dir / tmp_name;
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw InputError(m_dir.string() + ": cannot write in the output folder");
         m_staged.emplace_back(tmp, final_path);

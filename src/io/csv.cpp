@@ -269,7 +269,10 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view text)
     namespace fs = std::filesystem;
     const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     std::random_device rd;
-    const fs::path tmp = dir / ("." + path.filename().string() + ".tmp-" + std::to_string(rd()));
+    // Built with append rather than a chain of operator+ (GCC 12 reports a false -Wrestrict on the chain).
+    std::string tmp_name(".");
+    tmp_name.append(path.filename().string()).append(".tmp-").append(std::to_string(rd()));
+    const fs::path tmp = dir / tmp_name;
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw IoError(path, "cannot create a temporary file in " + dir.string());

@@ -123,6 +123,8 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
     CHECK(num(plots, "P1", "agb_ci90_high") > 11.63639894131964);
     CHECK(num(plots, "P1", "agb_sd") > 0.0);
     CHECK_THAT(cell(plots, "P1", "dead_rule"), Contains("excluded"));
+    CHECK(cell(plots, "P2", "height_model") == "chave_e");
+    CHECK(cell(plots, "P2", "height_model_rse") == "0.243");
     CHECK_FALSE(fs::exists(out / "qa.csv"));
 }
 

@@ -145,6 +145,9 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     CHECK_THAT(t[5].agb_kg, WithinRel(216.50203503358983, 1e-12));
     const auto& p2 = r.plots[1];
     CHECK(p2.height_model == HeightSource::chave_e);
+    CHECK(p2.height_model_rse == k_chave_e_height_rse);
+    CHECK(p2.height_model_n == 0);
+    CHECK(std::isnan(p1.height_model_rse));  // every P1 height was measured and no model was available
     CHECK_THAT(p2.agb_mg_ha, WithinRel(6.051788670918618, 1e-12));
     CHECK_THAT(p2.bgb_mg_ha, WithinRel(1.5734650544388407, 1e-12));
     CHECK_THAT(p2.carbon_mg_c_ha, WithinRel(3.5838692509180055, 1e-12));
@@ -250,6 +253,10 @@ TEST_CASE("Plot carbon: local, site and regional height models", "[survey][plots
         CHECK(r.trees[8].height_source == HeightSource::site_model);
         CHECK_THAT(r.trees[8].height_m, WithinRel(10.544588374009038, 1e-9));
         CHECK(r.trees[9].height_source == HeightSource::site_model);  // the site model outranks the region
+        CHECK(r.plots[0].height_model_n == 7);
+        CHECK_THAT(r.plots[0].height_model_rse, WithinRel(0.021096447529010694, 1e-8));
+        CHECK(r.plots[1].height_model == HeightSource::site_model);
+        CHECK(r.plots[1].height_model_n == 7);
         REQUIRE(r.site_height_fit);
         CHECK(r.site_height_fit->n == 7);
     }

@@ -251,6 +251,8 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
             }
         }
         out.height_model = m.source;
+        if (m.available()) out.height_model_rse = m.rse();
+        if (m.fit) out.height_model_n = m.fit->n;
         plot_model[p] = m;
     }
 

@@ -167,6 +167,8 @@ struct PlotResult {
     double carbon_fraction{0};
     double root_shoot{std::numeric_limits<double>::quiet_NaN()};  ///< ratio for stems without a root equation
     HeightSource height_model{HeightSource::none};                ///< model for this plot's unmeasured heights
+    double height_model_rse{std::numeric_limits<double>::quiet_NaN()};  ///< its ln-scale RSE (NaN: none)
+    std::size_t height_model_n{0};                                ///< trees it was fitted on (0: not fitted here)
     std::optional<LogQuadraticHeightFit> height_fit;              ///< the plot's own fit, when there is one
     McSummary agb_mc, bgb_mc, carbon_mc;                          ///< Mg/ha; draws = 0 when MC was off
 };
