@@ -6,6 +6,7 @@
 #include <bluecarbon/engine/tile_executor.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/csv.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 #include <bluecarbon/science/survey/qa.hpp>
 #include <bluecarbon/science/survey/soil_cores.hpp>
@@ -25,7 +26,6 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <random>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -496,38 +496,15 @@ void run_cores(CliContext& ctx, const CoresOptions& o) {
 
 }  // namespace
 
-StagedOutputs::~StagedOutputs() {
-    std::error_code ec;
-    for (const auto& [tmp, final_path] : m_staged) fs::remove(tmp, ec);
-}
-
 std::vector<fs::path> StagedOutputs::commit() {
-    std::error_code ec;
-    fs::create_directories(m_dir, ec);
-    if (ec || !fs::is_directory(m_dir))
-        throw InputError(m_dir.string() + ": cannot create the output folder" +
-                         (ec ? " (" + ec.message() + ")" : std::string()));
-    std::random_device rd;
-    const std::string tag = std::to_string(rd());
-    for (const auto& [name, text] : m_files) {
-        const fs::path final_path = m_dir / name;
-        std::string tmp_name(".");
-        tmp_name.append(name).append(".tmp-").append(tag);  // not an operator+ chain: GCC 12 false -Wrestrict
-        const fs::path tmp = m_dir / tmp_name;
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw InputError(m_dir.string() + ": cannot write in the output folder");
-        m_staged.emplace_back(tmp, final_path);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) throw IoError(final_path, "cannot write (disk full?)");
-    }
+    ensure_writable_dir(m_dir);
+    OutputTransaction transaction;
     std::vector<fs::path> done;
-    for (const auto& [tmp, final_path] : m_staged) {
-        fs::rename(tmp, final_path, ec);
-        if (ec) throw IoError(final_path, "cannot rename the finished file into place: " + ec.message());
-        done.push_back(final_path);
+    for (const auto& [name, text] : m_files) {
+        write_text_file(m_dir / name, text, &transaction);
+        done.push_back(m_dir / name);
     }
-    m_staged.clear();
+    transaction.commit();
     return done;
 }
 

@@ -13,23 +13,19 @@
 
 namespace bluecarbon::cli {
 
-// All-or-nothing output: add() keeps the text; commit() writes every file to a hidden temporary beside its final
-// name and only then renames them all. Temporaries left by a failure are removed by the destructor.
+// All-or-nothing output: add() keeps the text; commit() writes every file under a temporary name through one
+// io OutputTransaction and renames them all only when every one is written (a failure leaves nothing behind).
 class StagedOutputs {
   public:
     explicit StagedOutputs(std::filesystem::path dir) : m_dir(std::move(dir)) {}
-    ~StagedOutputs();
-    StagedOutputs(const StagedOutputs&) = delete;
-    StagedOutputs& operator=(const StagedOutputs&) = delete;
 
     void add(const std::string& name, std::string text) { m_files.emplace_back(name, std::move(text)); }
-    // Creates the folder if needed (InputError when it cannot), writes, renames; returns the final paths.
+    // Creates the folder if needed (InputError when it is not writable), writes, renames; returns the final paths.
     std::vector<std::filesystem::path> commit();
 
   private:
     std::filesystem::path m_dir;
     std::vector<std::pair<std::string, std::string>> m_files;
-    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> m_staged;
 };
 
 // The shipped data/allometry.csv with `extra` tables in front (their rows win species/genus ties). Equation

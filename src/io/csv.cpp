@@ -1,4 +1,5 @@
 #include <bluecarbon/io/csv.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
 
 #include <algorithm>
 #include <array>
@@ -7,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -266,31 +266,7 @@ std::string format_fixed(double value, int decimals) {
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view text) {
-    namespace fs = std::filesystem;
-    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    std::random_device rd;
-    // Built with append rather than a chain of operator+ (GCC 12 reports a false -Wrestrict on the chain).
-    std::string tmp_name(".");
-    tmp_name.append(path.filename().string()).append(".tmp-").append(std::to_string(rd()));
-    const fs::path tmp = dir / tmp_name;
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw IoError(path, "cannot create a temporary file in " + dir.string());
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw IoError(path, "cannot write (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ec2;
-        fs::remove(tmp, ec2);
-        throw IoError(path, "cannot rename the temporary file into place: " + ec.message());
-    }
+    write_text_file(path, std::string(text));
 }
 
 }  // namespace bluecarbon

@@ -94,9 +94,9 @@ class CsvWriter {
 /// `value` rounded to `decimals` places in fixed notation ("12.35"); NaN and ±inf give an empty string.
 [[nodiscard]] std::string format_fixed(double value, int decimals);
 
-/// Writes `text` to `path` atomically: into a temporary file in the same folder, flushed, then renamed over
-/// `path`, so readers never see a partial file. Throws IoError naming the path on failure (and removes the
-/// temporary file).
+/// Writes `text` to `path` atomically (io's write_text_file: a temporary file in the same folder, then a rename
+/// over `path`), so readers never see a partial file. Throws IoError naming the path on failure (the temporary
+/// file is removed). For several files that must appear together, use OutputTransaction (io/raster_sink.hpp).
 void write_file_atomic(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace bluecarbon
