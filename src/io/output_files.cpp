@@ -3,6 +3,8 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -21,8 +23,8 @@ namespace io {
 fs::path temp_path_beside(const fs::path& final_path) {
     static std::atomic<std::uint64_t> counter{0};
     const auto n = counter.fetch_add(1, std::memory_order_relaxed);
-    const std::string name = "." + final_path.stem().string() + "." + std::to_string(::getpid()) + "." +
-                             std::to_string(n) + ".tmp" + final_path.extension().string();
+    const std::string name = fmt::format(".{}.{}.{}.tmp{}", final_path.stem().string(), ::getpid(), n,
+                                         final_path.extension().string());
     return final_path.parent_path() / name;
 }
 

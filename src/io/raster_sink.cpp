@@ -7,7 +7,14 @@
 
 #include <fmt/format.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
+#include <cctype>
+#include <optional>
+#include <type_traits>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -52,12 +59,10 @@ const char* compress_name(Compression c) {
 // Converts one block to the file's type, invalid (and non-finite) pixels to nodata. Integer types are
 // rounded to nearest and clamped to the type's range. Branch-free loops the compiler vectorises.
 template <typename Out, typename In>
-void convert(const Block<In>& b, Out nodata, std::vector<Out>& out) {
+void convert(const Block<In>& b, Out nodata, Out* __restrict dst) {
     const std::size_t n = b.px.size();
-    out.resize(n);
-    const In* px = b.px.data();
-    const std::uint8_t* valid = b.valid.data();
-    Out* dst = out.data();
+    const In* __restrict px = b.px.data();
+    const std::uint8_t* __restrict valid = b.valid.data();
     if constexpr (std::is_floating_point_v<Out>) {
         for (std::size_t i = 0; i < n; ++i) {
             const auto v = static_cast<Out>(px[i]);
@@ -84,6 +89,99 @@ void convert(const Block<In>& b, Out nodata, std::vector<Out>& out) {
     }
 }
 
+enum class OverviewMethod { average, nearest, mode };
+
+std::optional<OverviewMethod> own_overview_method(const std::string& name) {
+    std::string u;
+    for (char c : name) u += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == "AVERAGE") return OverviewMethod::average;
+    if (u == "NEAREST") return OverviewMethod::nearest;
+    if (u == "MODE") return OverviewMethod::mode;
+    return std::nullopt;
+}
+
+// Halves each axis of a `sw` x `sh` region of one overview level (rows `src_stride` apart) into
+// ceil(sw/2) x ceil(sh/2) pixels of the next (rows `dst_stride` apart). Nodata pixels take no part. Average:
+// the mean of the valid pixels (integers rounded half away from zero); nearest: the lower-right pixel of
+// each 2x2 quad, as GDAL's nearest picks for a factor of 2; mode: the most frequent valid value (the first
+// seen wins a tie).
+template <typename T>
+void reduce_2x2(const T* src, std::int64_t sw, std::int64_t sh, std::int64_t src_stride, T* dst,
+                std::int64_t dst_stride, T nodata, OverviewMethod method) {
+    const auto is_nodata = [nodata](T v) {
+        if constexpr (std::is_floating_point_v<T>) {
+            if (std::isnan(nodata)) return std::isnan(v);
+            return v == nodata || std::isnan(v);
+        } else {
+            return v == nodata;
+        }
+    };
+    const std::int64_t dw = (sw + 1) / 2, dh = (sh + 1) / 2, stride = src_stride;
+    for (std::int64_t r = 0; r < dh; ++r) {
+        for (std::int64_t c = 0; c < dw; ++c) {
+            T q[4];
+            int n = 0;
+            for (std::int64_t dr = 0; dr < 2; ++dr)
+                for (std::int64_t dc = 0; dc < 2; ++dc) {
+                    const std::int64_t sr = 2 * r + dr, sc = 2 * c + dc;
+                    if (sr < sh && sc < sw) {
+                        const T v = src[sr * stride + sc];
+                        if (!is_nodata(v)) q[n++] = v;
+                    }
+                }
+            T out = nodata;
+            if (method == OverviewMethod::nearest) {
+                const std::int64_t sr = std::min(2 * r + 1, sh - 1), sc = std::min(2 * c + 1, sw - 1);
+                out = src[sr * stride + sc];
+            } else if (n > 0 && method == OverviewMethod::average) {
+                double sum = 0;
+                for (int i = 0; i < n; ++i) sum += static_cast<double>(q[i]);
+                const double mean = sum / n;
+                if constexpr (std::is_floating_point_v<T>)
+                    out = static_cast<T>(mean);
+                else
+                    out = static_cast<T>(mean >= 0 ? mean + 0.5 : mean - 0.5);
+            } else if (n > 0) {
+                int best = 0, best_count = 0;
+                for (int i = 0; i < n; ++i) {
+                    int count = 0;
+                    for (int j = 0; j < n; ++j) count += q[j] == q[i];
+                    if (count > best_count) {
+                        best = i;
+                        best_count = count;
+                    }
+                }
+                out = q[best];
+            }
+            dst[r * dst_stride + c] = out;
+        }
+    }
+}
+
+// Per-thread scratch buffers reused across writes: no allocation, zero-fill or page faults per tile. A
+// buffer grown for an unusually large block is released after use so it does not stay with the thread.
+template <typename T>
+class Scratch {
+public:
+    explicit Scratch(std::size_t n, int slot = 0) : m_buf(buffer(slot)) {
+        if (m_buf.size() < n) m_buf.resize(n);
+    }
+    ~Scratch() {
+        if (m_buf.size() > k_keep_elements) std::vector<T>().swap(m_buf);
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    T* data() noexcept { return m_buf.data(); }
+
+private:
+    static constexpr std::size_t k_keep_elements = std::size_t{1} << 22;  // 4 Mi pixels (a 2048 x 2048 tile)
+    static std::vector<T>& buffer(int slot) {
+        thread_local std::vector<T> buffers[2];
+        return buffers[slot];
+    }
+    std::vector<T>& m_buf;
+};
+
 bool fits(PixelType t, double v) {
     switch (t) {
         case PixelType::float32:
@@ -108,14 +206,22 @@ struct RasterSink::Impl {
     GDALRasterBand* band{nullptr};
     bool finished{false};
     bool failed{false};
+    // Overview levels we compute ourselves (factors 2, 4, ...) while finishing, so the COG driver only has
+    // to copy them; empty when the COG driver computes them (resampling methods we do not implement).
+    std::vector<int> overview_factors;
 
     void create();
     template <typename In>
     void write(const Block<In>& b);
     template <typename Out>
-    void write_converted(const Window& w, const std::vector<Out>& px);
+    void write_converted(const Window& w, const Out* px);
     void finish();
+    void build_overviews();
+    // Fills overview level `to` from the level above; returns what failed, or nullptr.
+    template <typename T>
+    const char* build_overview_level(GDALRasterBand& from, GDALRasterBand& to, OverviewMethod method);
     void build_cog();
+    static void release_tile_phase_memory() noexcept;
     void close_dataset();
     void cleanup() noexcept;
 };
@@ -132,6 +238,10 @@ void RasterSink::Impl::create() {
     if ((!o.color_table.empty() || !o.category_names.empty()) && o.type != PixelType::uint8)
         throw ConfigError(where + ": a colour table or category names need the uint8 output type");
     if (o.overview_resampling.empty()) throw ConfigError(where + ": overview resampling must not be empty");
+    const int max_level = o.compression == Compression::zstd ? 22 : 12;
+    if (o.compression_level < 0 || o.compression_level > max_level)
+        throw ConfigError(fmt::format("{}: compression level {} is outside 0-{}", where, o.compression_level,
+                                      max_level));
 
     const fs::path dir = final_path.parent_path().empty() ? fs::path(".") : final_path.parent_path();
     ensure_writable_dir(dir);
@@ -155,7 +265,10 @@ void RasterSink::Impl::create() {
         co.SetNameValue("COMPRESS", compress_name(o.compression));
         if (o.compression != Compression::none)
             co.SetNameValue("PREDICTOR", o.type == PixelType::float32 ? "3" : "2");
-        if (o.compression == Compression::zstd) co.SetNameValue("ZSTD_LEVEL", "9");
+        if (o.compression_level > 0 && o.compression == Compression::deflate)
+            co.SetNameValue("ZLEVEL", std::to_string(o.compression_level).c_str());
+        if (o.compression_level > 0 && o.compression == Compression::zstd)
+            co.SetNameValue("ZSTD_LEVEL", std::to_string(o.compression_level).c_str());
         // Compression runs on GDAL's worker threads while our threads compute the next tiles.
         co.SetNameValue("NUM_THREADS", "ALL_CPUS");
     }
@@ -196,7 +309,7 @@ void RasterSink::Impl::create() {
 }
 
 template <typename Out>
-void RasterSink::Impl::write_converted(const Window& w, const std::vector<Out>& px) {
+void RasterSink::Impl::write_converted(const Window& w, const Out* px) {
     constexpr GDALDataType type = std::is_same_v<Out, float>          ? GDT_Float32
                                   : std::is_same_v<Out, std::uint8_t> ? GDT_Byte
                                                                       : GDT_Int16;
@@ -208,16 +321,21 @@ void RasterSink::Impl::write_converted(const Window& w, const std::vector<Out>& 
     const bool block_aligned = w.col_off % bs == 0 && w.row_off % bs == 0 &&
                                (w.cols % bs == 0 || w.col_end() == grid.width()) &&
                                (w.rows % bs == 0 || w.row_end() == grid.height());
-    if (block_aligned) {
-        // Whole blocks go straight to the GeoTIFF (WriteBlock bypasses GDAL's block cache), so no dirty
-        // blocks pile up in the cache and memory stays at a tile per thread.
-        std::vector<Out> block(static_cast<std::size_t>(bs * bs));
+    if (block_aligned && w.cols == bs && w.rows == bs) {
+        // One whole block: straight to the GeoTIFF (WriteBlock bypasses GDAL's block cache, so no dirty
+        // blocks pile up there and memory stays at a tile per thread).
+        err = band->WriteBlock(static_cast<int>(w.col_off / bs), static_cast<int>(w.row_off / bs),
+                               const_cast<Out*>(px));
+    } else if (block_aligned) {
+        // Several blocks, or a partial block at the grid's edge: block by block, padded with nodata.
+        Scratch<Out> block(static_cast<std::size_t>(bs * bs), 1);
         for (std::int64_t r0 = w.row_off; r0 < w.row_end() && err == CE_None; r0 += bs) {
             for (std::int64_t c0 = w.col_off; c0 < w.col_end() && err == CE_None; c0 += bs) {
                 const std::int64_t nc = std::min(bs, w.col_end() - c0), nr = std::min(bs, w.row_end() - r0);
-                if (nc < bs || nr < bs) std::fill(block.begin(), block.end(), static_cast<Out>(options.nodata));
+                if (nc < bs || nr < bs)
+                    std::fill(block.data(), block.data() + bs * bs, static_cast<Out>(options.nodata));
                 for (std::int64_t r = 0; r < nr; ++r) {
-                    const Out* src = px.data() + (r0 - w.row_off + r) * w.cols + (c0 - w.col_off);
+                    const Out* src = px + (r0 - w.row_off + r) * w.cols + (c0 - w.col_off);
                     std::copy(src, src + nc, block.data() + r * bs);
                 }
                 err = band->WriteBlock(static_cast<int>(c0 / bs), static_cast<int>(r0 / bs), block.data());
@@ -225,7 +343,7 @@ void RasterSink::Impl::write_converted(const Window& w, const std::vector<Out>& 
         }
     } else {
         err = band->RasterIO(GF_Write, static_cast<int>(w.col_off), static_cast<int>(w.row_off),
-                             static_cast<int>(w.cols), static_cast<int>(w.rows), const_cast<Out*>(px.data()),
+                             static_cast<int>(w.cols), static_cast<int>(w.rows), const_cast<Out*>(px),
                              static_cast<int>(w.cols), static_cast<int>(w.rows), type, 0, 0, nullptr);
     }
     if (err != CE_None) {
@@ -247,21 +365,21 @@ void RasterSink::Impl::write(const Block<In>& b) {
     // Conversion happens before taking the lock, so threads only queue for the file write itself.
     switch (options.type) {
         case PixelType::float32: {
-            std::vector<float> px;
-            convert<float>(b, static_cast<float>(options.nodata), px);
-            write_converted(w, px);
+            Scratch<float> px(b.px.size());
+            convert<float>(b, static_cast<float>(options.nodata), px.data());
+            write_converted<float>(w, px.data());
             break;
         }
         case PixelType::uint8: {
-            std::vector<std::uint8_t> px;
-            convert<std::uint8_t>(b, static_cast<std::uint8_t>(options.nodata), px);
-            write_converted(w, px);
+            Scratch<std::uint8_t> px(b.px.size());
+            convert<std::uint8_t>(b, static_cast<std::uint8_t>(options.nodata), px.data());
+            write_converted<std::uint8_t>(w, px.data());
             break;
         }
         case PixelType::int16: {
-            std::vector<std::int16_t> px;
-            convert<std::int16_t>(b, static_cast<std::int16_t>(options.nodata), px);
-            write_converted(w, px);
+            Scratch<std::int16_t> px(b.px.size());
+            convert<std::int16_t>(b, static_cast<std::int16_t>(options.nodata), px.data());
+            write_converted<std::int16_t>(w, px.data());
             break;
         }
     }
@@ -278,6 +396,84 @@ void RasterSink::Impl::close_dataset() {
         throw IoError(final_path, io::with_detail("cannot finish writing the GeoTIFF", capture.errors()));
 }
 
+template <typename T>
+const char* RasterSink::Impl::build_overview_level(GDALRasterBand& from, GDALRasterBand& to,
+                                                   OverviewMethod method) {
+    constexpr GDALDataType type = std::is_same_v<T, float>          ? GDT_Float32
+                                  : std::is_same_v<T, std::uint8_t> ? GDT_Byte
+                                                                    : GDT_Int16;
+    const std::int64_t fw = from.GetXSize(), fh = from.GetYSize(), tw = to.GetXSize(), th = to.GetYSize();
+    // Work one target block at a time (whole blocks, so GDAL never reads a target block back before writing
+    // it), from the 2x2 times larger region of the level above.
+    int bw = 0, bh = 0;
+    to.GetBlockSize(&bw, &bh);
+    const auto nodata = static_cast<T>(options.nodata);
+    std::vector<T> src(static_cast<std::size_t>(4 * bw) * static_cast<std::size_t>(bh));
+    std::vector<T> dst(static_cast<std::size_t>(bw) * static_cast<std::size_t>(bh));
+    for (std::int64_t ty = 0; ty < th; ty += bh) {
+        for (std::int64_t tx = 0; tx < tw; tx += bw) {
+            const std::int64_t tcw = std::min<std::int64_t>(bw, tw - tx), tch = std::min<std::int64_t>(bh, th - ty);
+            const std::int64_t sw = std::min(2 * tcw, fw - 2 * tx), sh = std::min(2 * tch, fh - 2 * ty);
+            if (from.RasterIO(GF_Read, static_cast<int>(2 * tx), static_cast<int>(2 * ty), static_cast<int>(sw),
+                              static_cast<int>(sh), src.data(), static_cast<int>(sw), static_cast<int>(sh), type, 0,
+                              0, nullptr) != CE_None)
+                return "cannot read back the image to build overviews";
+            reduce_2x2(src.data(), sw, sh, sw, dst.data(), tcw, nodata, method);
+            if (to.RasterIO(GF_Write, static_cast<int>(tx), static_cast<int>(ty), static_cast<int>(tcw),
+                            static_cast<int>(tch), dst.data(), static_cast<int>(tcw), static_cast<int>(tch), type, 0,
+                            0, nullptr) != CE_None)
+                return "cannot write an overview block";
+        }
+    }
+    return nullptr;
+}
+
+void RasterSink::Impl::build_overviews() {
+    const auto method = own_overview_method(options.overview_resampling);
+    if (!method) return;  // left to the COG driver
+    // The levels the COG driver would make: halve until the smallest level fits in one block.
+    const std::int64_t bs = options.block_size;
+    std::int64_t w = grid.width(), h = grid.height();
+    int factor = 1;
+    while (w > bs || h > bs) {
+        factor *= 2;
+        w = (grid.width() + factor - 1) / factor;
+        h = (grid.height() + factor - 1) / factor;
+        overview_factors.push_back(factor);
+    }
+    if (overview_factors.empty()) return;
+    GdalErrorCapture capture;
+    // "NONE": create the overview levels empty; we fill them below, each level from the previous one.
+    if (ds->BuildOverviews("NONE", static_cast<int>(overview_factors.size()), overview_factors.data(), 0, nullptr,
+                           nullptr, nullptr, nullptr) != CE_None ||
+        band->GetOverviewCount() != static_cast<int>(overview_factors.size()))
+        throw IoError(final_path, io::with_detail("cannot create overview levels", capture.errors()));
+    for (int i = 0; i < band->GetOverviewCount(); ++i) {
+        GDALRasterBand& from = i == 0 ? *band : *band->GetOverview(i - 1);
+        GDALRasterBand& to = *band->GetOverview(i);
+        const char* failure = nullptr;
+        switch (options.type) {
+            case PixelType::float32: failure = build_overview_level<float>(from, to, *method); break;
+            case PixelType::uint8: failure = build_overview_level<std::uint8_t>(from, to, *method); break;
+            case PixelType::int16: failure = build_overview_level<std::int16_t>(from, to, *method); break;
+        }
+        if (failure != nullptr) throw IoError(final_path, io::with_detail(failure, capture.errors()));
+    }
+    if (capture.failed()) throw IoError(final_path, "cannot build overviews: " + capture.errors());
+}
+
+void RasterSink::Impl::release_tile_phase_memory() noexcept {
+    // Building overviews and the COG streams the whole raster through GDAL's block cache. Blocks still cached from the tile
+    // phase (inputs read, mostly) are not needed again, so empty the cache first (GDALFlushCacheBlock drops
+    // the least recently used block, writing it first if dirty), and hand the heap pages freed by the tile
+    // phase back to the system: peak memory is then the larger of the two phases, not their sum.
+    while (GDALFlushCacheBlock() != FALSE) {
+    }
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 void RasterSink::Impl::build_cog() {
     cog_temp_path = io::temp_path_beside(final_path);
     GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
@@ -289,9 +485,12 @@ void RasterSink::Impl::build_cog() {
     co.SetNameValue("COMPRESS", compress_name(options.compression));
     if (options.compression != Compression::none)
         co.SetNameValue("PREDICTOR", options.type == PixelType::float32 ? "FLOATING_POINT" : "STANDARD");
-    if (options.compression == Compression::zstd) co.SetNameValue("LEVEL", "9");
+    if (options.compression_level > 0 &&
+        (options.compression == Compression::deflate || options.compression == Compression::zstd))
+        co.SetNameValue("LEVEL", std::to_string(options.compression_level).c_str());
     co.SetNameValue("BLOCKSIZE", std::to_string(options.block_size).c_str());
     co.SetNameValue("OVERVIEW_RESAMPLING", options.overview_resampling.c_str());
+    if (!overview_factors.empty()) co.SetNameValue("OVERVIEWS", "FORCE_USE_EXISTING");
     co.SetNameValue("NUM_THREADS", "ALL_CPUS");
     co.SetNameValue("BIGTIFF", "IF_SAFER");
     GDALDataset* out = cog->CreateCopy(cog_temp_path.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr);
@@ -309,6 +508,8 @@ void RasterSink::Impl::finish() {
     if (failed) throw IoError(final_path, "an earlier write failed; the output is incomplete");
     // Our own files get no .aux.xml side file, whatever GDAL would otherwise store there.
     io::ScopedThreadConfig no_pam("GDAL_PAM_ENABLED", "NO");
+    if (options.cog) release_tile_phase_memory();
+    if (options.cog && ds) build_overviews();
     close_dataset();
     fs::path done = temp_path;
     if (options.cog) {

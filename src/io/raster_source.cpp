@@ -161,15 +161,16 @@ std::optional<Extent> transform_extent(const Extent& e, const OGRSpatialReferenc
     return out;
 }
 
-// The tight per-pixel pass: scale/offset, and nodata / NaN / out-of-range to invalid. Branch-free so the
-// compiler vectorises it; `nodata` is NaN when the band has none (NaN never compares equal).
-void finish_pixels(float* px, std::uint8_t* valid, std::size_t n, float nodata, double scale, double offset,
-                   double lo, double hi) noexcept {
+// The tight per-pixel pass: scale/offset, and nodata / NaN / out-of-range to invalid. Branch-free and all in
+// float32 (the type of the result), so the compiler vectorises it (a float/double mix defeats GCC's
+// vectoriser); `nodata` is NaN when the band has none (NaN never compares equal).
+void finish_pixels(float* __restrict px, std::uint8_t* __restrict valid, std::size_t n, float nodata, float scale,
+                   float offset, float lo, float hi) noexcept {
     for (std::size_t i = 0; i < n; ++i) {
         const float raw = px[i];
-        const double v = static_cast<double>(raw) * scale + offset;
+        const float v = raw * scale + offset;
         const bool ok = (raw == raw) & (raw != nodata) & (v >= lo) & (v <= hi);
-        px[i] = ok ? static_cast<float>(v) : 0.0F;
+        px[i] = ok ? v : 0.0F;
         valid[i] = static_cast<std::uint8_t>(ok);
     }
 }
@@ -333,7 +334,8 @@ void RasterSource::Impl::read(int band, const Window& w, Block<float>& out) cons
             capture.errors()));
     }
     const float nodata = b.has_nodata ? static_cast<float>(b.nodata) : std::numeric_limits<float>::quiet_NaN();
-    finish_pixels(out.px.data(), out.valid.data(), n, nodata, b.scale, b.offset, lo, hi);
+    finish_pixels(out.px.data(), out.valid.data(), n, nodata, static_cast<float>(b.scale),
+                  static_cast<float>(b.offset), static_cast<float>(lo), static_cast<float>(hi));
 }
 
 std::unique_ptr<RasterSource::Impl> RasterSource::Impl::open_common(const fs::path& path,

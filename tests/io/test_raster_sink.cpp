@@ -361,3 +361,109 @@ TEST_CASE("Output folders are created and checked for writing", "[io][output][ba
         CHECK(test::folder_entries(dir.path()) == std::vector<std::string>{"t.txt"});
     }
 }
+
+namespace {
+
+// Reads overview `level` (0-based) of band 1, as doubles.
+std::vector<double> read_overview(const std::filesystem::path& path, int level, int& w, int& h) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    GDALRasterBand* ov = ds->GetRasterBand(1)->GetOverview(level);
+    REQUIRE(ov != nullptr);
+    w = ov->GetXSize();
+    h = ov->GetYSize();
+    std::vector<double> out(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
+    REQUIRE(ov->RasterIO(GF_Read, 0, 0, w, h, out.data(), w, h, GDT_Float64, 0, 0, nullptr) == CE_None);
+    return out;
+}
+
+// Halves an image by the definition of the method: AVERAGE = mean of the non-nodata pixels of each 2x2 quad
+// (nodata when none), NEAREST = the quad's lower-right pixel (clipped at odd edges), as GDAL picks for a
+// factor of 2.
+std::vector<double> halve(const std::vector<double>& img, int w, int h, double nodata, bool average) {
+    const int hw = (w + 1) / 2, hh = (h + 1) / 2;
+    std::vector<double> out(static_cast<std::size_t>(hw) * static_cast<std::size_t>(hh), nodata);
+    for (int r = 0; r < hh; ++r)
+        for (int c = 0; c < hw; ++c) {
+            auto at = [&](int x, int y) { return img[static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)]; };
+            double& o = out[static_cast<std::size_t>(r) * static_cast<std::size_t>(hw) + static_cast<std::size_t>(c)];
+            if (!average) {
+                o = at(std::min(2 * c + 1, w - 1), std::min(2 * r + 1, h - 1));
+                continue;
+            }
+            double sum = 0;
+            int n = 0;
+            for (int y = 2 * r; y < std::min(2 * r + 2, h); ++y)
+                for (int x = 2 * c; x < std::min(2 * c + 2, w); ++x)
+                    if (at(x, y) != nodata) {
+                        sum += at(x, y);
+                        ++n;
+                    }
+            if (n > 0) o = static_cast<double>(static_cast<float>(sum / n));
+        }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("COG overviews hold the average (or nearest) of each 2x2 quad, nodata excluded", "[io][raster_sink]") {
+    TempDir dir;
+    // 38 x 38 with 16-pixel blocks: levels of 19 x 19 and 10 x 10 (halved until one block holds a level),
+    // odd sizes included.
+    const Grid g = utm_grid(38, 38);
+    RasterSinkOptions o;
+    o.block_size = 16;
+    SECTION("average") {
+        const auto out = dir / "avg.tif";
+        RasterSink sink(out, g, o);
+        for (const auto& w : tiles_of(g, 16, 16)) sink.write(pattern(w));
+        sink.finish();
+        const auto full = test::read_all(out);
+        int w1 = 0, h1 = 0, w2 = 0, h2 = 0;
+        const auto ov1 = read_overview(out, 0, w1, h1);
+        const auto ov2 = read_overview(out, 1, w2, h2);
+        CHECK(w1 == 19);
+        CHECK(h1 == 19);
+        CHECK(w2 == 10);
+        CHECK(h2 == 10);
+        CHECK(ov1 == halve(full, 38, 38, -9999.0, true));
+        CHECK(ov2 == halve(ov1, 19, 19, -9999.0, true));
+        // By hand: quad (0,0) of the pattern holds (0,0) invalid [(0 + 0) % 7 == 0], (1,0) = 0.25,
+        // (0,1) = -0.5, (1,1) = -0.25, so its average is (0.25 - 0.5 - 0.25) / 3 = -1/6.
+        CHECK(ov1[0] == static_cast<double>(static_cast<float>(-1.0 / 6.0)));
+    }
+    SECTION("nearest, on a class raster") {
+        const auto out = dir / "near.tif";
+        o.type = PixelType::uint8;
+        o.nodata = 255;
+        o.overview_resampling = "NEAREST";
+        RasterSink sink(out, g, o);
+        Block<float> b(g.full_window());
+        for (std::size_t i = 0; i < b.px.size(); ++i) b.px[i] = static_cast<float>(i % 11);
+        sink.write(b);
+        sink.finish();
+        const auto full = test::read_all(out);
+        int w1 = 0, h1 = 0;
+        const auto ov1 = read_overview(out, 0, w1, h1);
+        CHECK(ov1 == halve(full, 38, 38, 255.0, false));
+        CHECK(ov1[0] == static_cast<double>((1 * 38 + 1) % 11));  // pixel (1, 1) of level 0
+    }
+}
+
+TEST_CASE("Compression levels are passed on and checked", "[io][raster_sink]") {
+    TempDir dir;
+    const Grid g = utm_grid(64, 64);
+    RasterSinkOptions o;
+    o.block_size = 32;
+    o.compression_level = 1;
+    {
+        RasterSink sink(dir / "fast.tif", g, o);
+        sink.write(pattern(g.full_window()));
+        sink.finish();
+    }
+    CHECK(test::read_all(dir / "fast.tif") == test::read_all(dir / "fast.tif"));
+    CHECK(image_structure(dir / "fast.tif", "COMPRESSION") == "DEFLATE");
+    o.compression_level = 13;  // DEFLATE (libdeflate) stops at 12
+    CHECK_THROWS_AS(RasterSink(dir / "bad.tif", g, o), ConfigError);
+    CHECK_THROWS_WITH(RasterSink(dir / "bad.tif", g, o), Contains("bad.tif") && Contains("compression level 13"));
+}

@@ -9,7 +9,9 @@
 namespace bluecarbon {
 
 struct GdalSetupOptions {
-    std::int64_t cache_bytes{128LL * 1024 * 1024};
+    /// GDAL block cache. Reads and writes stream whole blocks, so a small cache suffices; measured on a
+    /// 10000 x 10000 NDVI run, 32-64 MB was both faster and leaner than 128 MB (fewer page faults).
+    std::int64_t cache_bytes{64LL * 1024 * 1024};
 };
 
 /// Idempotent and thread-safe; only the first call's options take effect.
