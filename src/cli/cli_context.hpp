@@ -35,6 +35,7 @@ void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = tru
 // One registration function per subcommand (each in its own file).
 void add_survey_command(CLI::App& app, CliContext& ctx);
 void add_indices_command(CLI::App& app, CliContext& ctx);
+void add_sample_command(CLI::App& app, CliContext& ctx);
 void add_habitat_command(CLI::App& app, CliContext& ctx);
 void add_stock_command(CLI::App& app, CliContext& ctx);
 

@@ -18,6 +18,7 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     app.require_subcommand(1);
     app.fallthrough(false);
     // Subcommands, in the order `--help` lists them.
+    cli::add_sample_command(app, ctx);
     cli::add_indices_command(app, ctx);
     cli::add_habitat_command(app, ctx);
     cli::add_stock_command(app, ctx);

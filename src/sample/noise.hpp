@@ -65,4 +65,4 @@ namespace bluecarbon::sample::noise {
     return sum / total;
 }
 
-} // namespace bluecarbon::sample::noise
+}  // namespace bluecarbon::sample::noise

@@ -99,11 +99,13 @@ bool in_meadow(double d, double v, double edge, double patch) noexcept {
 // spectra of these covers on turbid, mesotidal Chinese coasts:
 //   mangrove  NDVI ≈ 0.76, MVI = (N − G)/(S1 − G) ≈ 6 (Baloloy et al. 2020: mangroves 4.5–16.5)
 //   forest    NDVI ≈ 0.79 but MVI ≈ 2.6 (higher SWIR than mangrove), so MVI separates them
-//   marsh     NDVI ≈ 0.54;  tidal flat NDVI ≈ 0.1, NDWI < 0;  water NDWI ≈ +0.5
+//   marsh     NDVI ≈ 0.45;  water NDWI ≈ +0.5
+//   tidal flat NDVI ≈ 0.05–0.1, NDWI < 0; the exposed mud stays wet at low tide, so its SWIR1 stays below
+//   green and MVI's denominator S1 − G never comes near zero there (MVI ≈ −3 to −0.5)
 constexpr Reflectance k_mangrove{0.045, 0.040, 0.290, 0.085};
 constexpr Reflectance k_forest{0.055, 0.035, 0.300, 0.150};
-constexpr Reflectance k_marsh{0.070, 0.065, 0.220, 0.170};
-constexpr Reflectance k_flat_dry{0.100, 0.110, 0.140, 0.130};
+constexpr Reflectance k_marsh{0.070, 0.075, 0.200, 0.170};
+constexpr Reflectance k_flat_dry{0.110, 0.115, 0.140, 0.085};
 constexpr Reflectance k_flat_wet{0.080, 0.085, 0.095, 0.060};
 constexpr Reflectance k_seagrass{0.060, 0.045, 0.060, 0.025};
 constexpr Reflectance k_water_turbid{0.095, 0.090, 0.035, 0.012};
@@ -116,7 +118,7 @@ bool is_vegetated(Habitat h) noexcept {
     return h == Habitat::mangrove || h == Habitat::forest || h == Habitat::salt_marsh;
 }
 
-} // namespace
+}  // namespace
 
 std::span<const HabitatInfo> habitat_classes() noexcept {
     return k_classes;
@@ -141,8 +143,8 @@ std::uint16_t reflectance_dn(double reflectance) noexcept {
 PointSample sample_point(double x, double y) noexcept {
     const double u = mirror(x - k_origin_x_m, k_sample_extent_m);
     const double v = mirror(k_origin_y_m - y, k_sample_extent_m);
-    const double d = u - coastline_u(v);              // metres seaward of the coastline
-    const double edge = fbm2(x, y, 180.0, 3, s_edge); // wobble of zone boundaries, [-1, 1]
+    const double d = u - coastline_u(v);               // metres seaward of the coastline
+    const double edge = fbm2(x, y, 180.0, 3, s_edge);  // wobble of zone boundaries, [-1, 1]
 
     PointSample p;
     p.geoid_m = geoid_undulation_m(u, v);
@@ -172,11 +174,11 @@ PointSample sample_point(double x, double y) noexcept {
             base = k_farmland;
         } else {
             p.habitat = Habitat::aquaculture_pond;
-            p.orthometric_m = 3.0; // pond water level
+            p.orthometric_m = 3.5;  // pond water level: above HAT, behind the seawall
             base = k_pond;
         }
     } else if (d < -680.0) {
-        p.habitat = Habitat::other; // the seawall
+        p.habitat = Habitat::other;  // the seawall
         p.orthometric_m = 7.0;
         base = k_built;
         built = true;
@@ -199,7 +201,7 @@ PointSample sample_point(double x, double y) noexcept {
             p.orthometric_m = std::max(-12.0, -2.5 - 0.003 * (d - flat_end));
             base = lerp(k_water_turbid, k_water_clear, clamp01((d - flat_end) / 1500.0));
         } else {
-            const double t = clamp01((d + 380.0) / (flat_end + 380.0)); // 0 at the marsh edge, 1 at low water
+            const double t = clamp01((d + 380.0) / (flat_end + 380.0));  // 0 at the marsh edge, 1 at low water
             p.orthometric_m = 1.8 - 4.1 * t + 0.15 * fbm2(x, y, 120.0, 3, s_flat);
             // A meandering tidal creek draining the flat eastwards, widening seaward.
             const double creek_v = 3000.0 +
@@ -268,4 +270,4 @@ SceneTile generate_tile(const Window& w) {
     return t;
 }
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

@@ -34,14 +34,14 @@ enum class Habitat : std::uint8_t {
     mangrove = 5,
     aquaculture_pond = 6,
     forest = 7,
-    other = 8, ///< farmland, settlements, dikes, roads, the seawall
+    other = 8,  ///< farmland, settlements, dikes, roads, the seawall
 };
 inline constexpr std::uint8_t k_habitat_nodata = 0;
 
 struct HabitatInfo {
     Habitat code;
-    std::string_view name;           ///< snake_case name used in attributes and project files
-    std::array<std::uint8_t, 3> rgb; ///< colour-table entry
+    std::string_view name;            ///< snake_case name used in attributes and project files
+    std::array<std::uint8_t, 3> rgb;  ///< colour-table entry
 };
 /// The eight classes, in code order.
 [[nodiscard]] std::span<const HabitatInfo> habitat_classes() noexcept;
@@ -55,18 +55,18 @@ struct Reflectance {
 /// Everything the generator knows about one point.
 struct PointSample {
     Habitat habitat{Habitat::other};
-    double orthometric_m{0}; ///< height above the EGM96 geoid (≈ mean sea level) [m]
-    double geoid_m{0};       ///< EGM96 geoid undulation N [m]; ellipsoidal height h = H + N
+    double orthometric_m{0};  ///< height above the EGM96 geoid (≈ mean sea level) [m]
+    double geoid_m{0};        ///< EGM96 geoid undulation N [m]; ellipsoidal height h = H + N
     Reflectance reflectance;
     [[nodiscard]] double ellipsoidal_m() const noexcept { return orthometric_m + geoid_m; }
 };
 
 // Sample geometry.
 inline constexpr int k_utm_zone = 51;
-inline constexpr double k_origin_x_m = 390000.0;  ///< west edge [m, EPSG:32651]
-inline constexpr double k_origin_y_m = 3266000.0; ///< north edge [m, EPSG:32651]
+inline constexpr double k_origin_x_m = 390000.0;   ///< west edge [m, EPSG:32651]
+inline constexpr double k_origin_y_m = 3266000.0;  ///< north edge [m, EPSG:32651]
 inline constexpr double k_pixel_m = 10.0;
-inline constexpr std::int64_t k_sample_size = 600; ///< pixels per side of the small sample
+inline constexpr std::int64_t k_sample_size = 600;  ///< pixels per side of the small sample
 inline constexpr double k_sample_extent_m = k_pixel_m * static_cast<double>(k_sample_size);
 
 /// Reflectance is stored as uint16 DN with reflectance = DN × 1e-4 (offset 0); DN 0 is nodata.
@@ -100,11 +100,11 @@ inline constexpr double k_hat_m = 3.0;
 /// The layers of one window, row-major over the window.
 struct SceneTile {
     Block<std::uint8_t> habitat;
-    Block<float> dem;                                ///< ellipsoidal height [m]
-    std::array<Block<std::uint16_t>, 4> reflectance; ///< green, red, nir, swir1 DN
+    Block<float> dem;                                 ///< ellipsoidal height [m]
+    std::array<Block<std::uint16_t>, 4> reflectance;  ///< green, red, nir, swir1 DN
 };
 
 /// Generates every layer of window `w` of the scene grid (pixel centres).
 [[nodiscard]] SceneTile generate_tile(const Window& w);
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

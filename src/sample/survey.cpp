@@ -20,8 +20,8 @@ struct ParcelSpec {
     const char* name;
     Habitat habitat;
     const char* activity;
-    double seaward_from_m, seaward_to_m; // across the coast
-    double south_from_m, south_to_m;     // along it
+    double seaward_from_m, seaward_to_m;  // across the coast
+    double south_from_m, south_to_m;      // along it
 };
 
 // Strips laid on the scene's zones (scene.cpp): fringe −680..−380 m, flat from −380 m to ~1900 m, ponds
@@ -78,7 +78,7 @@ Site place_site(std::string id, Habitat want, double seaward_m, double south_m) 
 
 struct Species {
     const char* name;
-    double h_a, h_b; // height model H = 1.3 + a D^b [m]
+    double h_a, h_b;  // height model H = 1.3 + a D^b [m]
 };
 constexpr Species k_kandelia{"Kandelia obovata", 0.62, 0.72};
 constexpr Species k_avicennia{"Avicennia marina", 0.70, 0.70};
@@ -86,8 +86,8 @@ constexpr Species k_pinus{"Pinus massoniana", 2.10, 0.62};
 constexpr Species k_cunninghamia{"Cunninghamia lanceolata", 2.30, 0.58};
 constexpr Species k_schima{"Schima superba", 1.80, 0.60};
 
-constexpr double k_mangrove_plot_m2 = 100.0; // 10 m x 10 m
-constexpr double k_forest_plot_m2 = 400.0;   // 20 m x 20 m, trees < 10 cm counted in a central 10 m x 10 m
+constexpr double k_mangrove_plot_m2 = 100.0;  // 10 m x 10 m
+constexpr double k_forest_plot_m2 = 400.0;    // 20 m x 20 m, trees < 10 cm counted in a central 10 m x 10 m
 constexpr const char* k_forest_nested = "0:100;10:400";
 // Chave et al. (2014) environmental stress E for this coast: an illustrative value (verify against the E
 // raster of Chave et al. 2014 before real use).
@@ -97,9 +97,9 @@ struct Core {
     const char* id;
     Habitat habitat;
     double seaward_m, south_m;
-    double oc_surface, oc_deep;               // organic carbon [%]
-    double bd_surface, bd_deep;               // bulk density [g/cm³]
-    std::vector<std::pair<int, int>> samples; // [min, max] depth of each sub-sample [cm]
+    double oc_surface, oc_deep;                // organic carbon [%]
+    double bd_surface, bd_deep;                // bulk density [g/cm³]
+    std::vector<std::pair<int, int>> samples;  // [min, max] depth of each sub-sample [cm]
 };
 
 const std::vector<std::pair<int, int>> k_full_core{{0, 5}, {10, 15}, {20, 25}, {35, 40}, {50, 55}, {70, 75}, {95, 100}};
@@ -125,7 +125,7 @@ std::string fmt_coord(double v) {
     return fmt::format("{:.6f}", v);
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Parcel> sample_parcels() {
     std::vector<Parcel> out;
@@ -210,7 +210,7 @@ std::string trees_csv() {
             dbh = std::round(dbh * 10.0) / 10.0;
             const double height = (1.3 + sp->h_a * std::pow(dbh, sp->h_b)) * (0.9 + 0.2 * u3);
             const bool dead = u5 < 0.05;
-            const std::string h = u4 < 0.3 ? std::string() : fmt::format("{:.1f}", height); // ~30 % not measured
+            const std::string h = u4 < 0.3 ? std::string() : fmt::format("{:.1f}", height);  // ~30 % not measured
             s += fmt::format("{},{}-T{:03d},{},{:.1f},{},{}\n", site.id, site.id, t + 1, sp->name, dbh, h,
                              dead ? "dead" : "live");
         }
@@ -267,7 +267,7 @@ habitat.tif      uint8 class codes (0 = nodata):
                  Here the EGM96 geoid is about +13.9 to +14.2 m above the ellipsoid (grids/egm96_15_china.gtx),
                  so ellipsoidal height = orthometric height (~ above mean sea level) + ~14 m.
                  Orthometric heights: mudflat +1.8 m (landward edge) to -2.3 m (low-water line), mangrove
-                 +1.9 to +2.4 m, salt marsh +2.3 to +2.9 m, pond water +3.0 m, seawall +7 m, hills to ~200 m,
+                 +1.9 to +2.4 m, salt marsh +2.3 to +2.9 m, pond water +3.5 m, seawall +7 m, hills to ~200 m,
                  sea bed below -2.5 m.
                  Tidal datums (relative to the geoid): MLLW {} m, MHHW +{} m, HAT +{} m
                  (mesotidal, mean range ~4.5 m).
@@ -299,4 +299,4 @@ dem.tif          float32 ellipsoidal heights [m] (geoid model of the sample area
         size, size, size, k_reflectance_scale);
 }
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

@@ -11,11 +11,11 @@
 namespace bluecarbon::sample {
 
 struct Parcel {
-    std::string id; ///< "P01"
+    std::string id;  ///< "P01"
     std::string name;
-    std::string habitat;     ///< current habitat (scene class name)
-    std::string activity;    ///< what the project does there
-    std::vector<Coord> ring; ///< exterior ring in EPSG:32651, counter-clockwise, closed (first == last)
+    std::string habitat;      ///< current habitat (scene class name)
+    std::string activity;     ///< what the project does there
+    std::vector<Coord> ring;  ///< exterior ring in EPSG:32651, counter-clockwise, closed (first == last)
 };
 
 /// Six parcels: mangrove planting on bare flat, retired ponds, existing mangrove, salt marsh, seagrass and
@@ -28,8 +28,8 @@ struct Parcel {
 struct Site {
     std::string id;
     Habitat habitat{Habitat::other};
-    Coord xy;          ///< EPSG:32651 [m]
-    double lon_deg{0}; ///< WGS 84
+    Coord xy;           ///< EPSG:32651 [m]
+    double lon_deg{0};  ///< WGS 84
     double lat_deg{0};
 };
 
@@ -50,4 +50,4 @@ struct Site {
 /// README.txt of a synthetic benchmark scene of `size` x `size` pixels.
 [[nodiscard]] std::string synthetic_readme(std::int64_t size);
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

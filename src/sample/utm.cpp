@@ -7,10 +7,10 @@ namespace bluecarbon::sample {
 
 namespace {
 
-constexpr double k_a = 6378137.0;            // WGS 84 semi-major axis [m]
-constexpr double k_f = 1.0 / 298.257223563;  // WGS 84 flattening
-constexpr double k_k0 = 0.9996;              // UTM scale on the central meridian
-constexpr double k_false_easting = 500000.0; // [m]
+constexpr double k_a = 6378137.0;             // WGS 84 semi-major axis [m]
+constexpr double k_f = 1.0 / 298.257223563;   // WGS 84 flattening
+constexpr double k_k0 = 0.9996;               // UTM scale on the central meridian
+constexpr double k_false_easting = 500000.0;  // [m]
 constexpr double k_deg = std::numbers::pi / 180.0;
 
 struct Series {
@@ -23,7 +23,7 @@ Series make_series() noexcept {
     const double n = k_f / (2.0 - k_f);
     const double n2 = n * n, n3 = n2 * n, n4 = n3 * n;
     s.n = n;
-    s.e = 2.0 * std::sqrt(n) / (1.0 + n); // first eccentricity
+    s.e = 2.0 * std::sqrt(n) / (1.0 + n);  // first eccentricity
     s.A = k_a / (1.0 + n) * (1.0 + n2 / 4.0 + n4 / 64.0);
     s.alpha[0] = n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0;
     s.alpha[1] = 13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0;
@@ -49,7 +49,7 @@ double central_meridian_deg(int zone) noexcept {
     return -183.0 + 6.0 * zone;
 }
 
-} // namespace
+}  // namespace
 
 EastNorth utm_north_from_lonlat(LonLat p, int zone) noexcept {
     const Series& s = series();
@@ -84,4 +84,4 @@ LonLat lonlat_from_utm_north(EastNorth p, int zone) noexcept {
     return {central_meridian_deg(zone) + lam / k_deg, phi / k_deg};
 }
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

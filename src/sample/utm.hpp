@@ -19,4 +19,4 @@ struct EastNorth {
 /// UTM zone `zone` (northern hemisphere) -> geographic WGS 84.
 [[nodiscard]] LonLat lonlat_from_utm_north(EastNorth p, int zone) noexcept;
 
-} // namespace bluecarbon::sample
+}  // namespace bluecarbon::sample

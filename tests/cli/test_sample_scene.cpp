@@ -52,7 +52,7 @@ bool inside(const std::vector<Coord>& ring, double x, double y) {
     return in;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("UTM zone 51N conversions agree with PROJ", "[sample][utm]") {
     // Reference values from `cs2cs EPSG:4326 EPSG:32651` (PROJ 9.1.1), printed to the millimetre.
@@ -64,10 +64,10 @@ TEST_CASE("UTM zone 51N conversions agree with PROJ", "[sample][utm]") {
                         {121.90, 29.50, 393376.352, 3263887.442}};
     for (const auto& r : refs) {
         const auto en = utm_north_from_lonlat({r.lon, r.lat}, 51);
-        CHECK_THAT(en.easting_m, WithinAbs(r.e, 1e-3)); // [m]
+        CHECK_THAT(en.easting_m, WithinAbs(r.e, 1e-3));  // [m]
         CHECK_THAT(en.northing_m, WithinAbs(r.n, 1e-3));
         const auto ll = lonlat_from_utm_north({r.e, r.n}, 51);
-        CHECK_THAT(ll.lon_deg, WithinAbs(r.lon, 2e-8)); // [deg] ~2 mm
+        CHECK_THAT(ll.lon_deg, WithinAbs(r.lon, 2e-8));  // [deg] ~2 mm
         CHECK_THAT(ll.lat_deg, WithinAbs(r.lat, 2e-8));
     }
     // The sample's corners (from `cs2cs EPSG:32651 EPSG:4326`): NW 121.864960 E, 29.518770 N.
@@ -112,7 +112,7 @@ TEST_CASE("Sample spectra and heights are realistic for each habitat", "[sample]
             const auto i = t.dem.index(c, r);
             const double g = reflectance(t.reflectance[0].px[i]), red = reflectance(t.reflectance[1].px[i]);
             const double n = reflectance(t.reflectance[2].px[i]), s1 = reflectance(t.reflectance[3].px[i]);
-            REQUIRE(t.reflectance[0].px[i] > 0); // DN 0 is reserved for nodata
+            REQUIRE(t.reflectance[0].px[i] > 0);  // DN 0 is reserved for nodata
             auto& a = acc[static_cast<Habitat>(t.habitat.px[i])];
             ++a.n;
             a.ndvi += (n - red) / (n + red);
@@ -133,18 +133,18 @@ TEST_CASE("Sample spectra and heights are realistic for each habitat", "[sample]
         }
     }
     for (const auto& c : habitat_classes())
-        CHECK(acc[c.code].n > 100); // every class is present
+        CHECK(acc[c.code].n > 100);  // every class is present
 
     const auto mean = [](double sum, const Acc& a) { return sum / static_cast<double>(a.n); };
     const Acc& mangrove = acc[Habitat::mangrove];
     CHECK(mean(mangrove.ndvi, mangrove) > 0.6);
     CHECK(mean(mangrove.ndvi, mangrove) < 0.8);
-    CHECK(mangrove.mvi_mangrove_range == mangrove.n); // MVI 4.5–16.5 on every mangrove pixel
-    CHECK(mangrove.h_min >= 1.6);                     // orthometric heights [m]
+    CHECK(mangrove.mvi_mangrove_range == mangrove.n);  // MVI 4.5–16.5 on every mangrove pixel
+    CHECK(mangrove.h_min >= 1.6);                      // orthometric heights [m]
     CHECK(mangrove.h_max <= 2.8);
     const Acc& forest = acc[Habitat::forest];
     CHECK(mean(forest.ndvi, forest) > 0.7);
-    CHECK(mean(forest.mvi, forest) < 4.5); // green forest but not mangrove: MVI tells them apart
+    CHECK(mean(forest.mvi, forest) < 4.5);  // green forest but not mangrove: MVI tells them apart
     CHECK(forest.h_min >= 14.0);
     const Acc& marsh = acc[Habitat::salt_marsh];
     CHECK(mean(marsh.ndvi, marsh) > 0.4);
@@ -159,7 +159,7 @@ TEST_CASE("Sample spectra and heights are realistic for each habitat", "[sample]
     CHECK(mean(flat.ndvi, flat) < 0.2);
     CHECK(mean(flat.nir, flat) > 0.08);
     CHECK(mean(flat.nir, flat) < 0.16);
-    CHECK(flat.h_min >= k_mllw_m - 0.3); // intertidal: between MLLW and MHHW, give or take noise
+    CHECK(flat.h_min >= k_mllw_m - 0.3);  // intertidal: between MLLW and MHHW, give or take noise
     CHECK(flat.h_max <= k_mhhw_m);
     const Acc& seagrass = acc[Habitat::seagrass];
     CHECK(seagrass.h_min >= k_mllw_m - 0.3);
@@ -178,7 +178,7 @@ TEST_CASE("Sample parcels are valid counter-clockwise polygons over their habita
         double twice_area = 0;
         for (std::size_t i = 0; i + 1 < p.ring.size(); ++i)
             twice_area += p.ring[i].x * p.ring[i + 1].y - p.ring[i + 1].x * p.ring[i].y;
-        CHECK(twice_area > 0); // counter-clockwise
+        CHECK(twice_area > 0);  // counter-clockwise
         // No two non-adjacent edges cross (a simple polygon).
         const auto cross = [](Coord a, Coord b, Coord c) {
             return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
@@ -244,7 +244,7 @@ TEST_CASE("Sample survey tables follow issue 6's columns and sit in their habita
         const auto& t = trees[i];
         REQUIRE(t.size() == 6);
         CHECK(plot_ids.count(t[0]) == 1);
-        CHECK(tree_ids.insert(t[1]).second); // unique tree ids
+        CHECK(tree_ids.insert(t[1]).second);  // unique tree ids
         ++species[t[2]];
         const double dbh = std::stod(t[3]);
         CHECK(dbh > 0);
@@ -263,7 +263,7 @@ TEST_CASE("Sample survey tables follow issue 6's columns and sit in their habita
     CHECK(species["Pinus massoniana"] > 0);
     CHECK(species["Cunninghamia lanceolata"] > 0);
     CHECK(missing_height > 0);
-    CHECK(missing_height < n_trees / 2); // heights mostly present
+    CHECK(missing_height < n_trees / 2);  // heights mostly present
     CHECK(dead > 0);
 
     // Cores: consecutive, non-overlapping samples; some reach 100 cm, some stop short.

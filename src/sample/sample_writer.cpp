@@ -1,0 +1,163 @@
+#include "sample/sample_writer.hpp"
+
+#include "sample/sample_project_toml.hpp"
+#include "sample/scene.hpp"
+#include "sample/survey.hpp"
+
+#include <bluecarbon/core/tile_plan.hpp>
+#include <bluecarbon/engine/tile_executor.hpp>
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/io/band_stack_sink.hpp>
+#include <bluecarbon/io/crs.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/version.hpp>
+
+#include <memory>
+#include <string>
+
+namespace bluecarbon::sample {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+RasterSinkOptions habitat_options(bool cog) {
+    RasterSinkOptions o;
+    o.type = PixelType::uint8;
+    o.compression = Compression::deflate;
+    o.nodata = k_habitat_nodata;
+    o.cog = cog;
+    o.block_size = k_scene_block;
+    o.description = "habitat";
+    o.overview_resampling = "NEAREST";
+    o.color_table.assign(9, ColorEntry{0, 0, 0, 0});
+    o.category_names.assign(9, std::string());
+    o.category_names[0] = "nodata";
+    for (const auto& c : habitat_classes()) {
+        const auto i = static_cast<std::size_t>(c.code);
+        o.color_table[i] = ColorEntry{c.rgb[0], c.rgb[1], c.rgb[2], 255};
+        o.category_names[i] = std::string(c.name);
+    }
+    o.metadata = {{"BLUECARBON_VERSION", k_version}, {"BLUECARBON_LAYER", "habitat class codes (see README.txt)"}};
+    return o;
+}
+
+RasterSinkOptions dem_options(bool cog) {
+    RasterSinkOptions o;
+    o.type = PixelType::float32;
+    o.compression = Compression::deflate;
+    o.nodata = k_dem_nodata;
+    o.cog = cog;
+    o.block_size = k_scene_block;
+    o.description = "ellipsoidal height";
+    o.unit = "m";
+    o.overview_resampling = "AVERAGE";
+    o.metadata = {{"BLUECARBON_VERSION", k_version},
+                  {"BLUECARBON_LAYER", "height above the WGS 84 ellipsoid [m]; EGM96 geoid is ~+14 m here"}};
+    return o;
+}
+
+BandStackSinkOptions reflectance_options() {
+    BandStackSinkOptions o;
+    o.band_descriptions.assign(k_reflectance_bands.begin(), k_reflectance_bands.end());
+    o.nodata = k_reflectance_nodata;
+    o.scale = k_reflectance_scale;
+    o.offset = 0.0;
+    o.compression = Compression::deflate;
+    o.block_size = k_scene_block;
+    o.metadata = {{"BLUECARBON_VERSION", k_version},
+                  {"BLUECARBON_LAYER", "Sentinel-2-like surface reflectance, DN x 1e-4 (B3, B4, B8, B11)"}};
+    return o;
+}
+
+// Writes the three rasters of a `size` x `size` scene into `dir`, staged in `transaction`.
+void write_scene_rasters(const fs::path& dir, std::int64_t size, bool cog, OutputTransaction& transaction,
+                         const WriteOptions& options, WriteSummary& summary) {
+    const Grid grid = scene_grid(size);
+    // Tiles are whole output blocks, so every write goes straight to the file without GDAL's block cache.
+    const TilePlan plan = TilePlan::aligned_to_blocks(grid, options.tile, options.tile, k_scene_block, k_scene_block);
+    const TileExecutor exec(options.threads);
+
+    RasterSink habitat(dir / "habitat.tif", grid, habitat_options(cog), &transaction);
+    RasterSink dem(dir / "dem.tif", grid, dem_options(cog), &transaction);
+    BandStackSink reflectance(dir / "reflectance.tif", grid, reflectance_options(), &transaction);
+
+    using Counts = std::array<std::int64_t, 9>;
+    const auto tiles = plan.all();
+    exec.run<Counts>(
+        plan, tiles,
+        [&](std::size_t, const Window& w) {
+            const SceneTile t = generate_tile(w);
+            habitat.write(t.habitat);
+            dem.write(t.dem);
+            for (int b = 0; b < 4; ++b)
+                reflectance.write(b, t.reflectance[static_cast<std::size_t>(b)]);
+            Counts counts{};
+            for (auto code : t.habitat.px)
+                ++counts[code < counts.size() ? code : 0];
+            return counts;
+        },
+        [&](std::size_t, Counts&& counts) {
+            for (std::size_t i = 0; i < counts.size(); ++i)
+                summary.habitat_pixels[i] += counts[i];
+        },
+        options.progress);
+    habitat.finish();
+    dem.finish();
+    reflectance.finish();
+    summary.width = grid.width();
+    summary.height = grid.height();
+    for (const char* name : {"reflectance.tif", "habitat.tif", "dem.tif"})
+        summary.files.push_back(dir / name);
+}
+
+}  // namespace
+
+Grid scene_grid(std::int64_t size) {
+    if (size < 1)
+        throw ConfigError("--size: the scene size must be a positive number of pixels, got " + std::to_string(size));
+    return Grid(crs_from_user("EPSG:32651"), scene_transform(), size, size);
+}
+
+std::int64_t scene_tile_count(std::int64_t size, std::int64_t tile) {
+    return static_cast<std::int64_t>(TilePlan::aligned_to_blocks(Grid(CrsInfo{}, scene_transform(), size, size), tile,
+                                                                 tile, k_scene_block, k_scene_block)
+                                         .size());
+}
+
+WriteSummary write_sample_project(const fs::path& dir, const WriteOptions& options) {
+    ensure_writable_dir(dir);
+    OutputTransaction transaction;
+    WriteSummary summary;
+    write_scene_rasters(dir, k_sample_size, true, transaction, options, summary);
+    const std::pair<const char*, std::string> texts[] = {
+        {"parcels.geojson", parcels_geojson(sample_parcels())},
+        {"plots.csv", plots_csv()},
+        {"trees.csv", trees_csv()},
+        {"cores.csv", cores_csv()},
+        {"project.toml", sample_project_toml()},
+        {"README.txt", sample_readme()},
+    };
+    for (const auto& [name, text] : texts) {
+        write_text_file(dir / name, text, &transaction);
+        summary.files.push_back(dir / name);
+    }
+    transaction.commit();
+    return summary;
+}
+
+WriteSummary write_synthetic_scene(const fs::path& dir, std::int64_t size, const WriteOptions& options) {
+    (void)scene_grid(size);  // validates the size before anything is created
+    ensure_writable_dir(dir);
+    OutputTransaction transaction;
+    WriteSummary summary;
+    // Plain tiled GeoTIFFs: a COG of a large scene would cost a second full pass for overviews that
+    // benchmarks do not read.
+    write_scene_rasters(dir, size, false, transaction, options, summary);
+    write_text_file(dir / "README.txt", synthetic_readme(size), &transaction);
+    summary.files.push_back(dir / "README.txt");
+    transaction.commit();
+    return summary;
+}
+
+}  // namespace bluecarbon::sample
