@@ -107,7 +107,7 @@ void run_indices(const CliContext& ctx, const IndicesOptions& o) {
     // description ("green", "red", ...), as the sample's reflectance.tif has them.
     const bool explicit_bands = !o.bands.empty();
     const auto band_map = parse_band_map(o.bands);
-    std::array<int, science::k_spectral_band_count> slot{}; // SpectralBand -> selected source band (0-based)
+    std::array<int, science::k_spectral_band_count> slot{};  // SpectralBand -> selected source band (0-based)
     slot.fill(-1);
     RasterSourceOptions src_opts;
     src_opts.scale = o.scale;
@@ -244,7 +244,7 @@ void run_indices(const CliContext& ctx, const IndicesOptions& o) {
     }
 }
 
-} // namespace
+}  // namespace
 
 void add_indices_command(CLI::App& app, CliContext& ctx) {
     auto opts = std::make_shared<IndicesOptions>();
@@ -267,4 +267,4 @@ void add_indices_command(CLI::App& app, CliContext& ctx) {
     cmd->callback([opts, &ctx] { run_indices(ctx, *opts); });
 }
 
-} // namespace bluecarbon::cli
+}  // namespace bluecarbon::cli

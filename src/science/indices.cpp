@@ -89,7 +89,7 @@ void kernel3(const float* a, const std::uint8_t* va, const float* b, const std::
     }
 }
 
-} // namespace
+}  // namespace
 
 std::span<const Index> all_indices() noexcept {
     return k_indices;
@@ -185,35 +185,35 @@ void compute_index(Index index, const BandSpans& bands, std::span<float> out, st
     float* o = out.data();
     std::uint8_t* vo = out_valid.data();
     switch (index) {
-    case Index::ndvi: // (N − R)/(N + R)
+    case Index::ndvi:  // (N − R)/(N + R)
         kernel2(v[0], ok[0], v[1], ok[1], n, o, vo, [](float nir, float red) { return Ratio{nir - red, nir + red}; });
         break;
-    case Index::evi: // 2.5 (N − R)/(N + 6R − 7.5B + 1)
+    case Index::evi:  // 2.5 (N − R)/(N + 6R − 7.5B + 1)
         kernel3(v[0], ok[0], v[1], ok[1], v[2], ok[2], n, o, vo, [](float nir, float red, float blue) {
             return Ratio{2.5F * (nir - red), nir + 6.0F * red - 7.5F * blue + 1.0F};
         });
         break;
-    case Index::savi: // 1.5 (N − R)/(N + R + 0.5)
+    case Index::savi:  // 1.5 (N − R)/(N + R + 0.5)
         kernel2(v[0], ok[0], v[1], ok[1], n, o, vo, [](float nir, float red) {
             return Ratio{1.5F * (nir - red), nir + red + 0.5F};
         });
         break;
-    case Index::ndwi: // (G − N)/(G + N)
+    case Index::ndwi:  // (G − N)/(G + N)
         kernel2(v[0], ok[0], v[1], ok[1], n, o, vo, [](float green, float nir) {
             return Ratio{green - nir, green + nir};
         });
         break;
-    case Index::mndwi: // (G − S1)/(G + S1)
+    case Index::mndwi:  // (G − S1)/(G + S1)
         kernel2(v[0], ok[0], v[1], ok[1], n, o, vo, [](float green, float swir1) {
             return Ratio{green - swir1, green + swir1};
         });
         break;
-    case Index::ndmi: // (N − S1)/(N + S1)
+    case Index::ndmi:  // (N − S1)/(N + S1)
         kernel2(v[0], ok[0], v[1], ok[1], n, o, vo, [](float nir, float swir1) {
             return Ratio{nir - swir1, nir + swir1};
         });
         break;
-    case Index::mvi: // (N − G)/(S1 − G)
+    case Index::mvi:  // (N − G)/(S1 − G)
         kernel3(v[0], ok[0], v[1], ok[1], v[2], ok[2], n, o, vo, [](float nir, float green, float swir1) {
             return Ratio{nir - green, swir1 - green};
         });
@@ -251,7 +251,7 @@ void IndexStats::add(std::span<const float> values, std::span<const std::uint8_t
             continue;
         // Subnormals (e = 0) share the scale of e = 1. Split b so both parts are exact doubles.
         const int scale = (e == 0 ? 1 : static_cast<int>(e)) - 150;
-        const std::int64_t high = b >> 26; // arithmetic shift: b == high·2^26 + low, 0 <= low < 2^26
+        const std::int64_t high = b >> 26;  // arithmetic shift: b == high·2^26 + low, 0 <= low < 2^26
         const std::int64_t low = b & ((std::int64_t{1} << 26) - 1);
         m_sum.add(std::ldexp(static_cast<double>(high), scale + 26));
         m_sum.add(std::ldexp(static_cast<double>(low), scale));
@@ -298,4 +298,4 @@ std::optional<double> IndexStats::mean() const {
     return m_sum.value() / static_cast<double>(m_count);
 }
 
-} // namespace bluecarbon::science
+}  // namespace bluecarbon::science

@@ -60,9 +60,9 @@ inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& 
 struct ReflectanceFixture {
     int width{64};
     int height{48};
-    int block{64};      ///< tile size of the GeoTIFF (0: striped)
-    int epsg{32651};    ///< 0: no CRS
-    double scale{1e-4}; ///< written as each band's scale (0: none)
+    int block{64};       ///< tile size of the GeoTIFF (0: striped)
+    int epsg{32651};     ///< 0: no CRS
+    double scale{1e-4};  ///< written as each band's scale (0: none)
     std::optional<double> nodata{0.0};
     bool blue{false};
     bool compress{true};
@@ -75,11 +75,11 @@ inline std::uint16_t default_dn(int b, int col, int row) {
     const std::uint32_t h = static_cast<std::uint32_t>(col * 73856093) ^ static_cast<std::uint32_t>(row * 19349663) ^
                             static_cast<std::uint32_t>(b * 83492791);
     if ((h % 101) == 0)
-        return 0; // scattered nodata
+        return 0;  // scattered nodata
     if (col % 37 == 5 && b == 1)
-        return 0; // a nodata column in red
+        return 0;  // a nodata column in red
     if ((col + row) % 53 == 0)
-        return 1500; // equal bands: zero denominators for MVI/MNDWI/NDWI/...
+        return 1500;  // equal bands: zero denominators for MVI/MNDWI/NDWI/...
     const int base[] = {700, 500, 2600, 1200, 400};
     return static_cast<std::uint16_t>(base[b] + (h % 900) + 10 * ((col * (b + 1) + row) % 50));
 }
@@ -171,4 +171,4 @@ inline std::uint64_t decoded_hash(const std::filesystem::path& path) {
     return hash;
 }
 
-} // namespace bluecarbon::test
+}  // namespace bluecarbon::test

@@ -54,7 +54,7 @@ void check_pixels(const std::vector<float>& got, const std::vector<double>& expe
     }
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("indices computes NDVI, MVI and NDWI as worked out by hand", "[cli][indices]") {
     TempDir dir;
@@ -70,7 +70,7 @@ TEST_CASE("indices computes NDVI, MVI and NDWI as worked out by hand", "[cli][in
     // MVI (N − G)/(S1 − G): 0.245/0.04 = 6.125; −0.05/−0.07 = 0.7142857; S1 − G = 0 -> nodata;
     //   (0.25 − 0.05)/(0.15 − 0.05) = 2 (red is not read); nodata; 0.02/0.01 = 2
     const auto mvi = read_float32(dir / "out" / "mvi.tif");
-    CHECK_THAT(static_cast<double>(mvi[0]), WithinAbs(6.125, 1e-5)); // small denominators amplify float rounding
+    CHECK_THAT(static_cast<double>(mvi[0]), WithinAbs(6.125, 1e-5));  // small denominators amplify float rounding
     CHECK_THAT(static_cast<double>(mvi[1]), WithinAbs(0.05 / 0.07, 1e-5));
     CHECK(mvi[2] == k_nodata);
     CHECK_THAT(static_cast<double>(mvi[3]), WithinAbs(2.0, 1e-5));
@@ -101,14 +101,14 @@ TEST_CASE("indices computes NDVI, MVI and NDWI as worked out by hand", "[cli][in
     CHECK(ds->GetRasterBand(1)->GetNoDataValue(&has) == -9999.0);
     CHECK(has == 1);
     CHECK(std::string(ds->GetRasterBand(1)->GetDescription()) == "ndvi");
-    CHECK(files_in(dir / "out").size() == 3); // no temporaries left beside them
+    CHECK(files_in(dir / "out").size() == 3);  // no temporaries left beside them
 }
 
 TEST_CASE("indices applies --scale/--offset over the file's own", "[cli][indices]") {
     TempDir dir;
     auto f = hand_fixture();
     f.blue = true;
-    f.scale = 0.0; // no scale in the file: DN as-is unless --scale is given
+    f.scale = 0.0;  // no scale in the file: DN as-is unless --scale is given
     write_reflectance(dir / "refl.tif", f);
     const std::vector<std::string> base{
         "indices", "--input", (dir / "refl.tif").string(), "--bands", "green=1,red=2,nir=3,swir1=4,blue=5", "--index",
@@ -133,7 +133,7 @@ TEST_CASE("indices finds bands by description when --bands is omitted", "[cli][i
                         (dir / "out").string(), "--quiet"});
     INFO(r.err);
     REQUIRE(r.code == 0);
-    CHECK(r.out.find("ndvi") != std::string::npos); // the human summary names each index
+    CHECK(r.out.find("ndvi") != std::string::npos);  // the human summary names each index
     CHECK_THAT(static_cast<double>(read_float32(dir / "out" / "ndvi.tif")[0]), WithinAbs(0.25 / 0.33, 1e-6));
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("indices gives bit-identical pixels for any thread count and tile size
     ReflectanceFixture f;
     f.width = 700;
     f.height = 530;
-    f.block = 64; // tiles 128, 300 (-> 320) and 512 are all different partitions of the grid
+    f.block = 64;  // tiles 128, 300 (-> 320) and 512 are all different partitions of the grid
     write_reflectance(dir / "refl.tif", f);
     const std::vector<std::string> indices{"ndvi", "mvi", "ndwi", "ndmi"};
     std::map<std::string, std::uint64_t> reference;
@@ -190,7 +190,7 @@ void expect_bad_input(const std::vector<std::string>& args, const std::vector<st
     CHECK(files_in(out).empty());
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("indices rejects bad input with exit code 2 and leaves no output", "[cli][indices][bad-input]") {
     TempDir dir;

@@ -62,17 +62,17 @@ void check(const Result& r, const std::vector<double>& expected) {
         INFO("pixel " << i);
         if (std::isnan(expected[i])) {
             CHECK(r.ok[i] == 0);
-            CHECK(r.v[i] == 0.0F); // invalid pixels carry 0, never NaN/inf
+            CHECK(r.v[i] == 0.0F);  // invalid pixels carry 0, never NaN/inf
         } else {
             CHECK(r.ok[i] == 1);
-            CHECK_THAT(static_cast<double>(r.v[i]), WithinAbs(expected[i], 1e-6)); // float arithmetic
+            CHECK_THAT(static_cast<double>(r.v[i]), WithinAbs(expected[i], 1e-6));  // float arithmetic
         }
     }
 }
 
 constexpr double X = std::numeric_limits<double>::quiet_NaN();
 
-} // namespace
+}  // namespace
 
 TEST_CASE("NDVI = (N − R)/(N + R) by hand", "[indices]") {
     // p0: (0.30 − 0.04)/(0.30 + 0.04) = 0.26/0.34 = 0.7647059
@@ -124,7 +124,7 @@ TEST_CASE("MVI = (N − G)/(S1 − G) by hand", "[indices]") {
     // p5: red is not read -> 5.5
     const auto r = run(Index::mvi, Scene{});
     REQUIRE(r.ok[0] == 1);
-    CHECK_THAT(static_cast<double>(r.v[0]), WithinAbs(5.5, 1e-5)); // 0.22/0.04 amplifies float rounding
+    CHECK_THAT(static_cast<double>(r.v[0]), WithinAbs(5.5, 1e-5));  // 0.22/0.04 amplifies float rounding
     CHECK_THAT(static_cast<double>(r.v[1]), WithinAbs(0.05 / 0.06, 1e-5));
     CHECK(r.ok[2] == 0);
     CHECK(r.ok[3] == 0);
@@ -163,7 +163,7 @@ TEST_CASE("A long run goes through the same arithmetic as a single pixel", "[ind
     for (std::size_t i = 0; i < n; ++i) {
         g[i] = u(rng);
         nir[i] = u(rng);
-        s1[i] = i % 17 == 0 ? g[i] : u(rng); // some zero MVI denominators
+        s1[i] = i % 17 == 0 ? g[i] : u(rng);  // some zero MVI denominators
         ok[i] = i % 13 == 0 ? 0 : 1;
     }
     BandSpans all;
@@ -253,13 +253,13 @@ TEST_CASE("Index statistics: count, min, max and an order-independent mean", "[i
     std::vector<float> values(20000);
     for (auto& x : values)
         x = u(rng);
-    values[5] = 1e-42F; // a subnormal
-    values[6] = -3e38F; // cancels values[7] exactly: a naive sum would lose every small value next to them
+    values[5] = 1e-42F;  // a subnormal
+    values[6] = -3e38F;  // cancels values[7] exactly: a naive sum would lose every small value next to them
     values[7] = 3e38F;
     const std::vector<std::uint8_t> valid(values.size(), 1);
     IndexStats whole;
     whole.add(values, valid);
-    long double reference = 0; // the sum without the cancelling ±3e38 pair
+    long double reference = 0;  // the sum without the cancelling ±3e38 pair
     for (std::size_t i = 0; i < values.size(); ++i)
         if (i != 6 && i != 7)
             reference += static_cast<long double>(values[i]);

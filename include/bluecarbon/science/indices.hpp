@@ -22,13 +22,13 @@ enum class SpectralBand : std::uint8_t { blue, green, red, nir, swir1 };
 inline constexpr std::size_t k_spectral_band_count = 5;
 
 enum class Index : std::uint8_t {
-    ndvi,  ///< (N − R)/(N + R)
-    evi,   ///< 2.5 (N − R)/(N + 6R − 7.5B + 1)
-    savi,  ///< 1.5 (N − R)/(N + R + 0.5)  (L = 0.5)
-    ndwi,  ///< (G − N)/(G + N)  (McFeeters 1996)
-    mndwi, ///< (G − S1)/(G + S1)  (Xu 2006)
-    ndmi,  ///< (N − S1)/(N + S1)  (also LSWI)
-    mvi,   ///< (N − G)/(S1 − G)  (Baloloy et al. 2020; mangroves typically 4.5–16.5)
+    ndvi,   ///< (N − R)/(N + R)
+    evi,    ///< 2.5 (N − R)/(N + 6R − 7.5B + 1)
+    savi,   ///< 1.5 (N − R)/(N + R + 0.5)  (L = 0.5)
+    ndwi,   ///< (G − N)/(G + N)  (McFeeters 1996)
+    mndwi,  ///< (G − S1)/(G + S1)  (Xu 2006)
+    ndmi,   ///< (N − S1)/(N + S1)  (also LSWI)
+    mvi,    ///< (N − G)/(S1 − G)  (Baloloy et al. 2020; mangroves typically 4.5–16.5)
 };
 
 /// Every index, in the order above.
@@ -93,4 +93,4 @@ class IndexStats {
     ExactSum m_sum;
 };
 
-} // namespace bluecarbon::science
+}  // namespace bluecarbon::science
