@@ -102,7 +102,12 @@ GDALDatasetUniquePtr open_raster_dataset(const fs::path& path) {
 }
 
 std::string with_detail(const std::string& text, const std::string& detail) {
-    return detail.empty() ? text : text + " (" + detail + ")";
+    if (detail.empty()) return text;
+    // Error messages are one line: GDAL's own text occasionally carries line breaks.
+    std::string d = detail;
+    for (auto& c : d)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text + " (" + d + ")";
 }
 
 }  // namespace bluecarbon::io

@@ -30,6 +30,9 @@ struct SelectedBand {
     double offset{0.0};
     bool has_nodata{false};
     double nodata{0.0};
+    // The file marks invalid pixels with a mask band (internal mask, .msk, alpha) rather than nodata.
+    bool has_mask{false};
+    bool mask_is_alpha{false};
 };
 
 // One thread's GDAL handles: the file and, when warping, the warped VRT over it. The VRT holds a reference
@@ -114,6 +117,9 @@ std::vector<SelectedBand> select_bands(GDALDataset& ds, const fs::path& path, co
             b.has_nodata = has != 0;
             b.nodata = nd;
         }
+        const int flags = band->GetMaskFlags();
+        b.has_mask = (flags & (GMF_ALL_VALID | GMF_NODATA)) == 0;
+        b.mask_is_alpha = (flags & GMF_ALPHA) != 0;
         out.push_back(std::move(b));
     }
     return out;
@@ -275,6 +281,18 @@ GDALDatasetUniquePtr RasterSource::Impl::make_warped_vrt(GDALDataset& src) const
         wo->padfSrcNoDataReal[i] = b.has_nodata ? b.nodata : std::numeric_limits<double>::quiet_NaN();
         wo->padfDstNoDataReal[i] = std::numeric_limits<double>::quiet_NaN();
     }
+    // A mask band instead of nodata: an alpha band is named to the warper; a per-dataset mask is used by the
+    // warper by itself when no source nodata is given.
+    const bool any_nodata = std::any_of(bands.begin(), bands.end(), [](const SelectedBand& b) { return b.has_nodata; });
+    const bool any_mask = std::any_of(bands.begin(), bands.end(), [](const SelectedBand& b) { return b.has_mask; });
+    if (any_mask) {
+        for (int i = 1; i <= src.GetRasterCount(); ++i)
+            if (src.GetRasterBand(i)->GetColorInterpretation() == GCI_AlphaBand) wo->nSrcAlphaBand = i;
+        if (!any_nodata && wo->nSrcAlphaBand == 0) {
+            CPLFree(wo->padfSrcNoDataReal);
+            wo->padfSrcNoDataReal = nullptr;
+        }
+    }
     wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "INIT_DEST", "NO_DATA");
     // Bands are read one at a time, so each band's nodata masks only that band.
     wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "UNIFIED_SRC_NODATA", "NO");
@@ -324,6 +342,18 @@ void RasterSource::Impl::read(int band, const Window& w, Block<float>& out) cons
                                static_cast<int>(in.cols), static_cast<int>(in.rows), dst, static_cast<int>(in.cols),
                                static_cast<int>(in.rows), GDT_Float32, static_cast<GSpacing>(sizeof(float)),
                                static_cast<GSpacing>(sizeof(float)) * w.cols, nullptr);
+            if (err == CE_None && b.has_mask) {
+                // Masked pixels become NaN, which the pass below turns into invalid pixels.
+                std::vector<std::uint8_t> mask(static_cast<std::size_t>(in.size()));
+                err = rb->GetMaskBand()->RasterIO(GF_Read, static_cast<int>(in.col_off), static_cast<int>(in.row_off),
+                                                  static_cast<int>(in.cols), static_cast<int>(in.rows), mask.data(),
+                                                  static_cast<int>(in.cols), static_cast<int>(in.rows), GDT_Byte, 0, 0,
+                                                  nullptr);
+                for (std::int64_t r = 0; r < in.rows && err == CE_None; ++r)
+                    for (std::int64_t c = 0; c < in.cols; ++c)
+                        if (mask[static_cast<std::size_t>(r * in.cols + c)] == 0)
+                            dst[r * w.cols + c] = std::numeric_limits<float>::quiet_NaN();
+            }
         }
     }
     if (err != CE_None) {

@@ -8,7 +8,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -454,4 +458,80 @@ TEST_CASE("Concurrent reads give the same pixels as sequential ones", "[io][rast
         CHECK(got[i].px == expected[i].px);
         CHECK(got[i].valid == expected[i].valid);
     }
+}
+
+TEST_CASE("Pixels hidden by a mask band are invalid, read directly or through a warp", "[io][raster_source]") {
+    TempDir dir;
+    const auto path = dir / "masked.tif";
+    // 40 x 40 geographic raster at 0.001 degree, value 7 everywhere; the mask hides the western half.
+    FixtureRaster r;
+    r.width = 40;
+    r.height = 40;
+    r.gt = {121.88, 0.001, 0, 29.52, 0, -0.001};
+    r.epsg = 4326;
+    r.bands = {test::band_of(std::vector<double>(1600, 7.0))};
+    test::write_fixture(path, r);
+    {
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES");
+        GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+        REQUIRE(ds);
+        REQUIRE(ds->CreateMaskBand(GMF_PER_DATASET) == CE_None);
+        std::vector<std::uint8_t> mask(1600);
+        for (int i = 0; i < 1600; ++i) mask[static_cast<std::size_t>(i)] = (i % 40) >= 20 ? 255 : 0;
+        REQUIRE(ds->GetRasterBand(1)->GetMaskBand()->RasterIO(GF_Write, 0, 0, 40, 40, mask.data(), 40, 40, GDT_Byte,
+                                                               0, 0, nullptr) == CE_None);
+        CPLSetThreadLocalConfigOption("GDAL_TIFF_INTERNAL_MASK", nullptr);
+    }
+    SECTION("direct") {
+        const auto src = RasterSource::open(path);
+        Block<float> b;
+        src->read(0, Window{18, 5, 4, 1}, b);
+        CHECK(b.valid == std::vector<std::uint8_t>{0, 0, 1, 1});  // columns 18, 19 masked; 20, 21 not
+        CHECK(b.px == std::vector<float>{0, 0, 7, 7});
+    }
+    SECTION("warped") {
+        // A UTM grid of 20 m pixels around the raster's centre (121.90E, 29.50N): pixels well west of the
+        // centre line fall in the masked half, those well east in the visible one.
+        const auto c = test::project(121.90, 29.50, 32651);
+        const Grid target(crs_from_user("EPSG:32651"), GeoTransform{c[0] - 1000, 20, 0, c[1] + 1000, 0, -20}, 100,
+                          100);
+        const auto src = RasterSource::open_aligned(path, target);
+        REQUIRE(src->is_warped());
+        Block<float> b;
+        src->read(0, target.full_window(), b);
+        CHECK(b.valid[b.index(20, 50)] == 0);  // 600 m west of the centre line
+        CHECK(b.valid[b.index(80, 50)] == 1);  // 600 m east
+        CHECK(b.px[b.index(80, 50)] == 7.0F);
+    }
+}
+
+TEST_CASE("GDAL prints nothing to stderr, even for broken inputs", "[io][raster_source][bad-input]") {
+    TempDir dir;
+    const auto bad = dir / "bad.tif";
+    std::ofstream(bad) << "II*\0garbage";  // starts like a TIFF, is not one
+    const auto log = dir / "stderr.txt";
+    std::fflush(stderr);
+    const int saved = dup(2);
+    {
+        const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        REQUIRE(fd >= 0);
+        dup2(fd, 2);
+        ::close(fd);
+    }
+    int thrown = 0;
+    try {
+        (void)RasterSource::open(bad);
+    } catch (const InputError&) {
+        ++thrown;
+    }
+    try {
+        (void)crs_from_user("EPSG:999999");
+    } catch (const ConfigError&) {
+        ++thrown;
+    }
+    std::fflush(stderr);
+    dup2(saved, 2);
+    ::close(saved);
+    CHECK(thrown == 2);
+    CHECK(std::filesystem::file_size(log) == 0);
 }
