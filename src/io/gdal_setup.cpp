@@ -65,6 +65,9 @@ void ensure_gdal_ready(const GdalSetupOptions& options) {
             // later with PROJ's message naming the missing grid.
         }
     });
+    // The library calls ensure_gdal_ready() with default options from many places, possibly before the
+    // program sets its own cache size: a non-default size is therefore applied whenever it is asked for.
+    if (options.cache_bytes != GdalSetupOptions{}.cache_bytes) GDALSetCacheMax64(options.cache_bytes);
 }
 
 }  // namespace bluecarbon

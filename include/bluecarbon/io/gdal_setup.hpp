@@ -14,7 +14,8 @@ struct GdalSetupOptions {
     std::int64_t cache_bytes{64LL * 1024 * 1024};
 };
 
-/// Idempotent and thread-safe; only the first call's options take effect.
+/// Idempotent and thread-safe. The set-up runs once; a non-default cache size is applied on every call that
+/// asks for it (so a program's own size wins over the library's earlier default-argument calls).
 void ensure_gdal_ready(const GdalSetupOptions& options = {});
 
 /// Where GDAL warnings (and errors raised outside any call we check) go: `handler(message)` may be called
