@@ -140,10 +140,12 @@ std::uint16_t reflectance_dn(double reflectance) noexcept {
     return static_cast<std::uint16_t>(std::clamp(dn, 1.0, 65535.0));
 }
 
-PointSample sample_point(double x, double y) noexcept {
+namespace {
+// The point (x, y) with the coastline position of its row (`coast_u` = coastline_u(v)) given, so a tile
+// computes the coastline once per row rather than once per pixel.
+PointSample sample_point_on_row(double x, double y, double v, double coast_u) noexcept {
     const double u = mirror(x - k_origin_x_m, k_sample_extent_m);
-    const double v = mirror(k_origin_y_m - y, k_sample_extent_m);
-    const double d = u - coastline_u(v);               // metres seaward of the coastline
+    const double d = u - coast_u;                      // metres seaward of the coastline
     const double edge = fbm2(x, y, 180.0, 3, s_edge);  // wobble of zone boundaries, [-1, 1]
 
     PointSample p;
@@ -242,8 +244,15 @@ PointSample sample_point(double x, double y) noexcept {
     return p;
 }
 
+}  // namespace
+
 Coord coastal_point(double seaward_m, double south_m) noexcept {
     return {k_origin_x_m + coastline_u(south_m) + seaward_m, k_origin_y_m - south_m};
+}
+
+PointSample sample_point(double x, double y) noexcept {
+    const double v = mirror(k_origin_y_m - y, k_sample_extent_m);
+    return sample_point_on_row(x, y, v, coastline_u(v));
 }
 
 PointSample sample_pixel(std::int64_t col, std::int64_t row) noexcept {
@@ -255,9 +264,16 @@ SceneTile generate_tile(const Window& w) {
     SceneTile t{Block<std::uint8_t>(w),
                 Block<float>(w),
                 {Block<std::uint16_t>(w), Block<std::uint16_t>(w), Block<std::uint16_t>(w), Block<std::uint16_t>(w)}};
+    const GeoTransform gt = scene_transform();
     for (std::int64_t r = 0; r < w.rows; ++r) {
+        const double y = gt.apply(0.0, static_cast<double>(w.row_off + r) + 0.5).y;
+        const double v = mirror(k_origin_y_m - y, k_sample_extent_m);
+        const double coast_u = coastline_u(v);
         for (std::int64_t c = 0; c < w.cols; ++c) {
-            const PointSample p = sample_pixel(w.col_off + c, w.row_off + r);
+            // Same coordinates as sample_pixel (pixel centre through the geotransform), so both agree exactly.
+            const Coord xy =
+                gt.apply(static_cast<double>(w.col_off + c) + 0.5, static_cast<double>(w.row_off + r) + 0.5);
+            const PointSample p = sample_point_on_row(xy.x, xy.y, v, coast_u);
             const std::size_t i = t.dem.index(c, r);
             t.habitat.px[i] = static_cast<std::uint8_t>(p.habitat);
             t.dem.px[i] = static_cast<float>(p.ellipsoidal_m());

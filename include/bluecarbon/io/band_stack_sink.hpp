@@ -27,6 +27,8 @@ struct BandStackSinkOptions {
     std::optional<double> scale;
     std::optional<double> offset;
     Compression compression{Compression::deflate};
+    /// Codec effort: DEFLATE 1-12, ZSTD 1-22; 0 keeps GDAL's default. Ignored for LZW and none.
+    int compression_level{0};
     /// Tile edge of the GeoTIFF, a multiple of 16 (16..4096).
     std::int64_t block_size{512};
     /// Extra dataset metadata (provenance).
