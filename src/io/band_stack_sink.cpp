@@ -74,6 +74,12 @@ void BandStackSink::Impl::create() {
     co.SetNameValue("COMPRESS", compression_name(o.compression));
     if (o.compression != Compression::none)
         co.SetNameValue("PREDICTOR", "2");
+    if (o.compression_level < 0 || o.compression_level > (o.compression == Compression::zstd ? 22 : 12))
+        throw ConfigError(fmt::format("{}: compression level {} is out of range", where, o.compression_level));
+    if (o.compression_level > 0 && o.compression == Compression::deflate)
+        co.SetNameValue("ZLEVEL", std::to_string(o.compression_level).c_str());
+    if (o.compression_level > 0 && o.compression == Compression::zstd)
+        co.SetNameValue("ZSTD_LEVEL", std::to_string(o.compression_level).c_str());
     // Compression runs on GDAL's worker threads while our threads compute the next tiles.
     co.SetNameValue("NUM_THREADS", "ALL_CPUS");
 

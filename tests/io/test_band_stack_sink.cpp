@@ -121,5 +121,8 @@ TEST_CASE("BandStackSink leaves nothing behind unless finished and committed", "
     bad = two_bands();
     bad.block_size = 20;
     CHECK_THROWS_AS(BandStackSink(dir / "c.tif", grid_of(40, 40), bad), ConfigError);
+    bad = two_bands();
+    bad.compression_level = 13;  // DEFLATE goes to 12
+    CHECK_THROWS_AS(BandStackSink(dir / "c.tif", grid_of(40, 40), bad), ConfigError);
     CHECK(fs::is_empty(dir.path()));
 }
