@@ -37,7 +37,8 @@ struct RasterSinkOptions {
     /// Band description shown by GIS tools (e.g. "NDVI"), and the unit (e.g. "Mg C/ha").
     std::string description;
     std::string unit;
-    /// Class rasters: a colour table and category names indexed by pixel value (uint8 only).
+    /// Class rasters: a colour table and category names indexed by pixel value (uint8 only). GeoTIFF has no
+    /// tag for category names, so they are stored as band metadata items CATEGORY_<value>=<name>.
     std::vector<ColorEntry> color_table;
     std::vector<std::string> category_names;
     /// Extra dataset metadata (provenance: tool version, parameters, table versions).
@@ -58,11 +59,15 @@ public:
     RasterSink(const RasterSink&) = delete;
     RasterSink& operator=(const RasterSink&) = delete;
 
-    /// Writes one block (window in grid pixels). Invalid pixels are written as nodata. Thread-safe
-    /// (serialised internally); blocks may come in any order.
+    /// Writes one block (window in grid pixels). Invalid pixels (and NaN/inf) are written as nodata; integer
+    /// types are rounded half away from zero and clamped to the type's range. Thread-safe (serialised
+    /// internally); blocks may come in any order. Windows should not overlap. Fastest when windows are whole
+    /// multiples of block_size aligned to it (each block goes straight to the file); other windows work too.
     void write(const Block<float>& block);
     void write(const Block<std::uint8_t>& block);
-    /// Flushes, builds overviews and the COG, and renames (or stages) the result.
+    /// Flushes, builds overviews and the COG, and renames (or stages) the result. Overviews for AVERAGE,
+    /// NEAREST and MODE are computed here from 2x2 quads, nodata excluded (other resamplings by GDAL). On
+    /// failure, throws IoError and leaves no file behind. Call once, after the last write().
     void finish();
     [[nodiscard]] const std::filesystem::path& path() const noexcept;
 

@@ -68,6 +68,9 @@ public:
     /// Reads selected band `band` (0-based) over window `w` into `out` (resized to w). Scale/offset applied;
     /// nodata, NaN and out-of-range values become invalid pixels (valid = 0, px = 0). Thread-safe.
     /// Throws InputError naming the file when the data cannot be decoded (truncated or corrupt file).
+    /// Pixels hidden by the file's mask or alpha band are invalid too. Scale/offset and the valid range are
+    /// applied in float32. Reusing `out` across calls avoids reallocating its buffers.
+    /// Throws std::out_of_range for a band or window outside the selection or the grid.
     void read(int band, const Window& w, Block<float>& out) const;
 
 private:
