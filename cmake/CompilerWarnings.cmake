@@ -11,6 +11,10 @@ endif()
 
 add_library(bluecarbon_warnings INTERFACE)
 target_compile_options(bluecarbon_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+# GCC 12 reports false -Wrestrict positives inside libstdc++'s string concatenation at -O2 (GCC bug 105329).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(bluecarbon_warnings INTERFACE -Wno-restrict)
+endif()
 if(BLUECARBON_WARNINGS_AS_ERRORS)
   target_compile_options(bluecarbon_warnings INTERFACE -Werror)
 endif()
