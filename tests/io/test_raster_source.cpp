@@ -535,3 +535,37 @@ TEST_CASE("GDAL prints nothing to stderr, even for broken inputs", "[io][raster_
     CHECK(thrown == 2);
     CHECK(std::filesystem::file_size(log) == 0);
 }
+
+TEST_CASE("Average resampling onto a coarser grid of the same CRS", "[io][raster_source][align]") {
+    TempDir dir;
+    const auto path = dir / "fine.tif";
+    // 6 x 6 pixels of 10 m, value = column + 10 * row, with nodata -1 at (0, 0).
+    FixtureRaster r;
+    r.width = 6;
+    r.height = 6;
+    r.gt = {500000, 10, 0, 3300000, 0, -10};
+    r.epsg = 32651;
+    std::vector<double> v(36);
+    for (int row = 0; row < 6; ++row)
+        for (int col = 0; col < 6; ++col) v[static_cast<std::size_t>(row * 6 + col)] = col + 10.0 * row;
+    v[0] = -1;
+    FixtureBand band = test::band_of(v);
+    band.nodata = -1.0;
+    r.bands = {band};
+    test::write_fixture(path, r);
+    // 2 x 2 pixels of 30 m over the same area: each holds a 3 x 3 block of the file.
+    const Grid target(crs_from_user("EPSG:32651"), GeoTransform{500000, 30, 0, 3300000, 0, -30}, 2, 2);
+    RasterSourceOptions o;
+    o.resampling = Resampling::average;
+    const auto src = RasterSource::open_aligned(path, target, o);
+    CHECK(src->is_warped());  // resolution differs
+    Block<float> b;
+    src->read(0, target.full_window(), b);
+    CHECK(b.valid == std::vector<std::uint8_t>{1, 1, 1, 1});
+    // Top-left block, nodata left out: the 8 values 1, 2, 10, 11, 12, 20, 21, 22 average to 99 / 8.
+    CHECK_THAT(b.px[0], Catch::Matchers::WithinAbs(99.0 / 8.0, 1e-4));
+    // The others are full 3 x 3 blocks, whose mean is the centre value: (4, 1) -> 14, (1, 4) -> 41, (4, 4) -> 44.
+    CHECK_THAT(b.px[1], Catch::Matchers::WithinAbs(14.0, 1e-4));
+    CHECK_THAT(b.px[2], Catch::Matchers::WithinAbs(41.0, 1e-4));
+    CHECK_THAT(b.px[3], Catch::Matchers::WithinAbs(44.0, 1e-4));
+}
