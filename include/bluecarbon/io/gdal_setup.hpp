@@ -14,7 +14,6 @@ struct GdalSetupOptions {
     /// and memory than 48-128 MB (peak RSS 102 MB at 16 MB, 138 MB at 48 MB, 157 MB at 64 MB).
     std::int64_t cache_bytes{32LL * 1024 * 1024};
 };
-};
 
 /// Idempotent and thread-safe. The set-up runs once; a non-default cache size is applied on every call that
 /// asks for it (so a program's own size wins over the library's earlier default-argument calls).
