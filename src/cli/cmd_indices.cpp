@@ -35,6 +35,7 @@ using science::Index;
 using science::SpectralBand;
 
 constexpr double k_index_nodata = -9999.0;
+constexpr int k_deflate_level = 1;
 
 /// Peak resident set size of this process so far [MB] (ru_maxrss is in KiB on Linux).
 double peak_rss_mb() {
@@ -93,10 +94,11 @@ struct TileBuffers {
     Block<float> out;
 };
 
-/// GDAL's block cache for this command. Reads take whole blocks straight into our tiles, so the cache only
-/// needs a few decoded blocks per thread; the final COG pass (overviews, compression) is what uses it, and a
-/// larger cache there buys no speed but costs resident memory.
-constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;
+/// GDAL's block cache for this command. Reads take whole blocks straight into our tiles and the sink writes
+/// whole blocks, so the cache only holds blocks in transit; anything more fills with input blocks that are never
+/// read again, and peak memory then grows with the raster. Measured (NDVI, 2 threads): peak RSS 2000^2 / 10000^2
+/// = 99 / 105 MB with 16 MB, 101 / 123 MB with 32 MB, 101 / 140 MB with 48 MB, at the same speed.
+constexpr std::int64_t k_gdal_cache_bytes = 16LL * 1024 * 1024;
 
 void run_indices(const CliContext& ctx, const IndicesOptions& o) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -143,6 +145,9 @@ void run_indices(const CliContext& ctx, const IndicesOptions& o) {
         RasterSinkOptions so;
         so.type = PixelType::float32;
         so.compression = Compression::deflate;
+        // Index values are noisy floats: DEFLATE's fastest level stores them within ~0.5 % of level 6's size
+        // (10000^2 NDVI: 392 vs 390 MB) at a fraction of the encoding time.
+        so.compression_level = k_deflate_level;
         so.nodata = k_index_nodata;
         so.cog = true;
         so.description = std::string(science::index_name(idx));
