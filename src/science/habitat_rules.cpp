@@ -1,12 +1,15 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/habitat_rules.hpp>
 
+#include "science/rule_program.hpp"
+
 #include <fmt/format.h>
 #include <muParser.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -204,6 +207,30 @@ HabitatRules::HabitatRules(std::vector<HabitatRule> rules, Habitat fallback, std
     m_variables.assign(all_vars.begin(), all_vars.end());
     m_pixel_variables.assign(pixel_vars.begin(), pixel_vars.end());
     m_statistics_set = m_statistics.empty();
+    if (m_statistics_set) compile_programs();
+}
+
+void HabitatRules::compile_programs() {
+    for (auto& c : m_compiled) {
+        // The rule's own variables at addresses of our choosing; the bytecode refers to them by address.
+        std::vector<double> dummies(c.pixel_vars.size(), 1.0);
+        std::vector<const double*> addresses;
+        mu::Parser p;
+        add_operators(p);
+        for (std::size_t i = 0; i < c.pixel_vars.size(); ++i) {
+            p.DefineVar(c.pixel_vars[i], &dummies[i]);
+            addresses.push_back(&dummies[i]);
+        }
+        p.SetExpr(c.evaluable);
+        (void)p.Eval();  // builds the bytecode
+        auto program = detail::RuleProgram::compile(p, addresses);
+        c.program = program ? std::make_shared<const detail::RuleProgram>(std::move(*program)) : nullptr;
+    }
+}
+
+std::size_t HabitatRules::block_evaluated_rules() const noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(m_compiled.begin(), m_compiled.end(), [](const Compiled& c) { return c.program != nullptr; }));
 }
 
 void HabitatRules::set_statistics(const std::map<std::string, double>& values) {
@@ -221,6 +248,7 @@ void HabitatRules::set_statistics(const std::map<std::string, double>& values) {
         m_compiled[r].evaluable = std::move(text);
     }
     m_statistics_set = true;
+    compile_programs();
 }
 
 void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables,
@@ -228,53 +256,79 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
     if (!m_statistics_set) throw std::logic_error("HabitatRules::classify: scene statistics not set");
     const std::size_t n = out.size();
     if (base_valid.size() != n) throw std::invalid_argument("HabitatRules::classify: spans of different lengths");
-
-    // muparser reads doubles; invalid pixels are fed as 0 and their rules ignored through the validity masks.
-    std::map<std::string, std::vector<double>> buffers;
+    if (n > std::numeric_limits<std::uint32_t>::max())
+        throw std::invalid_argument("HabitatRules::classify: tile too large");
     for (const auto& name : m_pixel_variables) {
         auto it = variables.find(name);
         if (it == variables.end()) throw std::invalid_argument("HabitatRules::classify: missing variable " + name);
-        const auto& v = it->second;
-        if (v.values.size() != n || v.valid.size() != n)
+        if (it->second.values.size() != n || it->second.valid.size() != n)
             throw std::invalid_argument("HabitatRules::classify: variable " + name + " has the wrong length");
-        auto& buf = buffers[name];
-        buf.resize(n);
-        for (std::size_t i = 0; i < n; ++i) buf[i] = v.valid[i] ? static_cast<double>(v.values[i]) : 0.0;
     }
 
-    constexpr std::uint8_t unassigned = 0;
-    std::size_t remaining = 0;
+    // The pixels still unclaimed, in increasing order; each rule keeps those it does not claim.
+    thread_local std::vector<std::uint32_t> open;
+    thread_local std::vector<double> stack, result;
+    open.clear();
     for (std::size_t i = 0; i < n; ++i) {
-        out[i] = base_valid[i] ? unassigned : k_habitat_nodata;
-        remaining += base_valid[i] != 0;
+        out[i] = k_habitat_nodata;
+        if (base_valid[i]) open.push_back(static_cast<std::uint32_t>(i));
     }
-    std::vector<double> result(n);
-    for (std::size_t r = 0; r < m_rules.size() && remaining > 0; ++r) {
+    std::vector<const float*> values;
+    std::vector<const std::uint8_t*> masks;
+    for (std::size_t r = 0; r < m_rules.size() && !open.empty(); ++r) {
         const auto& c = m_compiled[r];
-        mu::Parser p;
-        add_operators(p);
-        for (const auto& name : c.pixel_vars) p.DefineVar(name, buffers.at(name).data());
-        p.SetExpr(c.evaluable);
-        p.Eval(result.data(), static_cast<int>(n));
-        std::vector<const std::uint8_t*> masks;
-        for (const auto& name : c.pixel_vars) masks.push_back(variables.at(name).valid.data());
-        const auto code = static_cast<std::uint8_t>(m_rules[r].habitat);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (out[i] != unassigned) continue;
-            const double v = result[i];
-            if (!(v != 0.0) || !std::isfinite(v)) continue;
-            bool ok = true;
-            for (const auto* m : masks) ok = ok && m[i] != 0;
-            if (!ok) continue;
-            out[i] = code;
-            --remaining;
+        values.clear();
+        masks.clear();
+        for (const auto& name : c.pixel_vars) {
+            const auto& v = variables.at(name);
+            values.push_back(v.values.data());
+            masks.push_back(v.valid.data());
         }
+        const auto code = static_cast<std::uint8_t>(m_rules[r].habitat);
+        // A rule holds where it evaluates to a finite non-zero value and every variable it reads is valid.
+        std::size_t kept = 0;
+        auto settle = [&](std::size_t from, std::size_t count, const double* res) {
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::uint32_t i = open[from + k];
+                const double v = res[k];
+                bool ok = v != 0.0 && std::isfinite(v);
+                for (const auto* m : masks) ok = ok && m[i] != 0;
+                if (ok) out[i] = code;
+                else open[kept++] = i;  // kept <= from + k: never overwrites an index not yet read
+            }
+        };
+        if (c.program) {
+            constexpr std::size_t block = detail::RuleProgram::k_block;
+            stack.resize(c.program->max_depth() * block);
+            result.resize(block);
+            for (std::size_t from = 0; from < open.size(); from += block) {
+                const std::size_t count = std::min(block, open.size() - from);
+                c.program->run(values, open.data() + from, 0, count, stack.data(), result.data());
+                settle(from, count, result.data());
+            }
+        } else {
+            // muparser's bulk mode over the open pixels (it reads doubles; invalid pixels are fed as 0 and the
+            // rule is false there through the validity masks).
+            const std::size_t m = open.size();
+            std::vector<std::vector<double>> buffers(c.pixel_vars.size(), std::vector<double>(m));
+            mu::Parser p;
+            add_operators(p);
+            for (std::size_t j = 0; j < c.pixel_vars.size(); ++j) {
+                for (std::size_t k = 0; k < m; ++k) {
+                    const std::uint32_t i = open[k];
+                    buffers[j][k] = masks[j][i] ? static_cast<double>(values[j][i]) : 0.0;
+                }
+                p.DefineVar(c.pixel_vars[j], buffers[j].data());
+            }
+            p.SetExpr(c.evaluable);
+            result.resize(m);
+            p.Eval(result.data(), static_cast<int>(m));
+            settle(0, m, result.data());
+        }
+        open.resize(kept);
     }
-    if (remaining > 0) {
-        const auto code = static_cast<std::uint8_t>(m_fallback);
-        for (std::size_t i = 0; i < n; ++i)
-            if (out[i] == unassigned) out[i] = code;
-    }
+    const auto fallback = static_cast<std::uint8_t>(m_fallback);
+    for (const std::uint32_t i : open) out[i] = fallback;
 }
 
 }  // namespace bluecarbon::science

@@ -1,12 +1,20 @@
-// Habitat rules (muparser, bulk mode): first match wins, validity, statistics, and error messages.
+// Habitat rules (muparser, bulk mode and the block evaluator of its bytecode): first match wins, validity,
+// statistics, error messages, and the block evaluator bit-identical to muparser.
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/habitat_rules.hpp>
 #include <bluecarbon/science/histogram.hpp>
 #include <bluecarbon/science/tidal.hpp>
 
-#include <catch2/catch.hpp>
+#include "science/rule_program.hpp"
 
+#include <catch2/catch.hpp>
+#include <muParser.h>
+
+#include <array>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
 #include <random>
 
 using namespace bluecarbon;
@@ -162,6 +170,104 @@ TEST_CASE("rules with scene thresholds give identical maps for any tile split", 
     CHECK(std::count(reference.begin(), reference.end(), k_habitat_nodata) == static_cast<long>((n - 1) / 101 + 1));
     for (auto [tw, th] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {16, 16}, {30, 7}, {97, 1}, {5, 61}})
         CHECK(run(tw, th) == reference);
+}
+
+namespace {
+double land(double a, double b) { return (a != 0 && b != 0) ? 1.0 : 0.0; }
+double lnot(double a) { return a == 0 ? 1.0 : 0.0; }
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+}  // namespace
+
+TEST_CASE("the block evaluator runs muparser's bytecode bit-identically to muparser's bulk mode", "[rules]") {
+    // Values with the awkward cases: NaN, ±inf, ±0, negatives, large and tiny numbers, exact thresholds.
+    constexpr std::size_t n = 1500;  // three blocks, the last partial
+    std::mt19937 gen(7);
+    std::uniform_real_distribution<float> u(-3.0F, 3.0F);
+    const std::array<float, 9> special{std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                                       -std::numeric_limits<float>::infinity(), 0.0F, -0.0F, 0.5F, 1e30F, 1e-30F, 2.0F};
+    std::vector<std::vector<float>> vars(3, std::vector<float>(n));
+    for (auto& v : vars)
+        for (std::size_t i = 0; i < n; ++i) v[i] = i % 7 == 0 ? special[(i / 7) % special.size()] : u(gen);
+    const std::vector<std::string> names{"a", "b", "c"};
+    const std::vector<std::string> expressions{
+        "a > 0.5 && b < 1 && c",
+        "a >= (0.123456789012345) || !(b <= -1) and c != 0",
+        "2 * a + 1 > b / 3 - c",
+        "a * a - b ^ 2 + c ^ 3 + a ^ 4 == 0 || a - b < c",
+        "sin(a) + abs(b) * sqrt(c) > exp(-a)",
+        "min(a, b, c) < max(a, 1, c) && sum(a, b) > avg(b, c, 0.5)",
+        "atan2(a, b) > 0.3",
+        "(a + b) * (c - 1) / (a - 2) > -1",
+        "-a < -0.5",
+        "a",
+        "3 > 2",
+        "rint(a) == sign(b)",
+        "a == 2 && b ^ 0.5 > 1",
+    };
+    std::vector<double> dummies(3, 1.0);
+    const std::vector<const double*> addresses{&dummies[0], &dummies[1], &dummies[2]};
+    for (const auto& e : expressions) {
+        INFO(e);
+        // muparser's own bulk evaluation on double copies of the variables.
+        std::vector<std::vector<double>> dv(3, std::vector<double>(n));
+        for (std::size_t j = 0; j < 3; ++j)
+            for (std::size_t i = 0; i < n; ++i) dv[j][i] = static_cast<double>(vars[j][i]);
+        mu::Parser bulk;
+        bulk.DefineOprt("and", land, mu::prLAND);
+        bulk.DefineInfixOprt("!", lnot);
+        for (std::size_t j = 0; j < 3; ++j) bulk.DefineVar(names[j], dv[j].data());
+        bulk.SetExpr(e);
+        std::vector<double> expected(n);
+        bulk.Eval(expected.data(), static_cast<int>(n));
+
+        mu::Parser p;
+        p.DefineOprt("and", land, mu::prLAND);
+        p.DefineInfixOprt("!", lnot);
+        for (std::size_t j = 0; j < 3; ++j) p.DefineVar(names[j], &dummies[j]);
+        p.SetExpr(e);
+        (void)p.Eval();
+        const auto prog = detail::RuleProgram::compile(p, addresses);
+        REQUIRE(prog);
+        const std::vector<const float*> vp{vars[0].data(), vars[1].data(), vars[2].data()};
+        std::vector<double> stack(prog->max_depth() * detail::RuleProgram::k_block);
+        std::vector<double> got(n);
+        // Contiguous blocks, and gathered pixels (every third, in order).
+        for (std::size_t from = 0; from < n; from += detail::RuleProgram::k_block) {
+            const std::size_t count = std::min(detail::RuleProgram::k_block, n - from);
+            prog->run(vp, nullptr, from, count, stack.data(), got.data() + from);
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            INFO("pixel " << i << ": " << expected[i] << " vs " << got[i]);
+            CHECK(same_bits(expected[i], got[i]));
+        }
+        std::vector<std::uint32_t> idx;
+        for (std::uint32_t i = 0; i < n; i += 3) idx.push_back(i);
+        std::vector<double> gathered(idx.size());
+        for (std::size_t from = 0; from < idx.size(); from += detail::RuleProgram::k_block) {
+            const std::size_t count = std::min(detail::RuleProgram::k_block, idx.size() - from);
+            prog->run(vp, idx.data() + from, 0, count, stack.data(), gathered.data() + from);
+        }
+        for (std::size_t k = 0; k < idx.size(); ++k) CHECK(same_bits(expected[idx[k]], gathered[k]));
+    }
+}
+
+TEST_CASE("if-then-else rules are left to muparser and classify the same", "[rules]") {
+    const std::vector<float> ndvi{0.8F, 0.2F, 0.8F, 0.1F, std::numeric_limits<float>::quiet_NaN()};
+    const std::vector<float> inter{1, 1, 0, 0, 1};
+    const std::vector<std::uint8_t> ok{1, 1, 1, 1, 0};
+    const std::vector<std::uint8_t> base{1, 1, 1, 1, 1};
+    std::map<std::string, RuleVariable> vars{{"ndvi", {ndvi, ok}}, {"intertidal", {inter, base}}};
+    HabitatRules ternary({rule(Habitat::mangrove, "intertidal ? ndvi > 0.5 : 0"), rule(Habitat::forest, "ndvi > 0.5")},
+                         Habitat::other, k_known);
+    HabitatRules plain({rule(Habitat::mangrove, "intertidal && ndvi > 0.5"), rule(Habitat::forest, "ndvi > 0.5")},
+                       Habitat::other, k_known);
+    CHECK(ternary.block_evaluated_rules() == 1);
+    CHECK(plain.block_evaluated_rules() == 2);
+    std::vector<std::uint8_t> a(5), b(5);
+    ternary.classify(vars, base, a);
+    plain.classify(vars, base, b);
+    CHECK(a == b);
+    CHECK(a == std::vector<std::uint8_t>{5, 8, 7, 8, 8});
 }
 
 TEST_CASE("tidal zones: subtidal < MLLW <= intertidal <= HAT < supratidal; datums in order", "[tidal]") {
