@@ -166,21 +166,25 @@ void GeoidConverter::to_geoid(const Grid& grid, Block<float>& heights, double me
     if (step < 1) throw std::invalid_argument("GeoidConverter::to_geoid: step must be >= 1");
     const auto& w = heights.window;
     if (w.empty()) return;
+    if (w.col_off < 0 || w.row_off < 0 || w.col_end() > grid.width() || w.row_end() > grid.height())
+        throw std::out_of_range("GeoidConverter::to_geoid: window outside the grid");
     const auto cols = w.cols, rows = w.rows;
-    // Lattice of sample positions (window-relative): every step-th pixel and the last one.
-    auto lattice = [step](std::int64_t len) {
-        std::vector<std::int64_t> v;
-        for (std::int64_t i = 0; i < len; i += step) v.push_back(i);
-        if (v.back() != len - 1) v.push_back(len - 1);
+    // Lattice of sample positions in grid pixels: every step-th pixel of the grid and its last one, from the node
+    // at or before the window's first pixel to the node at or after its last. The nodes belong to the grid, not
+    // to the window, so a pixel's value does not depend on how the grid is cut into tiles.
+    auto lattice = [step](std::int64_t len, std::int64_t first, std::int64_t end) {
+        std::vector<std::int64_t> v{first / step * step};
+        while (v.back() < end - 1) v.push_back(std::min(v.back() + step, len - 1));
         return v;
     };
-    const auto lc = lattice(cols), lr = lattice(rows);
+    const auto lc = lattice(grid.width(), w.col_off, w.col_end());
+    const auto lr = lattice(grid.height(), w.row_off, w.row_end());
     std::vector<double> xs, ys;
     xs.reserve(lc.size() * lr.size());
     ys.reserve(lc.size() * lr.size());
     for (auto r : lr)
         for (auto c : lc) {
-            const auto p = grid.cell_center(w.col_off + c, w.row_off + r);
+            const auto p = grid.cell_center(c, r);
             xs.push_back(p.x);
             ys.push_back(p.y);
         }
@@ -190,17 +194,19 @@ void GeoidConverter::to_geoid(const Grid& grid, Block<float>& heights, double me
     const std::size_t nlc = lc.size();
     std::size_t ri = 0;
     for (std::int64_t r = 0; r < rows; ++r) {
-        while (ri + 1 < lr.size() && lr[ri + 1] <= r) ++ri;
+        const std::int64_t gr = w.row_off + r;
+        while (ri + 1 < lr.size() && lr[ri + 1] <= gr) ++ri;
         const std::size_t r1 = std::min(ri + 1, lr.size() - 1);
-        const double tr = r1 == ri ? 0.0 : static_cast<double>(r - lr[ri]) / static_cast<double>(lr[r1] - lr[ri]);
+        const double tr = r1 == ri ? 0.0 : static_cast<double>(gr - lr[ri]) / static_cast<double>(lr[r1] - lr[ri]);
         std::size_t ci = 0;
         for (std::int64_t c = 0; c < cols; ++c) {
-            while (ci + 1 < nlc && lc[ci + 1] <= c) ++ci;
+            const std::int64_t gc = w.col_off + c;
+            while (ci + 1 < nlc && lc[ci + 1] <= gc) ++ci;
             const auto i = heights.index(c, r);
             if (!heights.valid[i]) continue;
             const std::size_t c1 = std::min(ci + 1, nlc - 1);
             const double tc =
-                c1 == ci ? 0.0 : static_cast<double>(c - lc[ci]) / static_cast<double>(lc[c1] - lc[ci]);
+                c1 == ci ? 0.0 : static_cast<double>(gc - lc[ci]) / static_cast<double>(lc[c1] - lc[ci]);
             const double n00 = nodes[ri * nlc + ci], n01 = nodes[ri * nlc + c1];
             const double n10 = nodes[r1 * nlc + ci], n11 = nodes[r1 * nlc + c1];
             const double nv = (1 - tr) * ((1 - tc) * n00 + tc * n01) + tr * ((1 - tc) * n10 + tc * n11);

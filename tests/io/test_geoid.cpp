@@ -7,10 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace bluecarbon;
@@ -63,6 +66,33 @@ TEST_CASE("to_geoid converts a block's valid pixels, exactly with step 1 and wit
     Block<float> feet(Window{0, 0, 1, 1}, 10.0F);
     conv.to_geoid(grid, feet, 0.3048, 1);
     CHECK(feet.px[0] == Approx(3.048 - 14.320867).margin(1e-5));
+}
+
+TEST_CASE("to_geoid gives the same heights whatever window a pixel is converted in", "[geoid]") {
+    // The lattice of PROJ evaluations belongs to the grid, so cutting the grid into tiles of any size (aligned to
+    // the step or not) changes no pixel, not even in the last bit.
+    const Grid grid(utm51n(), GeoTransform{399995.0, 10.0, 0.0, 3265005.0, 0.0, -10.0}, 45, 31);
+    GeoidConverter conv(utm51n(), china_grid());
+    for (int step : {1, 4, 8}) {
+        Block<float> whole(grid.full_window(), 10.0F);
+        conv.to_geoid(grid, whole, 1.0, step);
+        for (auto [tw, th] : {std::pair<std::int64_t, std::int64_t>{16, 16}, {13, 7}, {8, 31}, {45, 1}}) {
+            INFO("step " << step << ", tiles " << tw << " x " << th);
+            std::vector<float> tiled(whole.size());
+            for (std::int64_t r0 = 0; r0 < grid.height(); r0 += th)
+                for (std::int64_t c0 = 0; c0 < grid.width(); c0 += tw) {
+                    const Window w{c0, r0, std::min(tw, grid.width() - c0), std::min(th, grid.height() - r0)};
+                    Block<float> b(w, 10.0F);
+                    conv.to_geoid(grid, b, 1.0, step);
+                    for (std::int64_t r = 0; r < w.rows; ++r)
+                        for (std::int64_t c = 0; c < w.cols; ++c)
+                            tiled[static_cast<std::size_t>((r0 + r) * grid.width() + c0 + c)] = b.px[b.index(c, r)];
+                }
+            CHECK(tiled == whole.px);
+        }
+    }
+    Block<float> outside(Window{40, 0, 10, 1}, 10.0F);
+    CHECK_THROWS_AS(conv.to_geoid(grid, outside, 1.0, 8), std::out_of_range);
 }
 
 TEST_CASE("converters on different threads give the same heights", "[geoid]") {

@@ -49,10 +49,13 @@ public:
     void undulation(std::span<const double> x, std::span<const double> y, std::span<double> n_m);
 
     /// Converts the valid pixels of `heights` (ellipsoidal, in metres after `metres_per_unit`) on `grid` in
-    /// place to metres above the geoid. N is evaluated by PROJ at the centre of every `step`-th pixel of each
-    /// row and column (and at the last one) and interpolated bilinearly in between: with step 1 every pixel is
-    /// exact; the geoid varies over tens of kilometres, so a step of a few pixels changes the result by well
-    /// under a millimetre for 10 m pixels. Throws CrsError when part of the block lies outside the grid.
+    /// place to metres above the geoid. N is evaluated by PROJ at the centre of every `step`-th pixel of the
+    /// grid's rows and columns (and at its last row and column) and interpolated bilinearly in between: with
+    /// step 1 every pixel is exact; the geoid varies over tens of kilometres, so a step of a few pixels changes
+    /// the result by well under a millimetre for 10 m pixels. The sample positions belong to the grid, so a
+    /// pixel's result is the same whatever window it is converted in (tile size does not matter). Throws
+    /// CrsError when part of the block lies outside the geoid grid, std::out_of_range when the block's window
+    /// is not inside `grid`.
     void to_geoid(const Grid& grid, Block<float>& heights, double metres_per_unit = 1.0, int step = 1);
 
 private:
