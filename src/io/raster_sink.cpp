@@ -263,7 +263,7 @@ void RasterSink::Impl::create() {
         co.SetNameValue("SPARSE_OK", "TRUE");
     } else {
         co.SetNameValue("COMPRESS", compress_name(o.compression));
-        if (o.compression != Compression::none)
+        if (o.compression != Compression::none && o.predictor)
             co.SetNameValue("PREDICTOR", o.type == PixelType::float32 ? "3" : "2");
         if (o.compression_level > 0 && o.compression == Compression::deflate)
             co.SetNameValue("ZLEVEL", std::to_string(o.compression_level).c_str());
@@ -483,7 +483,7 @@ void RasterSink::Impl::build_cog() {
     if (!src) throw IoError(final_path, io::with_detail("cannot reopen the intermediate GeoTIFF", capture.errors()));
     CPLStringList co;
     co.SetNameValue("COMPRESS", compress_name(options.compression));
-    if (options.compression != Compression::none)
+    if (options.compression != Compression::none && options.predictor)
         co.SetNameValue("PREDICTOR", options.type == PixelType::float32 ? "FLOATING_POINT" : "STANDARD");
     if (options.compression_level > 0 &&
         (options.compression == Compression::deflate || options.compression == Compression::zstd))

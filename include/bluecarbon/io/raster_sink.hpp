@@ -29,6 +29,10 @@ struct RasterSinkOptions {
     /// Lower is faster to write and slightly larger (DEFLATE 1 costs about 2/3 of DEFLATE 6's time); ignored
     /// for LZW and none.
     int compression_level{0};
+    /// Predictor before compression: floating-point for float32, horizontal differencing for integers. Off
+    /// for rasters made of few distinct values (class maps, values looked up per class), where it makes the
+    /// file larger and slower to write: DEFLATE then finds the repeated values directly.
+    bool predictor{true};
     /// Invalid pixels are written as this value, which is the file's nodata.
     double nodata{-9999.0};
     /// Final product as a COG (with overviews). Off: a plain tiled GeoTIFF (still written atomically).
