@@ -21,6 +21,7 @@
 #include <bluecarbon/science/survey/qa.hpp>
 #include <bluecarbon/version.hpp>
 
+#include "cli/biomass_model_json.hpp"
 #include "cli/cmd_survey.hpp"
 #include "cli/cmd_survey_inputs.hpp"
 
@@ -366,7 +367,7 @@ void run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     // Sample the predictors at each plot.
     const CrsInfo wgs84 = crs_from_user("EPSG:4326");
     std::vector<ss::CalibrationSample> samples;
-    std::vector<std::string> habitats_used;
+    std::vector<science::Habitat> sample_habitats;  // parallel to samples
     json plots_json = json::array();
     std::vector<std::string> low_coverage;
     for (std::size_t p = 0; p < pp.records.size(); ++p) {
@@ -402,8 +403,7 @@ void run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
         pj["used"] = true;
         plots_json.push_back(std::move(pj));
         samples.push_back({rec.plot_id, res.agb_mg_ha, pv.values});
-        if (std::find(habitats_used.begin(), habitats_used.end(), res.habitat) == habitats_used.end())
-            habitats_used.push_back(res.habitat);
+        sample_habitats.push_back(*science::parse_habitat(res.habitat));
     }
 
     std::vector<std::string> names;
@@ -412,7 +412,20 @@ void run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
     copt.form = form;
     copt.folds = o.folds;
     copt.seed = o.seed;
-    const auto fit = ss::calibrate_biomass_model(samples, names, copt);
+    auto fit = ss::calibrate_biomass_model(samples, names, copt);
+    // The model applies to the habitats of the plots it was fitted on (in the order they first occur); with
+    // --habitats, each named habitat must have such plots.
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const bool excluded =
+            std::find(fit.excluded.begin(), fit.excluded.end(), samples[i].plot_id) != fit.excluded.end();
+        if (!excluded && !fit.applies_to(sample_habitats[i])) fit.habitats.push_back(sample_habitats[i]);
+    }
+    for (const auto& h : wanted)
+        if (!fit.applies_to(*science::parse_habitat(h)))
+            throw InputError("--habitats: no usable plot of habitat '" + h + "' to fit the model on (plots of " +
+                             plots_csv.source() + ")");
+    std::vector<std::string> habitats_used;
+    for (auto h : fit.habitats) habitats_used.emplace_back(science::habitat_name(h));
     // CV predictions back into the per-plot listing.
     {
         std::size_t r = 0;
@@ -427,37 +440,12 @@ void run_calibrate(CliContext& ctx, const CalibrateOptions& o) {
         }
     }
 
-    // biomass_model.json. The log form's coefficients have their own keys, so a reader that only knows the linear
-    // form (AGB = intercept + Σ coefficients × predictors) fails loudly instead of misreading them.
+    // biomass_model.json: the model (the format stock reads, see biomass_model_json.hpp), then provenance.
     json j;
     j["model"] = "bluecarbon biomass model";
     j["tool_version"] = k_version;
-    j["form"] = ss::model_form_name(fit.form);
-    if (fit.form == ss::ModelForm::log) {
-        j["formula"] = "AGB_t_dm_per_ha = exp(log_intercept + sum(log_coefficients[j] * predictors[j]) + "
-                       "residual_sigma^2 / 2)";
-        j["predictors"] = fit.predictors;
-        j["log_intercept"] = fit.intercept;
-        j["log_coefficients"] = fit.coefficients;
-        j["residual_sigma"] = num_or_null(fit.residual_sigma);
-        j["residual_sigma_scale"] = "ln";
-    } else {
-        j["formula"] = "AGB_t_dm_per_ha = max(0, intercept + sum(coefficients[j] * predictors[j]))";
-        j["predictors"] = fit.predictors;
-        j["intercept"] = fit.intercept;
-        j["coefficients"] = fit.coefficients;
-        j["residual_sigma"] = num_or_null(fit.residual_sigma);
-        j["residual_sigma_scale"] = "t_dm_per_ha";
-    }
-    j["cv_rmse"] = num_or_null(fit.cv_rmse_t_dm_per_ha);
-    j["cv_r2"] = num_or_null(fit.cv_r2);
-    j["cv_bias"] = num_or_null(fit.cv_bias_t_dm_per_ha);
-    j["fit_r2"] = num_or_null(fit.fit_r2);
-    j["k_folds"] = fit.folds;
+    write_biomass_model(j, fit);
     j["fold_seed"] = o.seed;
-    j["n"] = fit.n;
-    j["habitats"] = habitats_used;
-    j["excluded_plots"] = fit.excluded;
     j["low_coverage_plots"] = low_coverage;
     j["sampling"] = {{"input", input->name},
                      {"method", "circle around the plot's lon/lat, 32 x 32 lon/lat lattice, nearest neighbour"},

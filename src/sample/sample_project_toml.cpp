@@ -98,8 +98,10 @@ when = "ndvi > 0.6 && supratidal"
 
 [stock]
 soil = "mineral"
-# A calibrated biomass model from `bluecarbon survey --calibrate` replaces the Tier-1 AGB on the habitats it
-# was fitted for:
+# A biomass model calibrated on the survey plots replaces the Tier-1 AGB on the habitats it was fitted for (those
+# of its plots) and its cross-validated error enters uncertainty.tif. Write it from the mangrove plots with
+#   bluecarbon survey calibrate project.toml --habitats mangrove      (-> output/biomass_model.json)
+# then uncomment:
 #   biomass_model = "output/biomass_model.json"
 
 [tier1]

@@ -56,6 +56,15 @@ void SceneHistogram::add(std::span<const float> values, std::span<const std::uin
     m_hi = hi;
 }
 
+void SceneHistogram::clear() noexcept {
+    if (m_lo < m_hi) std::fill(m_counts.begin() + static_cast<std::ptrdiff_t>(m_lo),
+                               m_counts.begin() + static_cast<std::ptrdiff_t>(m_hi), 0);
+    m_total = 0;
+    m_clamped = 0;
+    m_lo = k_bin_count;
+    m_hi = 0;
+}
+
 void SceneHistogram::merge(const SceneHistogram& other) {
     for (std::size_t b = other.m_lo; b < other.m_hi; ++b) m_counts[b] += other.m_counts[b];
     m_total += other.m_total;

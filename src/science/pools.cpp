@@ -23,23 +23,6 @@ double product_variance(double x, double sx, double y, double sy) noexcept {
 std::span<const Pool> all_pools() noexcept { return k_pools; }
 std::string_view pool_name(Pool p) noexcept { return k_pool_names[ix(p)]; }
 
-void BiomassModel::validate() const {
-    if (predictors.size() != coefficients.size())
-        throw std::invalid_argument(fmt::format("biomass model: {} predictors but {} coefficients", predictors.size(),
-                                                coefficients.size()));
-    if (predictors.empty()) throw std::invalid_argument("biomass model: no predictors");
-    for (double c : coefficients)
-        if (!std::isfinite(c)) throw std::invalid_argument("biomass model: a coefficient is not finite");
-    if (!std::isfinite(intercept)) throw std::invalid_argument("biomass model: the intercept is not finite");
-    if (!(cv_rmse_t_dm_per_ha >= 0) || !std::isfinite(cv_rmse_t_dm_per_ha))
-        throw std::invalid_argument("biomass model: cv_rmse must be a non-negative number");
-    if (habitats.empty()) throw std::invalid_argument("biomass model: no habitats");
-}
-
-bool BiomassModel::applies_to(Habitat h) const noexcept {
-    return std::find(habitats.begin(), habitats.end(), h) != habitats.end();
-}
-
 void pool_densities(double agb_dm, double agb_dm_sigma, double cf, double cf_sigma, double r, double r_sigma,
                     double dead, double dead_sigma, double soc, double soc_sigma,
                     std::array<double, k_pool_count>& density, std::array<double, k_pool_count>& sigma) noexcept {
@@ -62,7 +45,7 @@ void pool_densities(double agb_dm, double agb_dm_sigma, double cf, double cf_sig
 }
 
 PoolModel::PoolModel(const Tier1Table& table, ClimateZone zone, SoilType soil, std::span<const Habitat> habitats,
-                     const BiomassModel* model) {
+                     const survey::BiomassModelFit* model) {
     if (model) {
         model->validate();
         m_model = *model;
@@ -157,6 +140,7 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         model_code[c] = p->from_model && !predictor_values.empty() ? 1 : 0;
     }
     std::array<double, k_pool_count> d{}, s{};
+    std::vector<double> x(npred);
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t c = habitat_codes[i];
         const std::size_t row = i / width;
@@ -169,13 +153,12 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         out.valid[i] = 1;
         if (model_code[c]) {
             bool all_valid = true;
-            double agb = m_model->intercept;
             for (std::size_t j = 0; j < npred; ++j) {
                 all_valid = all_valid && predictor_valid[j][i] != 0;
-                agb += m_model->coefficients[j] * static_cast<double>(predictor_values[j][i]);
+                x[j] = static_cast<double>(predictor_values[j][i]);
             }
             if (all_valid) {
-                model_pixel(static_cast<Habitat>(c), std::max(0.0, agb), d, s);
+                model_pixel(static_cast<Habitat>(c), m_model->predict_t_dm_per_ha(x), d, s);
                 for (std::size_t k = 0; k < k_pool_count; ++k) out.density[k][i] = static_cast<float>(d[k]);
                 out.uncertainty_90[i] = static_cast<float>(k_z90 * s[ix(Pool::total)]);
                 if (sums) {

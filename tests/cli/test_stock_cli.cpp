@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <gdal_priv.h>
+#include <gdal_rat.h>
 #include <ogr_spatialref.h>
 
 #include <array>
@@ -332,5 +333,170 @@ TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[
         Scene s;
         check_bad_input(s, project_text(k_rules, "", "temperate"),
                         "no Tier-1 row for mangrove in climate zone temperate (soil mineral): agb_t_dm_per_ha");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// habitat.tif's class names, and a calibrated biomass model (as `survey calibrate` writes it) through the stock
+// step.
+
+#include <bluecarbon/science/pools.hpp>
+#include <bluecarbon/science/tier1_table.hpp>
+
+TEST_CASE("habitat.tif carries class names and colours in its .aux.xml side file", "[stock]") {
+    Scene s;
+    const auto r = run({"habitat", s.project(project_text(k_rules)).string(), "--quiet"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    REQUIRE(fs::exists(s.out() / "habitat.tif.aux.xml"));
+    // GDAL (and so QGIS) reads the side file when it opens the raster.
+    GDALDatasetUniquePtr ds(GDALDataset::Open((s.out() / "habitat.tif").string().c_str(), GDAL_OF_RASTER));
+    REQUIRE(ds);
+    auto* band = ds->GetRasterBand(1);
+    // (GDAL 3.6 reads the side file lazily, and GetCategoryNames() alone does not trigger it: GetDefaultRAT(),
+    // GetMetadata() and the like do, as gdalinfo and QGIS call them.)
+    const GDALRasterAttributeTable* rat = band->GetDefaultRAT();
+    REQUIRE(rat != nullptr);
+    CHECK(rat->GetRowCount() == 8);
+    REQUIRE(rat->GetColumnCount() == 6);
+    CHECK(rat->GetUsageOfCol(0) == GFU_MinMax);
+    CHECK(rat->GetUsageOfCol(1) == GFU_Name);
+    CHECK(rat->GetUsageOfCol(3) == GFU_Red);
+    CHECK(rat->GetValueAsInt(4, 0) == 5);
+    CHECK(std::string(rat->GetValueAsString(4, 1)) == "mangrove");
+    char** names = band->GetCategoryNames();
+    REQUIRE(names != nullptr);
+    REQUIRE(CSLCount(names) == 9);
+    CHECK(std::string(names[0]).empty());
+    CHECK(std::string(names[1]) == "Water");
+    CHECK(std::string(names[5]) == "Mangrove");
+    CHECK(std::string(names[6]) == "Aquaculture pond");
+    // The colour table stays in the GeoTIFF itself.
+    REQUIRE(band->GetColorTable() != nullptr);
+    CHECK(band->GetColorTable()->GetColorEntry(5)->c1 == rat->GetValueAsInt(4, 3));
+}
+
+namespace {
+// Tier-1 carbon fraction of a habitat in the shipped table.
+double carbon_fraction(science::Habitat h) {
+    const auto table = science::Tier1Table::load(fs::path(test::k_data_dir) / "tier1_pools.csv");
+    const std::array<science::Habitat, 1> hs{h};
+    return science::PoolModel(table, science::ClimateZone::subtropical, science::SoilType::mineral, hs)
+        .habitat(h)
+        .carbon_fraction;
+}
+const std::string k_map_mode = "[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" + k_map_classes;
+}  // namespace
+
+TEST_CASE("stock applies a log-form biomass model on its habitats: a pixel by hand", "[stock][model]") {
+    Scene s;
+    std::ofstream(s.dir / "model.json") << R"({
+  "model": "bluecarbon biomass model", "form": "log", "predictors": ["ndvi"],
+  "log_intercept": 1.0, "log_coefficients": [2.5], "residual_sigma": 0.4, "residual_sigma_scale": "ln",
+  "cv_rmse": 12.0, "n": 30, "habitats": ["mangrove"] })";
+    const auto r = run({"stock", s.project(project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n")).string(),
+                        "--quiet", "--threads", "2", "--json"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto agb = read_band(s.out() / "stock_agb.tif");
+    const auto bgb = read_band(s.out() / "stock_bgb.tif");
+    // Row 0, column 76 (mangrove): wobble 0.002 sin(22.8) cos(0) = -0.001447, so DN green 436, red 386,
+    // nir 2886, swir1 836; NDVI = (2886 - 386) / (2886 + 386) = 2500 / 3272 = 0.7640587;
+    // AGB = exp(1 + 2.5 x 0.7640587 + 0.4^2 / 2) = exp(2.9901467) = 19.88860 t d.m./ha; x CF 0.45 = 8.949870.
+    CHECK(carbon_fraction(science::Habitat::mangrove) == 0.45);
+    CHECK(agb[76] == Approx(8.949870).epsilon(1e-6));
+    CHECK(bgb[76] == Approx(8.949870 * 0.96).epsilon(1e-6));
+    // Every mangrove pixel follows the model; the other habitats keep their Tier-1 AGB.
+    const auto hab = read_band(s.out() / "habitat.tif");
+    for (std::size_t i = 0; i < hab.size(); ++i) {
+        if (hab[i] == 7.0F) CHECK(agb[i] == Approx(180 * 0.47));
+        if (hab[i] == 4.0F) CHECK(agb[i] == 0.0F);
+        if (hab[i] == 5.0F) CHECK(agb[i] != 33.75F);
+    }
+    // The CV RMSE is the per-pixel σ of AGB_dm in the uncertainty.
+    const auto table = science::Tier1Table::load(fs::path(test::k_data_dir) / "tier1_pools.csv");
+    science::survey::BiomassModelFit m;
+    m.predictors = {"ndvi"};
+    m.intercept = 1.0;
+    m.coefficients = {2.5};
+    m.residual_sigma = 0.4;
+    m.cv_rmse_t_dm_per_ha = 12.0;
+    m.habitats = {science::Habitat::mangrove};
+    const std::array<science::Habitat, 1> hs{science::Habitat::mangrove};
+    const science::PoolModel pm(table, science::ClimateZone::subtropical, science::SoilType::mineral, hs, &m);
+    std::array<double, 5> d{}, sd{};
+    pm.model_pixel(science::Habitat::mangrove, 19.88860, d, sd);
+    CHECK(read_band(s.out() / "uncertainty.tif")[76] == Approx(1.6448536269514722 * sd[4]).epsilon(1e-5));
+    const auto m_row = csv_row(slurp(s.out() / "stock_summary.csv"), "mangrove");
+    CHECK(m_row.back() == "model");
+    CHECK(csv_row(slurp(s.out() / "stock_summary.csv"), "forest").back() == "tier1");
+    CHECK_THAT(r.out, Catch::Contains("\"form\": \"log\""));
+}
+
+TEST_CASE("stock applies a linear-form biomass model: a pixel by hand, negative predictions are 0", "[stock][model]") {
+    Scene s;
+    std::ofstream(s.dir / "model.json") << R"({
+  "form": "linear", "predictors": ["ndvi", "nir"], "intercept": 285.0, "coefficients": [10.0, -1000.0],
+  "residual_sigma": 9.0, "cv_rmse": 15.0, "habitats": ["mangrove", "forest"] })";
+    const auto r = run({"stock", s.project(project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n")).string(),
+                        "--quiet", "--threads", "1"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto agb = read_band(s.out() / "stock_agb.tif");
+    const auto bgb = read_band(s.out() / "stock_bgb.tif");
+    const auto hab = read_band(s.out() / "habitat.tif");
+    // Row 0, column 76 (mangrove), as above: AGB = 285 + 10 x 0.7640587 - 1000 x 0.2886 = 4.040587 t d.m./ha;
+    // x 0.45 = 1.818264 Mg C/ha.
+    CHECK(agb[76] == Approx(1.818264).epsilon(1e-5));
+    // Forest (NDVI ~0.79, nir ~0.300 +- 0.002): 285 + 7.9 - 300 < 0 everywhere, so AGB (and BGB) are 0, not the
+    // Tier-1 84.6.
+    std::size_t forest = 0;
+    for (std::size_t i = 0; i < hab.size(); ++i) {
+        if (hab[i] != 7.0F) continue;
+        ++forest;
+        CHECK(agb[i] == 0.0F);
+        CHECK(bgb[i] == 0.0F);
+    }
+    CHECK(forest == 25u * k_h);
+    CHECK(csv_row(slurp(s.out() / "stock_summary.csv"), "forest").back() == "model");
+}
+
+TEST_CASE("stock refuses a biomass model it cannot apply", "[stock][model][errors]") {
+    SECTION("a model file that is not there") {
+        Scene s;
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"missing.json\"\n"),
+                        "stock.biomass_model: cannot read the biomass model");
+    }
+    SECTION("a log model read as linear would be wrong: its keys are required by its form") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "log", "predictors": ["ndvi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "habitats": ["mangrove"]})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "model.json: log_intercept: missing");
+    }
+    SECTION("no habitats") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "linear", "predictors": ["ndvi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "habitats": []})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "biomass model: no habitats");
+    }
+    SECTION("an unknown habitat") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "linear", "predictors": ["ndvi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "habitats": ["mangrov"]})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "habitats: unknown habitat \"mangrov\"");
+    }
+    SECTION("a predictor the project does not offer") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "linear", "predictors": ["evi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "habitats": ["mangrove"]})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "biomass model predictor \"evi\" is not an available band or index");
     }
 }

@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cmath>
+#include <span>
+#include <vector>
 #include <filesystem>
 
 using namespace bluecarbon;
@@ -85,40 +88,105 @@ TEST_CASE("per-pixel pools and the 90 % half-width map", "[pools]") {
     CHECK(d[TOTAL][1] == 0.0F);
 }
 
-TEST_CASE("a calibrated biomass model replaces the Tier-1 AGB on its habitats", "[pools]") {
+namespace {
+// One tile of three mangrove pixels and one salt-marsh pixel through PoolModel::compute with a one-predictor
+// model; returns the pool rasters and the sums.
+struct ModelTile {
+    std::vector<std::vector<float>> d = std::vector<std::vector<float>>(5, std::vector<float>(4));
+    std::vector<float> unc = std::vector<float>(4);
+    std::vector<std::uint8_t> valid = std::vector<std::uint8_t>(4);
+    TileStockSums sums;
+    ModelTile(const PoolModel& model, const std::vector<float>& ndvi, const std::vector<std::uint8_t>& ndvi_ok) {
+        const std::vector<std::uint8_t> codes{5, 5, 5, 4};
+        PoolSpans ps;
+        for (std::size_t k = 0; k < 5; ++k) ps.density[k] = d[k];
+        ps.uncertainty_90 = unc;
+        ps.valid = valid;
+        const std::array<std::span<const float>, 1> pv{ndvi};
+        const std::array<std::span<const std::uint8_t>, 1> pm{ndvi_ok};
+        sums.reset(0, 1);
+        const std::vector<double> area{100.0};
+        model.compute(codes, 4, pv, pm, ps, &sums, area);
+    }
+};
+}  // namespace
+
+TEST_CASE("a calibrated linear biomass model replaces the Tier-1 AGB on its habitats", "[pools]") {
     const auto table = shipped();
-    BiomassModel bm;
+    survey::BiomassModelFit bm;
+    bm.form = survey::ModelForm::linear;
     bm.predictors = {"ndvi"};
     bm.coefficients = {200.0};
     bm.intercept = -50.0;
+    bm.residual_sigma = 15.0;  // t d.m./ha; the linear form's prediction does not use it
     bm.cv_rmse_t_dm_per_ha = 20.0;
     bm.habitats = {Habitat::mangrove};
-    const std::array<Habitat, 1> hs{Habitat::mangrove};
+    const std::array<Habitat, 2> hs{Habitat::mangrove, Habitat::salt_marsh};
     const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, hs, &bm);
-    const std::vector<std::uint8_t> codes{5, 5, 5};
-    const std::vector<float> ndvi{0.8F, 0.1F, 0.5F};
-    const std::vector<std::uint8_t> ndvi_ok{1, 1, 0};
-    std::vector<std::vector<float>> d(5, std::vector<float>(3));
-    std::vector<float> unc(3);
-    std::vector<std::uint8_t> valid(3);
-    PoolSpans ps;
-    for (std::size_t k = 0; k < 5; ++k) ps.density[k] = d[k];
-    ps.uncertainty_90 = unc;
-    ps.valid = valid;
-    const std::array<std::span<const float>, 1> pv{ndvi};
-    const std::array<std::span<const std::uint8_t>, 1> pm{ndvi_ok};
-    TileStockSums sums;
-    sums.reset(0, 1);
-    const std::vector<double> area{100.0};
-    model.compute(codes, 3, pv, pm, ps, &sums, area);
-    // 200 x 0.8 - 50 = 110 t d.m./ha x 0.45 = 49.5 Mg C/ha; BGB x 0.96.
-    CHECK(d[AGB][0] == Approx(49.5));
-    CHECK(d[BGB][0] == Approx(49.5 * 0.96));
-    CHECK(d[AGB][1] == 0.0F);      // negative prediction clamped
-    CHECK(d[AGB][2] == 33.75F);    // invalid predictor: Tier-1 fallback
-    CHECK(sums.model_fallback_pixels == 1);
-    CHECK(sums.model_pixels[habitat_index(Habitat::mangrove)] == 2);
-    CHECK(sums.counts[0][habitat_index(Habitat::mangrove)] == 1);
+    const ModelTile t(model, {0.8F, 0.1F, 0.5F, 0.9F}, {1, 1, 0, 1});
+    // 200 x 0.8 - 50 = 110 t d.m./ha x 0.45 = 49.5 Mg C/ha; BGB x 0.96. (0.8F is 0.800000011920929: 1e-6.)
+    CHECK(t.d[AGB][0] == Approx(49.5).epsilon(1e-6));
+    CHECK(t.d[BGB][0] == Approx(49.5 * 0.96).epsilon(1e-6));
+    CHECK(t.d[AGB][1] == 0.0F);      // 200 x 0.1 - 50 < 0: clamped to 0
+    CHECK(t.d[AGB][2] == 33.75F);    // invalid predictor: Tier-1 fallback
+    CHECK(t.d[AGB][3] == 0.0F);      // salt marsh is not a model habitat: its Tier-1 AGB (0)
+    CHECK(t.d[SOC][3] == 255.0F);
+    // σ of AGB carbon: var = 110² σCF² + 0.45² x 20² + 20² σCF², σCF from the table's carbon-fraction range.
+    const auto& mh = model.habitat(Habitat::mangrove);
+    const double cf_s = mh.carbon_fraction_sigma;
+    std::array<double, 5> dens{}, sig{};
+    model.model_pixel(Habitat::mangrove, 110.0, dens, sig);
+    CHECK(sig[AGB] == Approx(std::sqrt(110.0 * 110.0 * cf_s * cf_s + 0.45 * 0.45 * 400.0 + 400.0 * cf_s * cf_s)));
+    CHECK(t.unc[0] == Approx(1.6448536269514722 * sig[TOTAL]).epsilon(1e-5));
+    CHECK(t.sums.model_fallback_pixels == 1);
+    CHECK(t.sums.model_pixels[habitat_index(Habitat::mangrove)] == 2);
+    CHECK(t.sums.counts[0][habitat_index(Habitat::mangrove)] == 1);
+    CHECK(t.sums.counts[0][habitat_index(Habitat::salt_marsh)] == 1);
+}
+
+TEST_CASE("a calibrated log-linear biomass model: exp(b0 + b1 x + sigma^2 / 2) by hand", "[pools]") {
+    const auto table = shipped();
+    survey::BiomassModelFit bm;  // log form by default
+    bm.predictors = {"ndvi"};
+    bm.intercept = 1.0;
+    bm.coefficients = {2.5};
+    bm.residual_sigma = 0.4;
+    bm.cv_rmse_t_dm_per_ha = 12.0;
+    bm.habitats = {Habitat::mangrove};
+    const std::array<Habitat, 2> hs{Habitat::mangrove, Habitat::salt_marsh};
+    const PoolModel model(table, ClimateZone::subtropical, SoilType::mineral, hs, &bm);
+    const ModelTile t(model, {0.5F, 0.0F, 0.7F, 0.9F}, {1, 1, 0, 1});
+    // ndvi 0.5: exp(1 + 1.25 + 0.08) = exp(2.33) = 10.2779 t d.m./ha; x 0.45 = 4.62506 Mg C/ha.
+    CHECK(t.d[AGB][0] == Approx(std::exp(2.33) * 0.45).epsilon(1e-6));
+    CHECK(t.d[AGB][0] == Approx(4.62506).epsilon(1e-5));
+    CHECK(t.d[BGB][0] == Approx(4.62506 * 0.96).epsilon(1e-5));
+    // ndvi 0: exp(1.08) = 2.94468; a log model never predicts below 0.
+    CHECK(t.d[AGB][1] == Approx(std::exp(1.08) * 0.45).epsilon(1e-6));
+    CHECK(t.d[AGB][2] == 33.75F);  // invalid predictor: Tier-1 fallback
+    CHECK(t.d[AGB][3] == 0.0F);    // salt marsh: Tier-1
+    CHECK(t.sums.model_pixels[habitat_index(Habitat::mangrove)] == 2);
+    // The CV RMSE is the per-pixel σ of AGB_dm.
+    std::array<double, 5> dens{}, sig{};
+    model.model_pixel(Habitat::mangrove, std::exp(2.33), dens, sig);
+    const double cf_s = model.habitat(Habitat::mangrove).carbon_fraction_sigma;
+    const double a = std::exp(2.33);
+    CHECK(sig[AGB] == Approx(std::sqrt(a * a * cf_s * cf_s + 0.45 * 0.45 * 144.0 + 144.0 * cf_s * cf_s)));
+}
+
+TEST_CASE("a biomass model that cannot be applied is refused", "[pools]") {
+    const auto table = shipped();
+    const std::array<Habitat, 1> hs{Habitat::mangrove};
+    survey::BiomassModelFit bm;
+    bm.predictors = {"ndvi", "mvi"};
+    bm.coefficients = {1.0};
+    bm.cv_rmse_t_dm_per_ha = 1.0;
+    bm.habitats = {Habitat::mangrove};
+    CHECK_THROWS_WITH(PoolModel(table, ClimateZone::subtropical, SoilType::mineral, hs, &bm),
+                      "biomass model: 2 predictors but 1 coefficients");
+    bm.coefficients = {1.0, 2.0};
+    bm.habitats.clear();
+    CHECK_THROWS_WITH(PoolModel(table, ClimateZone::subtropical, SoilType::mineral, hs, &bm),
+                      "biomass model: no habitats");
 }
 
 TEST_CASE("a habitat without a Tier-1 row for the climate zone is an error naming it", "[pools]") {

@@ -30,6 +30,8 @@ public:
     void add(double value);
     /// Adds the counts of `other` (exact; the result does not depend on merge order).
     void merge(const SceneHistogram& other);
+    /// Empties the histogram, keeping its storage (only the bins touched are cleared), for reuse per tile.
+    void clear() noexcept;
 
     [[nodiscard]] std::uint64_t total() const noexcept { return m_total; }
     /// Values that fell outside [k_lower, k_upper) and were counted in the first or last bin.

@@ -4,13 +4,15 @@
 /// Pools, all in Mg C/ha: AGB = AGB_dm × CF; BGB = AGB × R (root:shoot); dead = dead wood + litter;
 /// SOC = soil organic carbon to 1 m; total = the sum. Values come from the Tier-1 table for the pixel's
 /// habitat, climate zone and soil type, or — for the habitats a calibrated biomass model was fitted for — AGB_dm
-/// from that model.
+/// from that model (survey::BiomassModelFit, log or linear form, as `survey calibrate` writes it), whose
+/// cross-validated RMSE is the per-pixel σ of AGB_dm.
 ///
 /// Uncertainty: every parameter with a published range contributes its 95 % interval as ±1.96 σ. Products of
 /// independent quantities use var(XY) = X²σY² + Y²σX² + σX²σY²; BGB is correlated with AGB through the shared AGB
 /// (cov = R σ²_AGB); the other pools are independent. The 90 % half-width is 1.6449 × σ.
 #include <bluecarbon/core/exact_sum.hpp>
 #include <bluecarbon/science/habitat.hpp>
+#include <bluecarbon/science/survey/calibration.hpp>
 #include <bluecarbon/science/tier1_table.hpp>
 
 #include <array>
@@ -31,22 +33,6 @@ inline constexpr std::size_t k_pool_count = 5;
 inline constexpr double k_z90 = 1.6448536269514722;
 /// z of a two-sided 95 % interval.
 inline constexpr double k_z95 = 1.959963984540054;
-
-/// A linear biomass model calibrated on field plots (the survey step writes it): AGB (t d.m./ha) =
-/// intercept + Σ coefficient_j × predictor_j, applied on the habitats it was fitted for. Predictions below 0
-/// are set to 0. Its cross-validated RMSE (t d.m./ha) is the per-pixel prediction σ.
-struct BiomassModel {
-    std::vector<std::string> predictors;  ///< band/index names, e.g. "ndvi", "mvi"
-    std::vector<double> coefficients;
-    double intercept{0};
-    double residual_sigma_t_dm_per_ha{0};
-    double cv_rmse_t_dm_per_ha{0};
-    std::vector<Habitat> habitats;
-    std::string source;  ///< file it was read from, for provenance
-    /// Throws std::invalid_argument when predictors and coefficients differ in length or a value is not finite.
-    void validate() const;
-    [[nodiscard]] bool applies_to(Habitat h) const noexcept;
-};
 
 /// The resolved parameters and pool densities of one habitat.
 struct HabitatPools {
@@ -129,18 +115,20 @@ public:
     /// SOC rows are required for every habitat; carbon fraction and root:shoot where AGB > 0 or the model applies.
     /// Throws ConfigError naming the habitat, zone and parameter when a row is missing ("no Tier-1 row for
     /// mangrove in climate zone temperate: agb_t_dm_per_ha"). `model` may be null.
+    /// The model, when given, is validated (std::invalid_argument) and copied.
     PoolModel(const Tier1Table& table, ClimateZone zone, SoilType soil, std::span<const Habitat> habitats,
-              const BiomassModel* model = nullptr);
+              const survey::BiomassModelFit* model = nullptr);
 
     [[nodiscard]] const HabitatPools& habitat(Habitat h) const;
     [[nodiscard]] bool has(Habitat h) const noexcept;
-    [[nodiscard]] const BiomassModel* model() const noexcept { return m_model ? &*m_model : nullptr; }
+    [[nodiscard]] const survey::BiomassModelFit* model() const noexcept { return m_model ? &*m_model : nullptr; }
     /// Predictor names the model needs per pixel (empty without a model).
     [[nodiscard]] std::vector<std::string> model_predictors() const;
 
     /// Fills the pool spans for one tile (`cols` wide) from habitat codes (k_habitat_nodata or an unresolved
     /// habitat → invalid). `predictor_values`/`predictor_valid` (in model_predictors() order) are read only for
-    /// model habitats; a pixel whose predictors are invalid falls back to the Tier-1 AGB (counted in
+    /// model habitats, where AGB_dm = model()->predict_t_dm_per_ha(predictors at the pixel, as double); a pixel
+    /// whose predictors are invalid falls back to the Tier-1 AGB (counted in
     /// sums->model_fallback_pixels). When `sums` is given (reset to the tile's rows), the pixels are added to it
     /// with cell areas `row_area_m2[r]` for the tile's row r. Thread-safe.
     void compute(std::span<const std::uint8_t> habitat_codes, std::int64_t cols,
@@ -154,7 +142,7 @@ public:
 
 private:
     std::array<std::optional<HabitatPools>, k_habitat_count> m_pools;
-    std::optional<BiomassModel> m_model;
+    std::optional<survey::BiomassModelFit> m_model;
 };
 
 /// σ of the pools for AGB_dm (σ), CF (σ), R (σ), dead wood + litter (σ) and SOC (σ), as the header describes;

@@ -56,6 +56,25 @@ double BiomassModelFit::predict_t_dm_per_ha(std::span<const double> x) const {
     return back_transform(form, linear_predictor(x), residual_sigma);
 }
 
+bool BiomassModelFit::applies_to(Habitat h) const noexcept {
+    return std::find(habitats.begin(), habitats.end(), h) != habitats.end();
+}
+
+void BiomassModelFit::validate() const {
+    if (predictors.empty()) throw std::invalid_argument("biomass model: no predictors");
+    if (predictors.size() != coefficients.size())
+        throw std::invalid_argument("biomass model: " + std::to_string(predictors.size()) + " predictors but " +
+                                    std::to_string(coefficients.size()) + " coefficients");
+    for (double c : coefficients)
+        if (!std::isfinite(c)) throw std::invalid_argument("biomass model: a coefficient is not finite");
+    if (!std::isfinite(intercept)) throw std::invalid_argument("biomass model: the intercept is not finite");
+    if (!(residual_sigma >= 0) || !std::isfinite(residual_sigma))
+        throw std::invalid_argument("biomass model: residual_sigma must be a non-negative number");
+    if (!(cv_rmse_t_dm_per_ha >= 0) || !std::isfinite(cv_rmse_t_dm_per_ha))
+        throw std::invalid_argument("biomass model: cv_rmse must be a non-negative number");
+    if (habitats.empty()) throw std::invalid_argument("biomass model: no habitats");
+}
+
 BiomassModelFit calibrate_biomass_model(std::span<const CalibrationSample> samples,
                                         std::span<const std::string> predictor_names,
                                         const CalibrationOptions& options) {

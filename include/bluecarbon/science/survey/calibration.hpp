@@ -12,6 +12,12 @@
 /// order); each fold is predicted by the model fitted on the others. CV RMSE and R² are on the AGB scale
 /// (t d.m./ha), R² = 1 − Σ(pred − obs)² / Σ(obs − mean obs)². The CV RMSE is the per-pixel prediction error the
 /// stock step's uncertainty uses. Plain C++; thread-safe.
+///
+/// The same type is what the stock step applies per pixel (science::PoolModel): calibrate writes it to
+/// biomass_model.json and stock reads it back (cli/biomass_model_json.hpp), so both sides share one prediction
+/// formula, predict_t_dm_per_ha().
+#include <bluecarbon/science/habitat.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -48,11 +54,20 @@ struct BiomassModelFit {
     std::size_t folds{0};
     std::vector<std::string> excluded;  ///< plot ids left out (AGB ≤ 0 in the log form)
     std::vector<double> cv_predictions; ///< per used sample, in input order (t d.m./ha)
+    /// The habitats the model applies to (those of the plots it was fitted on); the stock step uses the model
+    /// for AGB on these habitats only and the Tier-1 value elsewhere.
+    std::vector<Habitat> habitats;
 
     /// b0 + Σ bj xj. `x` must hold one value per predictor.
     [[nodiscard]] double linear_predictor(std::span<const double> x) const;
     /// AGB in t d.m./ha (see the header comment for each form).
     [[nodiscard]] double predict_t_dm_per_ha(std::span<const double> x) const;
+    [[nodiscard]] bool applies_to(Habitat h) const noexcept;
+    /// Checks that the model can be applied: at least one predictor, one coefficient per predictor, finite
+    /// coefficients and intercept, a finite residual σ ≥ 0 (it enters the log form's prediction), a finite CV
+    /// RMSE ≥ 0 (the per-pixel σ of the stock step) and at least one habitat. Throws std::invalid_argument
+    /// saying which part is wrong.
+    void validate() const;
 };
 
 struct CalibrationOptions {

@@ -1,0 +1,222 @@
+#include "cli/stock/stock_inputs.hpp"
+
+#include "cli/biomass_model_json.hpp"
+
+#include <bluecarbon/core/data_paths.hpp>
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/io/crs.hpp>
+#include <bluecarbon/io/geoid.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+
+namespace bluecarbon::cli::stock {
+
+namespace {
+
+namespace fs = std::filesystem;
+using science::Habitat;
+
+Resampling to_io(config::Resampling r) {
+    switch (r) {
+        case config::Resampling::nearest: return Resampling::nearest;
+        case config::Resampling::bilinear: return Resampling::bilinear;
+        case config::Resampling::average: return Resampling::average;
+        case config::Resampling::cubic: return Resampling::cubic;
+    }
+    return Resampling::nearest;
+}
+
+Grid analysis_grid(const config::ProjectConfig& cfg) {
+    if (cfg.grid.crs) {
+        const CrsInfo crs = crs_from_user(*cfg.grid.crs);
+        const double rx = *cfg.grid.resolution_x, ry = *cfg.grid.resolution_y;
+        Extent e;
+        if (cfg.grid.extent) {
+            e = *cfg.grid.extent;
+        } else {
+            // The primary input's extent, which must already be in this CRS.
+            const auto* in = cfg.input(cfg.primary_input());
+            if (!in) throw ConfigError(cfg.grid.origin.str() + ": crs without extent needs an input raster");
+            const Grid g = read_grid(in->path);
+            if (!same_crs(g.crs(), crs))
+                throw ConfigError(cfg.grid.origin.str() + ": give extent = [xmin, ymin, xmax, ymax] in " + crs.name +
+                                  " (the primary input " + in->path.filename().string() + " is in " + g.crs().name + ")");
+            e = g.extent();
+        }
+        // Whole pixels from the upper-left corner; a last partial pixel is kept (covering the extent).
+        const auto w = static_cast<std::int64_t>(std::ceil((e.xmax - e.xmin) / rx - 1e-9));
+        const auto h = static_cast<std::int64_t>(std::ceil((e.ymax - e.ymin) / ry - 1e-9));
+        return Grid(crs, GeoTransform{e.xmin, rx, 0.0, e.ymax, 0.0, -ry}, w, h);
+    }
+    const auto* in = cfg.input(cfg.primary_input());
+    if (!in) throw ConfigError(cfg.file.string() + ": no input defines the analysis grid");
+    Grid g = read_grid(in->path);
+    if (g.crs().empty()) throw InputError(in->path.string() + ": has no CRS (needed to align the inputs)");
+    return g;
+}
+
+// The DEM's unit and the geoid set-up; every check before any work.
+void set_up_dem(const config::ProjectConfig& cfg, StockInputs& in) {
+    const auto& dem = *cfg.dem;
+    // Conversion needs a vertical unit (stated in the project or by the file) and the geoid grid.
+    std::string unit = dem.vertical_unit.value_or("");
+    const bool from_file = !dem.vertical_unit;
+    if (from_file) unit = raster_band_unit(dem.raster.path, std::stoi(dem.raster.bands.at(0).second));
+    if (unit.empty()) {
+        if (!dem.heights_above_geoid)
+            throw InputError(fmt::format("{}: {} has no vertical unit (its band states none), needed to convert "
+                                         "heights to the geoid; set inputs.dem.vertical_unit = \"m\"",
+                                         dem.raster.origin.str(), dem.raster.path.filename().string()));
+        unit = "m";
+    }
+    const auto metres = vertical_unit_to_metres(unit);
+    if (!metres)
+        throw InputError(fmt::format("{}: unknown vertical unit \"{}\"{} (m, cm, ft, US survey foot)",
+                                     dem.raster.origin.str(), unit, from_file ? " in the DEM" : ""));
+    in.dem_metres_per_unit = *metres;
+    in.dem_to_geoid = !dem.heights_above_geoid;
+    if (in.dem_to_geoid) {
+        try {
+            in.geoid_grid = find_geoid_grid(cfg.tidal->geoid_grid, cfg.dir);
+        } catch (const CrsError& e) {
+            throw CrsError(cfg.tidal->geoid_origin.str() + ": " + e.what());
+        }
+        in.geoid_step = cfg.tidal->geoid_step_px;
+        GeoidConverter probe(in.grid.crs(), in.geoid_grid);  // fails now if PROJ cannot use the grid
+    }
+}
+
+}  // namespace
+
+bool StockInputs::is_dem_variable(const std::string& name) {
+    return name == "elevation" || std::find(k_tidal_names.begin(), k_tidal_names.end(), name) != k_tidal_names.end();
+}
+
+StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile) {
+    StockInputs in;
+    in.grid = analysis_grid(cfg);
+    const auto primary_name = cfg.primary_input();
+    auto open = [&](const config::RasterInput& ri) -> RasterSource& {
+        auto& s = in.sources[ri.name];
+        if (!s) {
+            RasterSourceOptions so;
+            for (const auto& [name, sel] : ri.bands) so.bands.push_back(sel);
+            so.scale = ri.scale;
+            so.offset = ri.offset;
+            so.nodata = ri.nodata;
+            so.resampling = to_io(ri.resampling);
+            so.grid_name = primary_name.empty() ? std::string() : primary_name;
+            s = RasterSource::open_aligned(ri.path, in.grid, so);
+        }
+        return *s;
+    };
+
+    in.rules_mode = cfg.habitat.source == config::HabitatSource::rules;
+    const bool need_variables = in.rules_mode || (with_stock && cfg.stock.biomass_model);
+    std::set<std::string> needed;  // variable names some step reads
+    if (need_variables) {
+        // Names offered: every named band of every raster input, indices whose bands are all named, DEM values.
+        for (const auto& [iname, ri] : cfg.rasters) {
+            for (std::size_t b = 0; b < ri.bands.size(); ++b) {
+                const auto& bname = ri.bands[b].first;
+                if (in.bands.count(bname))
+                    throw ConfigError(fmt::format("{}: band name \"{}\" is used by two inputs",
+                                                  ri.band_origins.at(bname).str(), bname));
+                in.bands[bname] = BandRef{nullptr, static_cast<int>(b)};
+            }
+        }
+        std::map<std::string, std::string> hints;
+        for (auto idx : science::all_indices()) {
+            bool ok = true;
+            std::string missing;
+            for (auto band : science::required_bands(idx)) {
+                if (!in.bands.count(std::string(science::band_name(band)))) {
+                    ok = false;
+                    missing += (missing.empty() ? "" : ", ") + std::string(science::band_name(band));
+                }
+            }
+            if (ok) in.indices[std::string(science::index_name(idx))] = idx;
+            else hints[std::string(science::index_name(idx))] = "needs band(s) " + missing + " in [inputs]";
+        }
+        const bool dem_available = cfg.dem.has_value();
+        if (dem_available && cfg.tidal) in.datums = cfg.tidal->datums;
+        for (const auto& n : k_tidal_names) hints.emplace(n, "needs [inputs.dem] and [tidal]");
+        hints.emplace("elevation", "needs [inputs.dem]");
+        std::vector<std::string> known;
+        for (const auto& [n, b] : in.bands) known.push_back(n);
+        for (const auto& [n, i] : in.indices) known.push_back(n);
+        if (dem_available) known.emplace_back("elevation");
+        if (dem_available && in.datums) known.insert(known.end(), k_tidal_names.begin(), k_tidal_names.end());
+        if (in.rules_mode) {
+            in.rules.emplace(cfg.habitat.rules, cfg.habitat.fallback, known, hints);
+            for (const auto& v : in.rules->variables()) needed.insert(v);
+        }
+        if (with_stock && cfg.stock.biomass_model) {
+            const auto& path = *cfg.stock.biomass_model;
+            std::error_code ec;
+            if (!fs::is_regular_file(path, ec))
+                throw InputError(fmt::format("{}: cannot read the biomass model {} (write it with `bluecarbon survey "
+                                             "calibrate`)",
+                                             cfg.stock.biomass_model_origin.str(), path.string()));
+            in.model = read_biomass_model(path);
+            for (const auto& p : in.model->predictors) {
+                if (std::find(known.begin(), known.end(), p) == known.end())
+                    throw ConfigError(fmt::format("{}: biomass model predictor \"{}\" is not an available band or "
+                                                  "index (available: {})",
+                                                  cfg.stock.biomass_model_origin.str(), p, fmt::join(known, ", ")));
+                needed.insert(p);
+            }
+        }
+    }
+    // Open only what is read; resolve raw bands of the needed indices.
+    std::set<std::string> raw;
+    for (const auto& n : needed) {
+        if (auto ix = in.indices.find(n); ix != in.indices.end())
+            for (auto band : science::required_bands(ix->second)) raw.insert(std::string(science::band_name(band)));
+        else if (in.bands.count(n)) raw.insert(n);
+    }
+    for (const auto& [iname, ri] : cfg.rasters) {
+        bool used = false;
+        for (const auto& [bname, sel] : ri.bands) used = used || raw.count(bname);
+        if (!used) continue;
+        auto& src = open(ri);
+        for (std::size_t b = 0; b < ri.bands.size(); ++b) in.bands[ri.bands[b].first].source = &src;
+    }
+    if (std::any_of(needed.begin(), needed.end(), StockInputs::is_dem_variable)) {
+        set_up_dem(cfg, in);
+        in.dem = &open(cfg.dem->raster);
+    }
+    if (!in.rules_mode) in.class_source = &open(*cfg.habitat.map);
+
+    // Habitats the run can produce: for the Tier-1 check before any work.
+    if (in.rules_mode) {
+        for (const auto& r : cfg.habitat.rules) in.producible.push_back(r.habitat);
+        in.producible.push_back(cfg.habitat.fallback);
+    } else {
+        for (const auto& [code, h] : cfg.habitat.classes.entries()) in.producible.push_back(h);
+    }
+    std::sort(in.producible.begin(), in.producible.end());
+    in.producible.erase(std::unique(in.producible.begin(), in.producible.end()), in.producible.end());
+
+    if (with_stock) {
+        in.table = science::Tier1Table::load(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv"));
+        for (const auto& ov : cfg.tier1.overrides) in.table->apply_override(ov);
+        in.pools.emplace(*in.table, cfg.climate_zone, cfg.stock.soil, in.producible, in.model ? &*in.model : nullptr);
+    }
+
+    const RasterSource* plan_source = in.sources.count(primary_name) ? in.sources.at(primary_name).get() : nullptr;
+    if (!plan_source && !in.sources.empty()) plan_source = in.sources.begin()->second.get();
+    if (plan_source && !plan_source->is_warped())
+        in.plan.emplace(TilePlan::aligned_to_blocks(in.grid, tile, tile, plan_source->block_width(),
+                                                    plan_source->block_height()));
+    else
+        in.plan.emplace(in.grid, tile, tile);
+    return in;
+}
+
+}  // namespace bluecarbon::cli::stock

@@ -1,0 +1,66 @@
+#pragma once
+// Private to the habitat/stock steps: the second pass's work on one tile — habitat codes (the rules over the
+// tile's variables, or the class map through its mapping), then the pools, uncertainty and per-habitat sums —
+// written to the output sinks. Pure per-tile work: results are merged by the caller in tile order.
+#include "cli/stock/stock_inputs.hpp"
+#include "cli/stock/tile_variables.hpp"
+
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/core/block.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/science/pools.hpp>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace bluecarbon::cli::stock {
+
+/// The raster outputs: habitat.tif, and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif.
+struct StockSinks {
+    RasterSink* habitat{nullptr};
+    std::array<RasterSink*, science::k_pool_count + 1> pools{};  ///< by Pool, then the uncertainty; null: habitat only
+};
+
+/// What one tile adds to the scene: per-habitat sums, and the class codes of the map that the mapping lacks.
+struct TileResult {
+    science::TileStockSums sums;
+    std::vector<std::int64_t> unmapped;
+};
+
+/// One worker thread's buffers, reused from tile to tile.
+class StockWorker {
+public:
+    explicit StockWorker(const StockInputs& inputs) : vars(inputs) {}
+    TileVariables vars;
+    Block<std::uint8_t> habitat;
+    Block<float> codes;
+    std::array<Block<float>, science::k_pool_count + 1> pools;
+    std::vector<std::uint8_t> pool_valid;
+    TileResult result;
+};
+
+class StockKernel {
+public:
+    /// `row_area_m2[r]`: the cell area of grid row r. The references must outlive the kernel.
+    StockKernel(const StockInputs& inputs, const config::HabitatConfig& habitat, StockSinks sinks,
+                std::span<const double> row_area_m2);
+
+    /// Classifies tile `w`, computes its pools and writes every output's block; leaves the tile's sums (or the
+    /// unmapped class codes, in which case nothing is written: the run will fail) in `worker.result`.
+    /// Thread-safe across workers.
+    void run(const Window& w, StockWorker& worker) const;
+
+private:
+    const StockInputs& m_in;
+    const config::HabitatConfig& m_habitat;
+    StockSinks m_sinks;
+    std::span<const double> m_row_area;
+    std::vector<std::string> m_predictors;
+};
+
+}  // namespace bluecarbon::cli::stock
