@@ -467,3 +467,31 @@ TEST_CASE("Compression levels are passed on and checked", "[io][raster_sink]") {
     CHECK_THROWS_AS(RasterSink(dir / "bad.tif", g, o), ConfigError);
     CHECK_THROWS_WITH(RasterSink(dir / "bad.tif", g, o), Contains("bad.tif") && Contains("compression level 13"));
 }
+
+TEST_CASE("The predictor can be left out for class-valued rasters, in the COG and in a plain GeoTIFF",
+          "[io][raster_sink]") {
+    TempDir dir;
+    const Grid g = utm_grid(64, 64);
+    for (bool cog : {true, false}) {
+        RasterSinkOptions o;
+        o.block_size = 32;
+        o.cog = cog;
+        const auto with = dir / (cog ? "with.tif" : "with_plain.tif");
+        const auto without = dir / (cog ? "without.tif" : "without_plain.tif");
+        {
+            RasterSink sink(with, g, o);
+            sink.write(pattern(g.full_window()));
+            sink.finish();
+        }
+        o.predictor = false;
+        {
+            RasterSink sink(without, g, o);
+            sink.write(pattern(g.full_window()));
+            sink.finish();
+        }
+        CHECK(image_structure(with, "PREDICTOR") == "3");
+        CHECK(image_structure(without, "PREDICTOR").empty());  // none
+        CHECK(image_structure(without, "COMPRESSION") == "DEFLATE");
+        CHECK(test::read_all(without) == test::read_all(with));
+    }
+}
