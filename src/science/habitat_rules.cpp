@@ -265,17 +265,24 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
             throw std::invalid_argument("HabitatRules::classify: variable " + name + " has the wrong length");
     }
 
-    // The pixels still unclaimed, in increasing order; each rule keeps those it does not claim.
-    thread_local std::vector<std::uint32_t> open;
+    // Pixels not yet claimed by a rule hold 0; the tile is evaluated in blocks, and a rule skips the blocks in
+    // which every pixel is already claimed (or invalid).
+    constexpr std::uint8_t unassigned = 0;
+    constexpr std::size_t block = detail::RuleProgram::k_block;
+    const std::size_t blocks = (n + block - 1) / block;
+    thread_local std::vector<std::uint32_t> open_in_block;
     thread_local std::vector<double> stack, result;
-    open.clear();
+    open_in_block.assign(blocks, 0);
+    std::size_t remaining = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        out[i] = k_habitat_nodata;
-        if (base_valid[i]) open.push_back(static_cast<std::uint32_t>(i));
+        const bool ok = base_valid[i] != 0;
+        out[i] = ok ? unassigned : k_habitat_nodata;
+        open_in_block[i / block] += ok ? 1U : 0U;
+        remaining += ok ? 1U : 0U;
     }
     std::vector<const float*> values;
     std::vector<const std::uint8_t*> masks;
-    for (std::size_t r = 0; r < m_rules.size() && !open.empty(); ++r) {
+    for (std::size_t r = 0; r < m_rules.size() && remaining > 0; ++r) {
         const auto& c = m_compiled[r];
         values.clear();
         masks.clear();
@@ -286,29 +293,31 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
         }
         const auto code = static_cast<std::uint8_t>(m_rules[r].habitat);
         // A rule holds where it evaluates to a finite non-zero value and every variable it reads is valid.
-        std::size_t kept = 0;
-        auto settle = [&](std::size_t from, std::size_t count, const double* res) {
-            for (std::size_t k = 0; k < count; ++k) {
-                const std::uint32_t i = open[from + k];
-                const double v = res[k];
-                bool ok = v != 0.0 && std::isfinite(v);
-                for (const auto* m : masks) ok = ok && m[i] != 0;
-                if (ok) out[i] = code;
-                else open[kept++] = i;  // kept <= from + k: never overwrites an index not yet read
-            }
+        auto settle = [&](std::size_t i, double v) {
+            bool ok = v != 0.0 && std::isfinite(v);
+            for (const auto* m : masks) ok = ok && m[i] != 0;
+            if (!ok) return;
+            out[i] = code;
+            --open_in_block[i / block];
+            --remaining;
         };
         if (c.program) {
-            constexpr std::size_t block = detail::RuleProgram::k_block;
             stack.resize(c.program->max_depth() * block);
             result.resize(block);
-            for (std::size_t from = 0; from < open.size(); from += block) {
-                const std::size_t count = std::min(block, open.size() - from);
-                c.program->run(values, open.data() + from, 0, count, stack.data(), result.data());
-                settle(from, count, result.data());
+            for (std::size_t b = 0; b < blocks && remaining > 0; ++b) {
+                if (open_in_block[b] == 0) continue;
+                const std::size_t first = b * block, count = std::min(block, n - first);
+                c.program->run(values, nullptr, first, count, stack.data(), result.data());
+                for (std::size_t k = 0; k < count; ++k)
+                    if (out[first + k] == unassigned) settle(first + k, result[k]);
             }
         } else {
             // muparser's bulk mode over the open pixels (it reads doubles; invalid pixels are fed as 0 and the
             // rule is false there through the validity masks).
+            thread_local std::vector<std::uint32_t> open;
+            open.clear();
+            for (std::size_t i = 0; i < n; ++i)
+                if (out[i] == unassigned) open.push_back(static_cast<std::uint32_t>(i));
             const std::size_t m = open.size();
             std::vector<std::vector<double>> buffers(c.pixel_vars.size(), std::vector<double>(m));
             mu::Parser p;
@@ -323,12 +332,14 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
             p.SetExpr(c.evaluable);
             result.resize(m);
             p.Eval(result.data(), static_cast<int>(m));
-            settle(0, m, result.data());
+            for (std::size_t k = 0; k < m; ++k) settle(open[k], result[k]);
         }
-        open.resize(kept);
     }
-    const auto fallback = static_cast<std::uint8_t>(m_fallback);
-    for (const std::uint32_t i : open) out[i] = fallback;
+    if (remaining > 0) {
+        const auto fallback = static_cast<std::uint8_t>(m_fallback);
+        for (std::size_t i = 0; i < n; ++i)
+            if (out[i] == unassigned) out[i] = fallback;
+    }
 }
 
 }  // namespace bluecarbon::science

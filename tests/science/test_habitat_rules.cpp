@@ -251,6 +251,72 @@ TEST_CASE("the block evaluator runs muparser's bytecode bit-identically to mupar
     }
 }
 
+TEST_CASE("classify matches a pixel-by-pixel muparser evaluation of the rules, first match wins", "[rules]") {
+    // 1300 pixels (two full blocks and a partial one), random values, some invalid, rules of every kind.
+    constexpr std::size_t n = 1300;
+    std::mt19937 gen(11);
+    std::uniform_real_distribution<float> u(-1.0F, 1.0F);
+    std::bernoulli_distribution rare(0.05), half(0.5);
+    std::vector<float> ndvi(n), mndwi(n), inter(n);
+    std::vector<std::uint8_t> ok_ndvi(n), ok_mndwi(n), ok_inter(n), base(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        ndvi[i] = u(gen);
+        mndwi[i] = u(gen);
+        inter[i] = half(gen) ? 1.0F : 0.0F;
+        ok_ndvi[i] = !rare(gen);
+        ok_mndwi[i] = !rare(gen);
+        ok_inter[i] = !rare(gen);
+        base[i] = i < 600 || i >= 1100 ? !rare(gen) : 0;  // block 1 partly and block 2 mostly invalid
+    }
+    const std::vector<HabitatRule> rs{rule(Habitat::aquaculture_pond, "mndwi > 0.6 && !intertidal"),
+                                      rule(Habitat::mangrove, "intertidal ? ndvi > 0.4 : 0"),
+                                      rule(Habitat::salt_marsh, "ndvi > 0.2 and intertidal"),
+                                      rule(Habitat::water, "mndwi > 0 || ndvi < -0.5"),
+                                      rule(Habitat::forest, "ndvi^2 > 0.25")};
+    HabitatRules rules(rs, Habitat::other, k_known);
+    std::map<std::string, RuleVariable> vars{
+        {"ndvi", {ndvi, ok_ndvi}}, {"mndwi", {mndwi, ok_mndwi}}, {"intertidal", {inter, ok_inter}}};
+    std::vector<std::uint8_t> got(n);
+    rules.classify(vars, base, got);
+
+    // Reference: muparser's scalar evaluation, one pixel at a time.
+    double v_ndvi = 0, v_mndwi = 0, v_inter = 0;
+    std::vector<mu::Parser> parsers(rs.size());
+    for (std::size_t r = 0; r < rs.size(); ++r) {
+        parsers[r].DefineOprt("and", land, mu::prLAND);
+        parsers[r].DefineInfixOprt("!", lnot);
+        parsers[r].DefineVar("ndvi", &v_ndvi);
+        parsers[r].DefineVar("mndwi", &v_mndwi);
+        parsers[r].DefineVar("intertidal", &v_inter);
+        parsers[r].SetExpr(rs[r].expression);
+    }
+    const std::vector<std::vector<const std::uint8_t*>> reads{
+        {ok_mndwi.data(), ok_inter.data()}, {ok_ndvi.data(), ok_inter.data()}, {ok_ndvi.data(), ok_inter.data()},
+        {ok_ndvi.data(), ok_mndwi.data()}, {ok_ndvi.data()}};
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint8_t want = k_habitat_nodata;
+        if (base[i]) {
+            want = static_cast<std::uint8_t>(Habitat::other);
+            v_ndvi = ndvi[i];
+            v_mndwi = mndwi[i];
+            v_inter = inter[i];
+            for (std::size_t r = 0; r < rs.size(); ++r) {
+                bool valid = true;
+                for (const auto* m : reads[r]) valid = valid && m[i] != 0;
+                const double v = parsers[r].Eval();
+                if (valid && v != 0 && std::isfinite(v)) {
+                    want = static_cast<std::uint8_t>(rs[r].habitat);
+                    break;
+                }
+            }
+        }
+        mismatches += got[i] != want;
+    }
+    CHECK(mismatches == 0);
+    CHECK(rules.block_evaluated_rules() == 4);
+}
+
 TEST_CASE("if-then-else rules are left to muparser and classify the same", "[rules]") {
     const std::vector<float> ndvi{0.8F, 0.2F, 0.8F, 0.1F, std::numeric_limits<float>::quiet_NaN()};
     const std::vector<float> inter{1, 1, 0, 0, 1};

@@ -4,8 +4,8 @@
 ///
 /// Evaluation: muparser parses and compiles each rule; its compiled bytecode is then run a block of pixels at a
 /// time (each instruction over 512 pixels), with results bit-identical to muparser's own bulk mode, which is
-/// still used for the few constructs the block runner leaves to it (if-then-else). Each rule is evaluated only
-/// at the pixels no earlier rule has claimed.
+/// still used for the few constructs the block runner leaves to it (if-then-else). A rule skips the blocks
+/// where earlier rules have claimed every pixel.
 ///
 /// Syntax: muparser's (+ - * / ^, < <= > >= == !=, && ||, ?:, abs, min, max, sqrt, ...) plus `and`, `or`
 /// and `!` as synonyms, and two scene statistics: `otsu(name)` (Otsu's threshold of the variable over the
