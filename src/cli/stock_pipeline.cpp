@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <memory>
 #include <vector>
@@ -26,8 +28,32 @@ namespace bluecarbon::cli {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_between(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+// Marks the phases of a run: wall-clock and process CPU time (user + system, all threads) since the last mark.
+class PhaseClock {
+public:
+    PhaseClock() : m_start(now()), m_last(m_start) {}
+    stock::StockTimings::Phase mark() {
+        const Point p = now();
+        const stock::StockTimings::Phase d{p.wall - m_last.wall, p.cpu - m_last.cpu};
+        m_last = p;
+        return d;
+    }
+    [[nodiscard]] stock::StockTimings::Phase total() const { return {m_last.wall - m_start.wall, m_last.cpu - m_start.cpu}; }
+
+private:
+    struct Point {
+        double wall, cpu;
+    };
+    static Point now() {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+        return {wall, s(ru.ru_utime) + s(ru.ru_stime)};
+    }
+    Point m_start, m_last;
+};
 
 // GDAL's block cache for these steps. Inputs are read in whole blocks straight into the tiles and outputs are
 // written block by block around the cache, so it only has to hold a few blocks per thread while the tiles run;
@@ -38,7 +64,7 @@ constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;
 }  // namespace
 
 void run_stock_pipeline(const CliContext& ctx, const StockPipelineOptions& o) {
-    const auto t0 = Clock::now();
+    PhaseClock clock;
     const config::ProjectConfig cfg = config::load_project(o.project);
     ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
     const int threads = o.threads_given ? o.common.threads : cfg.processing.threads;
@@ -53,12 +79,10 @@ void run_stock_pipeline(const CliContext& ctx, const StockPipelineOptions& o) {
     run.with_stock = o.with_stock;
     run.threads = exec.threads();
     if (inputs.model) run.model_path = *cfg.stock.biomass_model;
-    const auto t_inputs = Clock::now();
-    run.timings.inputs = seconds_between(t0, t_inputs);
+    run.timings.inputs = clock.mark();
 
     run.thresholds = stock::compute_scene_statistics(inputs, exec, ctx, o.common);
-    const auto t_stats = Clock::now();
-    run.timings.statistics = seconds_between(t_inputs, t_stats);
+    run.timings.statistics = clock.mark();
 
     ensure_writable_dir(cfg.output_dir);
     OutputTransaction transaction;
@@ -97,16 +121,14 @@ void run_stock_pipeline(const CliContext& ctx, const StockPipelineOptions& o) {
                                      cfg.habitat.classes_origin.str(), fmt::join(unmapped, ", "),
                                      cfg.habitat.map->path.filename().string()));
     }
-    const auto t_tiles = Clock::now();
-    run.timings.tiles = seconds_between(t_stats, t_tiles);
+    run.timings.tiles = clock.mark();
 
     run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
 
     rasters.finish();
-    const auto t_finish = Clock::now();
-    run.timings.finish = seconds_between(t_tiles, t_finish);
-    run.timings.total = seconds_between(t0, t_finish);
+    run.timings.finish = clock.mark();
+    run.timings.total = clock.total();
     const std::string run_json = stock::write_stock_tables(run, transaction);
     transaction.commit();
     print_stock_summary(ctx, o.common, run, run_json);

@@ -253,10 +253,14 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
     outputs.push_back((cfg.output_dir / run_json).string());
     report["outputs"] = outputs;
     const auto& t = run.timings;
-    report["wall_seconds"] = t.total;
-    report["timings_seconds"] = {{"inputs", t.inputs}, {"statistics", t.statistics}, {"tiles", t.tiles},
-                                 {"finish", t.finish}};
-    report["mpixel_per_s"] = t.total > 0 ? static_cast<double>(in.grid.pixel_count()) / 1e6 / t.total : 0.0;
+    report["wall_seconds"] = t.total.wall;
+    report["cpu_seconds"] = t.total.cpu;
+    report["timings_seconds"] = {{"inputs", t.inputs.wall}, {"statistics", t.statistics.wall},
+                                 {"tiles", t.tiles.wall}, {"finish", t.finish.wall}};
+    report["cpu_timings_seconds"] = {{"inputs", t.inputs.cpu}, {"statistics", t.statistics.cpu},
+                                     {"tiles", t.tiles.cpu}, {"finish", t.finish.cpu}};
+    report["mpixel_per_s"] =
+        t.total.wall > 0 ? static_cast<double>(in.grid.pixel_count()) / 1e6 / t.total.wall : 0.0;
     report["peak_rss_mb"] = peak_rss_mb();
     const std::string text = report.dump(2);
     write_text_file(cfg.output_dir / run_json, text + "\n", &transaction);
@@ -273,7 +277,7 @@ void print_stock_summary(const CliContext& ctx, const CommonOptions& common, con
     const auto& in = *run.inputs;
     ctx.out << fmt::format("{}: {} x {} pixels ({}), {} tiles, {} threads, {:.2f} s, peak memory {:.0f} MB\n",
                            run.with_stock ? "stock" : "habitat", in.grid.width(), in.grid.height(),
-                           in.grid.crs().name, in.plan->size(), run.threads, run.timings.total, peak_rss_mb());
+                           in.grid.crs().name, in.plan->size(), run.threads, run.timings.total.wall, peak_rss_mb());
     for (const auto& [k, v] : run.thresholds) ctx.out << fmt::format("  threshold {} = {:.6g}\n", k, v);
     if (in.table)
         ctx.out << fmt::format("  Tier-1 table {} version {}, climate zone {}, soil {}, {} override(s)\n",

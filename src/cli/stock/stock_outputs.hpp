@@ -31,9 +31,13 @@ private:
     std::vector<std::unique_ptr<RasterSink>> m_pools;  // agb, bgb, dead, soc, total, uncertainty
 };
 
-/// Timings of the run's phases, seconds (reported in the run JSON).
+/// Wall-clock and CPU (user + system, all threads) seconds of the run's phases, reported in the run JSON: on a
+/// busy machine the CPU time shows the cost of a phase better than its wall time.
 struct StockTimings {
-    double inputs{0}, statistics{0}, tiles{0}, finish{0}, total{0};
+    struct Phase {
+        double wall{0}, cpu{0};
+    };
+    Phase inputs, statistics, tiles, finish, total;
 };
 
 /// What the summary outputs need from the run.
