@@ -182,3 +182,26 @@ TEST_CASE("sample -> survey calibrate -> stock: AGB on the model's habitats is t
     CHECK(off == 0);
     CHECK(run_json["biomass_model"]["fallback_pixels"].get<std::size_t>() == fallback);
 }
+
+TEST_CASE("survey calibrate records the habitats of its plots; --habitats naming one without plots is an error",
+          "[cli][survey][model]") {
+    test::TempDir dir("bc-calibrate-habitats");
+    const fs::path d = dir.path() / "sample";
+    REQUIRE(bc({"sample", "--out", d.string(), "--quiet"}).code == 0);
+    const fs::path project = d / "project.toml";
+    // The sample has mangrove plots but none in seagrass.
+    const auto r = bc({"survey", "calibrate", project.string(), "--habitats", "mangrove,seagrass", "--quiet"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--habitats: no usable plot of habitat 'seagrass'"));
+    CHECK_FALSE(fs::exists(d / "output" / "biomass_model.json"));
+    // A linear model, written and read back by stock with the same habitats.
+    const auto lin = bc({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--form", "linear",
+                         "--quiet", "--json"});
+    INFO(lin.err);
+    REQUIRE(lin.code == 0);
+    const auto m = nlohmann::json::parse(slurp(d / "output" / "biomass_model.json"));
+    CHECK(m["form"] == "linear");
+    CHECK(m["habitats"] == nlohmann::json::array({"mangrove"}));
+    CHECK(m.contains("coefficients"));
+    CHECK_FALSE(m.contains("log_coefficients"));
+}
