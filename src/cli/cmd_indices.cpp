@@ -197,8 +197,9 @@ void run_indices(const CliContext& ctx, const IndicesOptions& o) {
         },
         progress.get());
     progress->finish();
-    for (auto& s : sinks)
-        s->finish();
+    std::vector<RasterSink*> to_finish;
+    for (auto& s : sinks) to_finish.push_back(s.get());
+    RasterSink::finish_all(to_finish, exec.threads());
     transaction.commit();
 
     const double seconds = seconds_since(t0);

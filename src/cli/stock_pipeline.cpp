@@ -126,7 +126,7 @@ void run_stock_pipeline(const CliContext& ctx, const StockPipelineOptions& o) {
     run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
 
-    rasters.finish();
+    rasters.finish(exec.threads());
     run.timings.finish = clock.mark();
     run.timings.total = clock.total();
     const std::string run_json = stock::write_stock_tables(run, transaction);

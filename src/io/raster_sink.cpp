@@ -12,6 +12,9 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <cctype>
 #include <optional>
 #include <type_traits>
@@ -215,8 +218,12 @@ struct RasterSink::Impl {
     void write(const Block<In>& b);
     template <typename Out>
     void write_converted(const Window& w, const Out* px);
-    void finish();
+    /// `release_memory`: empty GDAL's process-wide block cache first. Only when no other sink is being finished
+    /// at the same time (the flush would write their dirty blocks from this thread).
+    void finish(bool release_memory);
     void build_overviews();
+    // Writes the blocks the tile phase left in GDAL's cache (windows not aligned to blocks) to the file.
+    void flush_tile_phase();
     // Fills overview level `to` from the level above; returns what failed, or nullptr.
     template <typename T>
     const char* build_overview_level(GDALRasterBand& from, GDALRasterBand& to, OverviewMethod method);
@@ -403,8 +410,9 @@ const char* RasterSink::Impl::build_overview_level(GDALRasterBand& from, GDALRas
                                   : std::is_same_v<T, std::uint8_t> ? GDT_Byte
                                                                     : GDT_Int16;
     const std::int64_t fw = from.GetXSize(), fh = from.GetYSize(), tw = to.GetXSize(), th = to.GetYSize();
-    // Work one target block at a time (whole blocks, so GDAL never reads a target block back before writing
-    // it), from the 2x2 times larger region of the level above.
+    // One target block at a time, from the 2x2 times larger region of the level above, written with WriteBlock
+    // (padded with nodata at the right and bottom edges): no dirty block ever sits in GDAL's process-wide
+    // cache, so another thread finishing another raster never has to flush one of ours.
     int bw = 0, bh = 0;
     to.GetBlockSize(&bw, &bh);
     const auto nodata = static_cast<T>(options.nodata);
@@ -418,10 +426,9 @@ const char* RasterSink::Impl::build_overview_level(GDALRasterBand& from, GDALRas
                               static_cast<int>(sh), src.data(), static_cast<int>(sw), static_cast<int>(sh), type, 0,
                               0, nullptr) != CE_None)
                 return "cannot read back the image to build overviews";
-            reduce_2x2(src.data(), sw, sh, sw, dst.data(), tcw, nodata, method);
-            if (to.RasterIO(GF_Write, static_cast<int>(tx), static_cast<int>(ty), static_cast<int>(tcw),
-                            static_cast<int>(tch), dst.data(), static_cast<int>(tcw), static_cast<int>(tch), type, 0,
-                            0, nullptr) != CE_None)
+            if (tcw < bw || tch < bh) std::fill(dst.begin(), dst.end(), nodata);
+            reduce_2x2(src.data(), sw, sh, sw, dst.data(), bw, nodata, method);
+            if (to.WriteBlock(static_cast<int>(tx / bw), static_cast<int>(ty / bh), dst.data()) != CE_None)
                 return "cannot write an overview block";
         }
     }
@@ -502,13 +509,13 @@ void RasterSink::Impl::build_cog() {
                       io::with_detail("cannot finish writing the Cloud-Optimised GeoTIFF", capture.errors()));
 }
 
-void RasterSink::Impl::finish() {
+void RasterSink::Impl::finish(bool release_memory) {
     std::lock_guard lock(mutex);
     if (finished) throw std::logic_error("RasterSink::finish called twice");
     if (failed) throw IoError(final_path, "an earlier write failed; the output is incomplete");
     // Our own files get no .aux.xml side file, whatever GDAL would otherwise store there.
     io::ScopedThreadConfig no_pam("GDAL_PAM_ENABLED", "NO");
-    if (options.cog) release_tile_phase_memory();
+    if (options.cog && release_memory) release_tile_phase_memory();
     if (options.cog && ds) build_overviews();
     close_dataset();
     fs::path done = temp_path;
@@ -523,6 +530,18 @@ void RasterSink::Impl::finish() {
     fs::rename(done, target, ec);
     if (ec) throw IoError(final_path, "cannot move the finished file into place: " + ec.message());
     finished = true;
+}
+
+void RasterSink::Impl::flush_tile_phase() {
+    std::lock_guard lock(mutex);
+    if (!ds) return;
+    io::ScopedThreadConfig no_pam("GDAL_PAM_ENABLED", "NO");
+    GdalErrorCapture capture;
+    ds->FlushCache(false);
+    if (capture.failed()) {
+        failed = true;
+        throw IoError(final_path, io::with_detail("cannot write the last blocks", capture.errors()));
+    }
 }
 
 void RasterSink::Impl::cleanup() noexcept {
@@ -567,9 +586,11 @@ RasterSink::~RasterSink() {
 void RasterSink::write(const Block<float>& block) { m_impl->write(block); }
 void RasterSink::write(const Block<std::uint8_t>& block) { m_impl->write(block); }
 
-void RasterSink::finish() {
+void RasterSink::finish() { finish(true); }
+
+void RasterSink::finish(bool release_memory) {
     try {
-        m_impl->finish();
+        m_impl->finish(release_memory);
     } catch (const std::logic_error&) {
         throw;
     } catch (...) {
@@ -577,6 +598,43 @@ void RasterSink::finish() {
         m_impl->cleanup();
         throw;
     }
+}
+
+void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
+    // First, on this thread: every sink's cached blocks to its file, then GDAL's cache emptied once. From then
+    // on no sink has a dirty block in the shared cache (overviews are written block by block, the COG driver
+    // writes its tiles directly), so finishing them side by side never makes one thread write another's file.
+    std::vector<std::exception_ptr> errors(sinks.size());
+    for (std::size_t i = 0; i < sinks.size(); ++i) {
+        try {
+            sinks[i]->m_impl->flush_tile_phase();
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    }
+    Impl::release_tile_phase_memory();
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t i = next++; i < sinks.size(); i = next++) {
+            if (errors[i]) {
+                sinks[i]->m_impl->cleanup();
+                continue;
+            }
+            try {
+                sinks[i]->finish(false);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    const std::size_t n_threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1,
+                                                          std::max<std::size_t>(sinks.size(), 1));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
 }
 
 const fs::path& RasterSink::path() const noexcept { return m_impl->final_path; }

@@ -495,3 +495,76 @@ TEST_CASE("The predictor can be left out for class-valued rasters, in the COG an
         CHECK(test::read_all(without) == test::read_all(with));
     }
 }
+
+TEST_CASE("finish_all finishes several sinks side by side, as finishing them one by one does", "[io][raster_sink][threads]") {
+    TempDir dir;
+    // 1000 x 700 with 128-pixel blocks: overview levels of 500 x 350, 250 x 175 and 125 x 88. Tiles of 100 x 70
+    // do not align to blocks, so the tile phase leaves dirty blocks in GDAL's cache for finish_all to flush.
+    const Grid g = utm_grid(1000, 700);
+    const auto tiles = tiles_of(g, 100, 70);
+    auto options = [](int k) {
+        RasterSinkOptions o;
+        o.block_size = 128;
+        o.nodata = -1000.0 - k;
+        o.overview_resampling = k % 2 == 0 ? "AVERAGE" : "NEAREST";
+        return o;
+    };
+    auto write_all = [&](RasterSink& sink, int k) {
+        for (const auto& w : tiles) {
+            Block<float> b = pattern(w);
+            for (auto& v : b.px) v += static_cast<float>(k);
+            sink.write(b);
+        }
+    };
+    constexpr int n = 5;
+    for (int k = 0; k < n; ++k) {  // the references, finished one by one
+        RasterSink sink(dir / ("serial" + std::to_string(k) + ".tif"), g, options(k));
+        write_all(sink, k);
+        sink.finish();
+    }
+    SECTION("all succeed") {
+        std::vector<std::unique_ptr<RasterSink>> sinks;
+        std::vector<RasterSink*> raw;
+        for (int k = 0; k < n; ++k) {
+            sinks.push_back(std::make_unique<RasterSink>(dir / ("parallel" + std::to_string(k) + ".tif"), g,
+                                                         options(k)));
+            write_all(*sinks.back(), k);
+            raw.push_back(sinks.back().get());
+        }
+        RasterSink::finish_all(raw, 3);
+        for (int k = 0; k < n; ++k) {
+            const auto ref = dir / ("serial" + std::to_string(k) + ".tif");
+            const auto out = dir / ("parallel" + std::to_string(k) + ".tif");
+            INFO("sink " << k);
+            CHECK(image_structure(out, "LAYOUT") == "COG");
+            CHECK(test::read_all(out) == test::read_all(ref));
+            for (int level = 0; level < 3; ++level) {
+                int w = 0, h = 0, rw = 0, rh = 0;
+                const auto ov = read_overview(out, level, w, h);
+                CHECK(ov == read_overview(ref, level, rw, rh));
+                CHECK(w == rw);
+            }
+        }
+    }
+    SECTION("one fails: it is cleaned up, the others are finished, the error is rethrown") {
+        std::vector<std::unique_ptr<RasterSink>> sinks;
+        std::vector<RasterSink*> raw;
+        for (int k = 0; k < 3; ++k) {
+            const auto before = test::folder_entries(dir.path());
+            sinks.push_back(std::make_unique<RasterSink>(dir / ("p" + std::to_string(k) + ".tif"), g, options(k)));
+            write_all(*sinks.back(), k);
+            raw.push_back(sinks.back().get());
+            if (k == 1) {  // remove sink 1's temporary file: reopening it for the COG step fails
+                for (const auto& e : test::folder_entries(dir.path()))
+                    if (std::find(before.begin(), before.end(), e) == before.end())
+                        std::filesystem::remove(dir / e);
+            }
+        }
+        CHECK_THROWS_AS(RasterSink::finish_all(raw, 2), IoError);
+        CHECK(std::filesystem::exists(dir / "p0.tif"));
+        CHECK_FALSE(std::filesystem::exists(dir / "p1.tif"));
+        CHECK(std::filesystem::exists(dir / "p2.tif"));
+        sinks.clear();
+        for (const auto& e : test::folder_entries(dir.path())) CHECK(e.front() != '.');  // no temporary left
+    }
+}

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,7 +76,13 @@ public:
     void finish();
     [[nodiscard]] const std::filesystem::path& path() const noexcept;
 
+    /// Finishes several sinks, up to `threads` at a time: the overview and COG steps of different rasters run
+    /// side by side (each COG step also compresses on GDAL's worker threads). Every sink is finished or
+    /// cleaned up; the first failure in the order given is rethrown. Call once, after the last write() to any.
+    static void finish_all(std::span<RasterSink* const> sinks, int threads);
+
 private:
+    void finish(bool release_memory);
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

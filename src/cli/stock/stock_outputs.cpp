@@ -144,14 +144,10 @@ StockSinks StockRasters::sinks() const {
     return s;
 }
 
-void StockRasters::finish() {
+void StockRasters::finish(int threads) {
     std::vector<RasterSink*> all{m_habitat.get()};
     for (auto& s : m_pools) all.push_back(s.get());
-    // One at a time. Each COG step already compresses on GDAL's worker threads (4000^2, 2 threads: the same wall
-    // time as finishing two at once, within noise), and finishing concurrently failed once ("Failed to read
-    // directory" in the GeoTIFF being finished): each finish empties GDAL's process-wide block cache, which
-    // writes other rasters' dirty overview blocks from this thread while their own thread works on that TIFF.
-    for (auto* s : all) s->finish();
+    RasterSink::finish_all(all, threads);
 }
 
 std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& transaction) {

@@ -23,8 +23,8 @@ public:
     StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
                  const std::map<std::string, double>& thresholds, bool with_stock, OutputTransaction& transaction);
     [[nodiscard]] StockSinks sinks() const;
-    /// Finishes every raster (overviews, COG), one after the other.
-    void finish();
+    /// Finishes every raster (overviews, COG), `threads` at a time.
+    void finish(int threads);
 
 private:
     std::unique_ptr<RasterSink> m_habitat;
