@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Benchmark: `bluecarbon indices` NDVI (uint16 DEFLATE in -> float32 out) against gdal_calc.py computing the
+# Benchmarks. 1. `bluecarbon indices` NDVI (uint16 DEFLATE in -> float32 out) against gdal_calc.py computing the
 # same NDVI with the same output options, on a synthetic scene written by `bluecarbon sample --synthetic`.
 # Prints Mpixel/s, peak RSS (GNU time) and the speed-up, plus peak RSS on a small vs the large scene, and
-# writes everything to bench/results.json (bench/ is not committed).
+# writes everything to bench/results.json (bench/ is not committed). 2. `bluecarbon stock` (rules, tidal mask,
+# all pools) against numpy + GDAL doing the same arithmetic and against `bluecarbon indices` on the same scene
+# (scripts/bench_stock.sh; bench/stock_results.json). --no-stock skips the second.
 #
-#   scripts/bench.sh [--size 10000] [--small-size 2000] [--runs 3] [--threads N] [--tile PIXELS] [--clean]
+#   scripts/bench.sh [--size 10000] [--small-size 2000] [--runs 3] [--threads N] [--tile PIXELS] [--no-stock]
+#                    [--clean]
 #
 # The synthetic scenes are kept in bench/work/ between runs (--clean removes them at the end).
 #
-# Targets on 2 cores: >= 3x gdal_calc's throughput, peak RSS <= 300 MB, RSS(large) <= 1.3 x RSS(small).
+# Targets on 2 cores: indices >= 3x gdal_calc's throughput, peak RSS <= 300 MB, RSS(large) <= 1.3 x RSS(small);
+# stock >= 2x numpy's, peak RSS <= 400 MB, time <= 2x indices'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +22,7 @@ runs=3
 threads=""
 tile=""
 clean=0
+stock=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift 2 ;;
@@ -26,7 +31,8 @@ while [ $# -gt 0 ]; do
     --threads) threads="$2"; shift 2 ;;
     --tile) tile="$2"; shift 2 ;;
     --clean) clean=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --no-stock) stock=0; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -58,5 +64,9 @@ gen_seconds=$(cat "$work/scene_$size/.generate_seconds" 2>/dev/null || true)
   ${gen_seconds:+--generate-seconds "$gen_seconds"} --results bench/results.json
 
 rm -rf "$work/out"
+if [ "$stock" -eq 1 ]; then
+  scripts/bench_stock.sh --scene "$work/scene_$size" --runs "$runs" --bin "$bc" ${threads:+--threads "$threads"}
+fi
 if [ "$clean" -eq 1 ]; then rm -rf "$work"; fi
-echo "bench: results in bench/results.json"
+if [ "$stock" -eq 1 ]; then echo "bench: results in bench/results.json and bench/stock_results.json"
+else echo "bench: results in bench/results.json"; fi
