@@ -272,13 +272,25 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
     const std::size_t blocks = (n + block - 1) / block;
     thread_local std::vector<std::uint32_t> open_in_block;
     thread_local std::vector<double> stack, result;
+    thread_local std::vector<std::uint8_t> take;
     open_in_block.assign(blocks, 0);
     std::size_t remaining = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const bool ok = base_valid[i] != 0;
-        out[i] = ok ? unassigned : k_habitat_nodata;
-        open_in_block[i / block] += ok ? 1U : 0U;
-        remaining += ok ? 1U : 0U;
+    {
+        // Raw restrict pointers: stores through a uint8_t pointer may alias anything, so with the spans the
+        // compiler would reload every pointer after each store and not vectorise.
+        const std::uint8_t* __restrict valid = base_valid.data();
+        std::uint8_t* __restrict o = out.data();
+        for (std::size_t b = 0; b < blocks; ++b) {
+            const std::size_t first = b * block, count = std::min(block, n - first);
+            std::uint32_t open = 0;
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::uint8_t ok = valid[first + k] != 0 ? 1 : 0;
+                o[first + k] = ok != 0 ? unassigned : k_habitat_nodata;
+                open += ok;
+            }
+            open_in_block[b] = open;
+            remaining += open;
+        }
     }
     std::vector<const float*> values;
     std::vector<const std::uint8_t*> masks;
@@ -304,12 +316,31 @@ void HabitatRules::classify(const std::map<std::string, RuleVariable>& variables
         if (c.program) {
             stack.resize(c.program->max_depth() * block);
             result.resize(block);
+            take.resize(block);
             for (std::size_t b = 0; b < blocks && remaining > 0; ++b) {
                 if (open_in_block[b] == 0) continue;
                 const std::size_t first = b * block, count = std::min(block, n - first);
                 c.program->run(values, nullptr, first, count, stack.data(), result.data());
-                for (std::size_t k = 0; k < count; ++k)
-                    if (out[first + k] == unassigned) settle(first + k, result[k]);
+                // settle() for the block, as separate branch-free loops the compiler vectorises (v - v == 0
+                // is false for NaN and +-inf).
+                std::uint8_t* __restrict o = out.data() + first;
+                std::uint8_t* __restrict t = take.data();
+                const double* __restrict res = result.data();
+                for (std::size_t k = 0; k < count; ++k) {
+                    const double v = res[k];
+                    t[k] = static_cast<std::uint8_t>((o[k] == unassigned) & (v != 0.0) & (v - v == 0.0));
+                }
+                for (const auto* m : masks) {
+                    const std::uint8_t* __restrict mk = m + first;
+                    for (std::size_t k = 0; k < count; ++k) t[k] &= static_cast<std::uint8_t>(mk[k] != 0);
+                }
+                std::uint32_t taken = 0;
+                for (std::size_t k = 0; k < count; ++k) {
+                    o[k] = t[k] != 0 ? code : o[k];
+                    taken += t[k];
+                }
+                open_in_block[b] -= taken;
+                remaining -= taken;
             }
         } else {
             // muparser's bulk mode over the open pixels (it reads doubles; invalid pixels are fed as 0 and the

@@ -75,6 +75,7 @@ std::optional<RuleProgram> RuleProgram::compile(const mu::ParserBase& parser,
             case mu::cmEND:
                 // One result, as a plain expression leaves.
                 if (depth != 1) return std::nullopt;
+                prog.fuse_constants();
                 return prog;
             default:
                 return std::nullopt;  // if-then-else, assignment, string or bulk functions
@@ -85,6 +86,45 @@ std::optional<RuleProgram> RuleProgram::compile(const mu::ParserBase& parser,
         prog.m_code.push_back(in);
     }
     return std::nullopt;  // no end token
+}
+
+namespace {
+
+bool is_binary(RuleProgram::Op op) {
+    switch (op) {
+        case RuleProgram::Op::le: case RuleProgram::Op::ge: case RuleProgram::Op::neq: case RuleProgram::Op::eq:
+        case RuleProgram::Op::lt: case RuleProgram::Op::gt: case RuleProgram::Op::add: case RuleProgram::Op::sub:
+        case RuleProgram::Op::mul: case RuleProgram::Op::div: case RuleProgram::Op::pow: case RuleProgram::Op::land:
+        case RuleProgram::Op::lor: return true;
+        default: return false;
+    }
+}
+
+}  // namespace
+
+void RuleProgram::fuse_constants() {
+    std::vector<Instr> out;
+    out.reserve(m_code.size());
+    for (std::size_t i = 0; i < m_code.size(); ++i) {
+        const Instr& in = m_code[i];
+        if (in.op == Op::var && i + 2 < m_code.size() && m_code[i + 1].op == Op::val && is_binary(m_code[i + 2].op)) {
+            Instr f = in;
+            f.op = Op::var_binary_val;
+            f.binary = m_code[i + 2].op;
+            f.b = m_code[i + 1].b;
+            out.push_back(f);
+            i += 2;
+        } else if (in.op == Op::val && i + 1 < m_code.size() && is_binary(m_code[i + 1].op)) {
+            Instr f = in;
+            f.op = Op::binary_val;
+            f.binary = m_code[i + 1].op;
+            out.push_back(f);
+            i += 1;
+        } else {
+            out.push_back(in);
+        }
+    }
+    m_code = std::move(out);
 }
 
 namespace {
@@ -102,6 +142,29 @@ inline void load(const float* v, const std::uint32_t* index, std::size_t first, 
 template <typename F>
 inline void binary(double* a, const double* b, std::size_t n, F f) {
     for (std::size_t k = 0; k < n; ++k) a[k] = f(a[k], b[k]);
+}
+
+// Calls `body` with the function object of binary operation `op` (as muparser's bulk interpreter computes it:
+// comparisons and logical operators give 1.0 or 0.0), so each operation gets its own vectorised loop.
+template <typename Body>
+inline void with_binary(RuleProgram::Op op, Body&& body) {
+    using Op = RuleProgram::Op;
+    switch (op) {
+        case Op::le: body([](double x, double y) { return static_cast<double>(x <= y); }); break;
+        case Op::ge: body([](double x, double y) { return static_cast<double>(x >= y); }); break;
+        case Op::neq: body([](double x, double y) { return static_cast<double>(x != y); }); break;
+        case Op::eq: body([](double x, double y) { return static_cast<double>(x == y); }); break;
+        case Op::lt: body([](double x, double y) { return static_cast<double>(x < y); }); break;
+        case Op::gt: body([](double x, double y) { return static_cast<double>(x > y); }); break;
+        case Op::add: body([](double x, double y) { return x + y; }); break;
+        case Op::sub: body([](double x, double y) { return x - y; }); break;
+        case Op::mul: body([](double x, double y) { return x * y; }); break;
+        case Op::div: body([](double x, double y) { return x / y; }); break;
+        case Op::pow: body([](double x, double y) { return std::pow(x, y); }); break;
+        case Op::land: body([](double x, double y) { return static_cast<double>(x != 0 && y != 0); }); break;
+        case Op::lor: body([](double x, double y) { return static_cast<double>(x != 0 || y != 0); }); break;
+        default: break;
+    }
 }
 
 }  // namespace
@@ -134,6 +197,29 @@ void RuleProgram::run(std::span<const float* const> variables, const std::uint32
                 binary(top(1), top(0), n, [](double x, double y) { return static_cast<double>(x != 0 || y != 0); });
                 --sp;
                 break;
+            case Op::binary_val: {
+                double* a = top(0);
+                const double c = in.b;
+                with_binary(in.binary, [&](auto f) {
+                    for (std::size_t k = 0; k < n; ++k) a[k] = f(a[k], c);
+                });
+                break;
+            }
+            case Op::var_binary_val: {
+                ++sp;
+                double* d = top(0);
+                const double c = in.b;
+                const float* v = variables[static_cast<std::size_t>(in.var)];
+                with_binary(in.binary, [&](auto f) {
+                    if (index) {
+                        for (std::size_t k = 0; k < n; ++k) d[k] = f(static_cast<double>(v[index[k]]), c);
+                    } else {
+                        const float* p = v + first;
+                        for (std::size_t k = 0; k < n; ++k) d[k] = f(static_cast<double>(p[k]), c);
+                    }
+                });
+                break;
+            }
             case Op::val: {
                 ++sp;
                 double* d = top(0);

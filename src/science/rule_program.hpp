@@ -32,6 +32,17 @@ public:
 
     [[nodiscard]] std::size_t max_depth() const noexcept { return m_max_depth; }
 
+    /// The instructions (public for the interpreter's helpers).
+    enum class Op : std::uint8_t {
+        le, ge, neq, eq, lt, gt, add, sub, mul, div, pow, land, lor,  // binary, on the top two entries
+        var, val, varpow2, varpow3, varpow4, varmul,                   // push
+        fun0, fun1, fun2, fun3, funn,                                 // muparser callbacks
+        // Fused (a peephole pass after compiling): "val c; <binary>" -> top = top <binary> c, and
+        // "var x; val c; <binary>" -> push x <binary> c. The same operations in the same order: only the
+        // constant's block fill and the extra stack traffic go.
+        binary_val, var_binary_val,
+    };
+
     /// Evaluates the expression at `n` <= k_block pixels: pixel k is `index[k]` of every variable array
     /// (`variables[i]` is variable i over the whole tile), or `first + k` when `index` is null. Writes
     /// `results[0..n)`. `stack` must hold max_depth() * k_block doubles. Thread-safe (const).
@@ -39,18 +50,15 @@ public:
              double* stack, double* results) const;
 
 private:
-    enum class Op : std::uint8_t {
-        le, ge, neq, eq, lt, gt, add, sub, mul, div, pow, land, lor,  // binary, on the top two entries
-        var, val, varpow2, varpow3, varpow4, varmul,                   // push
-        fun0, fun1, fun2, fun3, funn,                                 // muparser callbacks
-    };
     struct Instr {
         Op op{Op::val};
+        Op binary{Op::add};  // the binary operation of binary_val and var_binary_val
         int var{-1};        // variable index (var, varpow*, varmul)
         double a{0}, b{0};  // val: b; varmul: var * a + b
         mu::generic_callable_type fun{};
         int argc{0};        // funn: number of arguments
     };
+    void fuse_constants();
     std::vector<Instr> m_code;
     std::size_t m_max_depth{0};
 };

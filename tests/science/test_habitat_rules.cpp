@@ -203,6 +203,9 @@ TEST_CASE("the block evaluator runs muparser's bytecode bit-identically to mupar
         "3 > 2",
         "rint(a) == sign(b)",
         "a == 2 && b ^ 0.5 > 1",
+        // Constants folded into the operation before them (the evaluator's fused instructions), every kind.
+        "a - 0.25 >= b + 0.75 || c / 4 != 0.5 && a * 3 <= 1 && b == 0 || c ^ 2 > 4",
+        "(a > 0.1) + (b < 0.2) - 1 > 0 || (c && 1) || (a || 0)",
     };
     std::vector<double> dummies(3, 1.0);
     const std::vector<const double*> addresses{&dummies[0], &dummies[1], &dummies[2]};
