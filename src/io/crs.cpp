@@ -4,6 +4,11 @@
 
 #include "gdal_util.hpp"
 
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+
 namespace bluecarbon {
 
 namespace io {
@@ -55,6 +60,29 @@ bool same_crs(const CrsInfo& a, const CrsInfo& b) {
     if (a.wkt == b.wkt) return true;
     ensure_gdal_ready();
     return io::same_crs(io::srs_from_wkt(a.wkt), io::srs_from_wkt(b.wkt));
+}
+
+Extent transform_extent(const Extent& e, const CrsInfo& from, const CrsInfo& to, int densify_points) {
+    const auto label = [](const CrsInfo& c) { return c.name.empty() ? std::string("an unnamed CRS") : c.name; };
+    const std::string what = fmt::format("extent [{:.10g}, {:.10g}, {:.10g}, {:.10g}] from {} to {}", e.xmin, e.ymin,
+                                         e.xmax, e.ymax, label(from), label(to));
+    if (from.empty() || to.empty()) throw CrsError("cannot transform the " + what + ": both need a CRS");
+    if (same_crs(from, to)) return e;
+    ensure_gdal_ready();
+    // srs_from_wkt sets the traditional GIS axis order: x is easting/longitude on both sides, as in Extent.
+    const OGRSpatialReference src = io::srs_from_wkt(from.wkt), dst = io::srs_from_wkt(to.wkt);
+    io::GdalErrorCapture capture;
+    const std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &dst));
+    if (!ct) throw CrsError(io::with_detail("PROJ has no transformation for the " + what, capture.errors()));
+    Extent out;
+    if (!ct->TransformBounds(e.xmin, e.ymin, e.xmax, e.ymax, &out.xmin, &out.ymin, &out.xmax, &out.ymax,
+                             densify_points) ||
+        !std::isfinite(out.xmin) || !std::isfinite(out.ymin) || !std::isfinite(out.xmax) || !std::isfinite(out.ymax))
+        throw CrsError(io::with_detail("cannot transform the " + what + ": it lies outside the area PROJ can map",
+                                       capture.errors()));
+    // TransformBounds reports a box crossing the antimeridian as xmin > xmax; one Extent cannot hold it.
+    if (out.xmin > out.xmax) throw CrsError("the " + what + " crosses the antimeridian");
+    return out;
 }
 
 }  // namespace bluecarbon

@@ -8,7 +8,8 @@
 ///
 ///   [project]     name, description, climate_zone (required), output (default "output")
 ///   [grid]        from = "<input name>" (default "reflectance", else the first input), or crs + resolution
-///                 (+ extent = [xmin, ymin, xmax, ymax]; without it, the extent of the primary input)
+///                 (+ extent = [xmin, ymin, xmax, ymax]; without it, the primary input's extent, reprojected
+///                 into crs when it is in another, in whole pixels from its upper-left corner)
 ///   [processing]  tile (pixels, default 512), threads (0 = all cores)
 ///   [inputs.<name>]  rasters: path, bands = { name = index | "description" }, scale, offset, nodata,
 ///                 resampling ("nearest", "bilinear", "average", "cubic"); for `dem` also band, heights

@@ -20,4 +20,10 @@ namespace bluecarbon {
 /// same; an empty and a non-empty one are not. Throws CrsError for unparsable WKT.
 [[nodiscard]] bool same_crs(const CrsInfo& a, const CrsInfo& b);
 
+/// The bounding box in `to` of extent `e` given in `from` (as gdalwarp finds it with only -t_srs): each edge is
+/// densified with `densify_points` points so curved edges are enclosed; x is easting/longitude in both. Returns
+/// `e` unchanged when the CRSs are the same. Throws CrsError when either CRS is empty, PROJ cannot transform the
+/// extent (e.g. it lies outside the area `to` covers) or the result crosses the antimeridian. Thread-safe.
+[[nodiscard]] Extent transform_extent(const Extent& e, const CrsInfo& from, const CrsInfo& to, int densify_points = 21);
+
 }  // namespace bluecarbon

@@ -39,14 +39,18 @@ Grid analysis_grid(const config::ProjectConfig& cfg) {
         if (cfg.grid.extent) {
             e = *cfg.grid.extent;
         } else {
-            // The primary input's extent, which must already be in this CRS.
+            // The primary input's extent, reprojected into this CRS when it is in another (as gdalwarp -t_srs).
             const auto* in = cfg.input(cfg.primary_input());
             if (!in) throw ConfigError(cfg.grid.origin.str() + ": crs without extent needs an input raster");
             const Grid g = read_grid(in->path);
-            if (!same_crs(g.crs(), crs))
-                throw ConfigError(cfg.grid.origin.str() + ": give extent = [xmin, ymin, xmax, ymax] in " + crs.name +
-                                  " (the primary input " + in->path.filename().string() + " is in " + g.crs().name + ")");
-            e = g.extent();
+            if (g.crs().empty())
+                throw InputError(in->path.string() + ": has no CRS (needed for the [grid] extent; give extent = "
+                                                     "[xmin, ymin, xmax, ymax])");
+            try {
+                e = transform_extent(g.extent(), g.crs(), crs);
+            } catch (const CrsError& err) {
+                throw CrsError(cfg.grid.origin.str() + ": " + in->path.filename().string() + ": " + err.what());
+            }
         }
         // Whole pixels from the upper-left corner; a last partial pixel is kept (covering the extent).
         const auto w = static_cast<std::int64_t>(std::ceil((e.xmax - e.xmin) / rx - 1e-9));
