@@ -28,6 +28,11 @@ struct CommonOptions {
 /// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
 
+/// Option checks whose failure reads "--threads: must be at least 1 (got 0)" (CLI11 prefixes the option name);
+/// help shows them as "N:POSITIVE". at_least is for whole numbers, positive for any number > 0.
+[[nodiscard]] CLI::Validator at_least(std::int64_t min);
+[[nodiscard]] CLI::Validator positive();
+
 /// A progress reporter on the context's error stream, styled by --quiet and whether stderr is a terminal.
 [[nodiscard]] std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts,
                                                       const std::string& label, std::int64_t total);

@@ -533,7 +533,7 @@ void add_survey_calibrate_command(CLI::App& survey, CliContext& ctx) {
         ->type_name("LIST");
     cmd->add_option("--input", o->input, "Project input to sample (default reflectance)")->type_name("NAME");
     cmd->add_option("--radius-m", o->radius_m, "Sampling radius around each plot (default: a circle of the plot's area)")
-        ->check(CLI::PositiveNumber)
+        ->check(positive())
         ->type_name("M");
     cmd->add_option("--habitats", o->habitats,
                     "Habitats to fit the model for, comma-separated (default: those of all plots)")
