@@ -39,6 +39,7 @@ OutputTransaction::~OutputTransaction() {
 }
 
 fs::path OutputTransaction::stage(const fs::path& final_path) {
+    std::lock_guard lock(m_mutex);
     if (m_committed) throw std::logic_error("OutputTransaction::stage after commit");
     auto temp = io::temp_path_beside(final_path);
     m_staged.emplace_back(temp, final_path);
@@ -46,6 +47,7 @@ fs::path OutputTransaction::stage(const fs::path& final_path) {
 }
 
 void OutputTransaction::commit() {
+    std::lock_guard lock(m_mutex);
     if (m_committed) throw std::logic_error("OutputTransaction::commit called twice");
     while (!m_staged.empty()) {
         const auto& [temp, final_path] = m_staged.front();

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -297,6 +298,32 @@ TEST_CASE("No temporary file survives a sink that is not finished", "[io][raster
     }
 }
 
+TEST_CASE("OutputTransaction::stage is safe from several threads at once", "[io][output][threads]") {
+    TempDir dir;
+    std::vector<std::filesystem::path> staged[8];
+    {
+        OutputTransaction transaction;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 500; ++i) {
+                    const auto p = transaction.stage(dir / ("f" + std::to_string(t) + "_" + std::to_string(i)));
+                    std::ofstream(p) << t;
+                    staged[t].push_back(p);
+                }
+            });
+        for (auto& t : threads) t.join();
+        transaction.commit();
+    }
+    // Every one of the 4000 files was registered (all renamed into place), each under its own temporary name.
+    std::set<std::filesystem::path> temps;
+    for (const auto& v : staged) temps.insert(v.begin(), v.end());
+    CHECK(temps.size() == 4000);
+    const auto entries = test::folder_entries(dir.path());
+    CHECK(entries.size() == 4000);
+    CHECK(std::none_of(entries.begin(), entries.end(), [](const std::string& e) { return e.front() == '.'; }));
+}
+
 TEST_CASE("OutputTransaction publishes all files at commit, or none", "[io][output]") {
     TempDir dir;
     const Grid g = utm_grid(128, 128);
@@ -522,16 +549,19 @@ TEST_CASE("finish_all finishes several sinks side by side, as finishing them one
         write_all(sink, k);
         sink.finish();
     }
-    SECTION("all succeed") {
+    SECTION("all succeed, staged in one transaction") {
+        OutputTransaction transaction;  // the finishing threads stage their files in it concurrently
         std::vector<std::unique_ptr<RasterSink>> sinks;
         std::vector<RasterSink*> raw;
         for (int k = 0; k < n; ++k) {
             sinks.push_back(std::make_unique<RasterSink>(dir / ("parallel" + std::to_string(k) + ".tif"), g,
-                                                         options(k)));
+                                                         options(k), &transaction));
             write_all(*sinks.back(), k);
             raw.push_back(sinks.back().get());
         }
         RasterSink::finish_all(raw, 3);
+        CHECK_FALSE(std::filesystem::exists(dir / "parallel0.tif"));
+        transaction.commit();
         for (int k = 0; k < n; ++k) {
             const auto ref = dir / ("serial" + std::to_string(k) + ".tif");
             const auto out = dir / ("parallel" + std::to_string(k) + ".tif");

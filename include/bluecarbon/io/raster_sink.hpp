@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -98,11 +99,13 @@ public:
     OutputTransaction& operator=(const OutputTransaction&) = delete;
 
     /// A fresh temporary path in the same folder as `final_path` (so rename is atomic), registered for commit.
+    /// Thread-safe: sinks finished side by side (RasterSink::finish_all) stage their files concurrently.
     [[nodiscard]] std::filesystem::path stage(const std::filesystem::path& final_path);
     /// Renames every staged file to its final name.
     void commit();
 
 private:
+    std::mutex m_mutex;  // guards both members below
     std::vector<std::pair<std::filesystem::path, std::filesystem::path>> m_staged;  // temp, final
     bool m_committed{false};
 };
