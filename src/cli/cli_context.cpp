@@ -1,5 +1,7 @@
 #include "cli/cli_context.hpp"
 
+#include <bluecarbon/error.hpp>
+
 #include <cmath>
 #include <string>
 
@@ -26,6 +28,33 @@ CLI::Validator positive() {
             return {};
         },
         "POSITIVE");
+}
+
+void add_compression_options(CLI::App& cmd, CompressionOptions& opts) {
+    cmd.add_option("--compress", opts.codec,
+                   "Compression of the output GeoTIFFs: deflate (default; read everywhere), zstd (about twice as "
+                   "fast to write, read by GDAL >= 2.3 and the tools built on it), lzw or none")
+        ->check(CLI::IsMember({"deflate", "zstd", "lzw", "none"}))
+        ->type_name("CODEC");
+    cmd.add_option("--compress-level", opts.level,
+                   "Compression effort: DEFLATE 1-12, ZSTD 1-22 (default: the command's own choice)")
+        ->check(at_least(1))
+        ->type_name("N");
+}
+
+CompressionChoice choose_compression(const CompressionOptions& cli, const std::string& project_codec,
+                                     int project_level, int deflate_level) {
+    const std::string name = cli.codec.empty() ? project_codec : cli.codec;
+    const auto codec = compression_from_name(name);
+    if (!codec) throw ConfigError("--compress: unknown compression \"" + name + "\" (deflate, zstd, lzw or none)");
+    CompressionChoice c{*codec, cli.level > 0 ? cli.level : project_level};
+    const int max = *codec == Compression::zstd ? 22 : 12;
+    if (c.level > max)
+        throw ConfigError("--compress-level: must be 1-" + std::to_string(max) + " for " + name + " (got " +
+                          std::to_string(c.level) + ")");
+    if (c.level == 0) c.level = *codec == Compression::deflate ? deflate_level : *codec == Compression::zstd ? 1 : 0;
+    if (*codec != Compression::deflate && *codec != Compression::zstd) c.level = 0;  // LZW and none have none
+    return c;
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile) {

@@ -2,6 +2,7 @@
 /// What every subcommand shares: the output streams, and the common options (--threads, --tile, --json,
 /// --quiet) declared once here so their help text and checks are the same everywhere.
 #include <bluecarbon/core/progress.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,26 @@ struct CommonOptions {
     bool json{false};
     bool quiet{false};
 };
+
+/// --compress and --compress-level of the raster commands (the codec of their output GeoTIFFs).
+struct CompressionOptions {
+    std::string codec;  ///< empty: not given (the project's [processing] compression, else deflate)
+    int level{0};       ///< 0: not given
+};
+
+/// Adds --compress and --compress-level to `cmd`, bound to `opts`.
+void add_compression_options(CLI::App& cmd, CompressionOptions& opts);
+
+/// The codec and level to write with: the command line's, else `project_codec` / `project_level`. Level 0 (none
+/// given anywhere) becomes `deflate_level` for DEFLATE (0 leaves GDAL's default, 6) and 1 for ZSTD (its fastest;
+/// GDAL's default, 9, is several times slower to write these rasters for files only a little smaller).
+/// Throws ConfigError when the level is outside the codec's range.
+struct CompressionChoice {
+    Compression codec{Compression::deflate};
+    int level{0};
+};
+[[nodiscard]] CompressionChoice choose_compression(const CompressionOptions& cli, const std::string& project_codec,
+                                                   int project_level, int deflate_level);
 
 /// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);

@@ -13,6 +13,7 @@ void add_habitat_command(CLI::App& app, CliContext& ctx) {
                    "indices and tidal masks -> <output>/habitat.tif (uint8 with colour table and class names)");
     cmd->add_option("project", opts->project, "The project file (project.toml)")->required()->type_name("FILE");
     add_common_options(*cmd, opts->common);
+    add_compression_options(*cmd, opts->compression);
     cmd->callback([opts, cmd, &ctx] {
         opts->threads_given = cmd->count("--threads") > 0;
         opts->tile_given = cmd->count("--tile") > 0;

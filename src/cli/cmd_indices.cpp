@@ -56,6 +56,7 @@ struct IndicesOptions {
     std::optional<double> scale;
     std::optional<double> offset;
     CommonOptions common;
+    CompressionOptions compression;
 };
 
 /// `--bands green=1,red=2,nir=nir_b8`: band name -> the file's band (1-based index or band description).
@@ -138,16 +139,17 @@ void run_indices(const CliContext& ctx, const IndicesOptions& o) {
         TilePlan::aligned_to_blocks(grid, o.common.tile, o.common.tile, source->block_width(), source->block_height());
     const TileExecutor exec(o.common.threads);
 
+    const auto compression = choose_compression(o.compression, "deflate", 0, k_deflate_level);
     // Every output goes through one transaction: all of them appear at the end, or none.
     OutputTransaction transaction;
     std::vector<std::unique_ptr<RasterSink>> sinks;
     for (Index idx : indices) {
         RasterSinkOptions so;
         so.type = PixelType::float32;
-        so.compression = Compression::deflate;
         // Index values are noisy floats: DEFLATE's fastest level stores them within ~0.5 % of level 6's size
         // (10000^2 NDVI: 392 vs 390 MB) at a fraction of the encoding time.
-        so.compression_level = k_deflate_level;
+        so.compression = compression.codec;
+        so.compression_level = compression.level;
         so.nodata = k_index_nodata;
         so.cog = true;
         so.description = std::string(science::index_name(idx));
@@ -270,6 +272,7 @@ void add_indices_command(CLI::App& app, CliContext& ctx) {
         ->type_name("S");
     cmd->add_option("--offset", opts->offset, "Reflectance offset (default: the file's own offset)")->type_name("O");
     add_common_options(*cmd, opts->common);
+    add_compression_options(*cmd, opts->compression);
     cmd->callback([opts, &ctx] { run_indices(ctx, *opts); });
 }
 

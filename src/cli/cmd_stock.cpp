@@ -13,6 +13,7 @@ void add_stock_command(CLI::App& app, CliContext& ctx) {
                  "(float32 COG, Mg C/ha), uncertainty.tif (90 % half-width), habitat.tif, stock_summary.csv");
     cmd->add_option("project", opts->project, "The project file (project.toml)")->required()->type_name("FILE");
     add_common_options(*cmd, opts->common);
+    add_compression_options(*cmd, opts->compression);
     cmd->callback([opts, cmd, &ctx] {
         opts->threads_given = cmd->count("--threads") > 0;
         opts->tile_given = cmd->count("--tile") > 0;

@@ -86,7 +86,9 @@ void run_stock_pipeline(const CliContext& ctx, const StockPipelineOptions& o) {
 
     ensure_writable_dir(cfg.output_dir);
     OutputTransaction transaction;
-    stock::StockRasters rasters(cfg, inputs, run.thresholds, o.with_stock, transaction);
+    const auto compression =
+        choose_compression(o.compression, cfg.processing.compression, cfg.processing.compression_level, 0);
+    stock::StockRasters rasters(cfg, inputs, run.thresholds, o.with_stock, compression, transaction);
 
     const Grid& grid = inputs.grid;
     std::vector<double> row_area(static_cast<std::size_t>(grid.height()));

@@ -11,6 +11,7 @@ namespace bluecarbon::cli {
 struct StockPipelineOptions {
     std::filesystem::path project;
     CommonOptions common;
+    CompressionOptions compression;  ///< else the project's [processing] compression
     bool threads_given{false};  ///< --threads on the command line (else the project's [processing] value)
     bool tile_given{false};
     bool with_stock{false};     ///< false: habitat only

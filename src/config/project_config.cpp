@@ -265,6 +265,18 @@ void parse_processing(const Section& s, ProjectConfig& cfg) {
         if (*t < 0 || *t > 4096) s.fail("threads", fmt::format("must be 0 (all cores) or a positive count, got {}", *t));
         cfg.processing.threads = static_cast<int>(*t);
     }
+    if (auto c = s.string("compression")) {
+        if (*c != "deflate" && *c != "zstd" && *c != "lzw" && *c != "none")
+            s.fail("compression", fmt::format("unknown compression \"{}\" (deflate, zstd, lzw or none)", *c));
+        cfg.processing.compression = *c;
+    }
+    if (auto l = s.integer("compression_level")) {
+        const int max = cfg.processing.compression == "zstd" ? 22 : 12;
+        if (*l < 0 || *l > max)
+            s.fail("compression_level", fmt::format("must be 0 (the codec's default) or 1-{} for {}, got {}", max,
+                                                    cfg.processing.compression, *l));
+        cfg.processing.compression_level = static_cast<int>(*l);
+    }
 }
 
 void parse_inputs(const Section& s, ProjectConfig& cfg) {
@@ -547,7 +559,7 @@ ProjectConfig parse_project(const std::string& text, const fs::path& path) {
     if (auto s = section("project", {"name", "description", "climate_zone", "output"})) parse_project_section(*s, cfg);
     else top.fail_section("missing [project] section (with climate_zone)");
     if (auto s = section("grid", {"from", "crs", "resolution", "extent"})) parse_grid(*s, cfg);
-    if (auto s = section("processing", {"tile", "threads"})) parse_processing(*s, cfg);
+    if (auto s = section("processing", {"tile", "threads", "compression", "compression_level"})) parse_processing(*s, cfg);
     if (auto s = section("inputs", {})) parse_inputs(*s, cfg);
     if (auto s = section("tidal", {"mllw_m", "mhhw_m", "hat_m", "geoid_grid", "geoid_step_px"})) parse_tidal(*s, cfg);
     if (auto s = section("habitat", {"source", "map", "band", "classes", "fallback", "rules"})) parse_habitat(*s, cfg);

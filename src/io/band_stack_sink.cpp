@@ -16,22 +16,6 @@ namespace bluecarbon {
 
 namespace fs = std::filesystem;
 
-namespace {
-const char* compression_name(Compression c) {
-    switch (c) {
-    case Compression::deflate:
-        return "DEFLATE";
-    case Compression::zstd:
-        return "ZSTD";
-    case Compression::lzw:
-        return "LZW";
-    case Compression::none:
-        return "NONE";
-    }
-    return "DEFLATE";
-}
-}  // namespace
-
 struct BandStackSink::Impl {
     fs::path final_path;
     fs::path temp_path;
@@ -71,7 +55,7 @@ void BandStackSink::Impl::create() {
     // Planar: each band's tiles apart, so reading one band never decodes the others.
     co.SetNameValue("INTERLEAVE", "BAND");
     co.SetNameValue("BIGTIFF", "IF_SAFER");
-    co.SetNameValue("COMPRESS", compression_name(o.compression));
+    co.SetNameValue("COMPRESS", io::gdal_compress_option(o.compression));
     if (o.compression != Compression::none)
         co.SetNameValue("PREDICTOR", "2");
     if (o.compression_level < 0 || o.compression_level > (o.compression == Compression::zstd ? 22 : 12))

@@ -110,4 +110,14 @@ std::string with_detail(const std::string& text, const std::string& detail) {
     return text + " (" + d + ")";
 }
 
+const char* gdal_compress_option(Compression c) {
+    switch (c) {
+        case Compression::deflate: return "DEFLATE";
+        case Compression::zstd: return "ZSTD";
+        case Compression::lzw: return "LZW";
+        case Compression::none: return "NONE";
+    }
+    return "NONE";
+}
+
 }  // namespace bluecarbon::io

@@ -1,5 +1,6 @@
 #pragma once
 // Private to io: RAII owners and helpers around the GDAL/OGR/OSR C APIs. Nothing outside src/io includes this.
+#include <bluecarbon/io/raster_sink.hpp>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -73,6 +74,9 @@ private:
 
 /// Passes a GDAL message to the handler set with set_gdal_message_handler (dropped when none). Thread-safe.
 void forward_gdal_message(const std::string& message);
+
+/// The GeoTIFF COMPRESS creation option for a codec ("DEFLATE", "ZSTD", "LZW", "NONE").
+[[nodiscard]] const char* gdal_compress_option(Compression c);
 
 /// "<text>: <detail>" when detail is not empty, else text.
 [[nodiscard]] std::string with_detail(const std::string& text, const std::string& detail);

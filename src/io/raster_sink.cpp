@@ -49,16 +49,6 @@ const char* type_name(PixelType t) {
     return "?";
 }
 
-const char* compress_name(Compression c) {
-    switch (c) {
-        case Compression::deflate: return "DEFLATE";
-        case Compression::zstd: return "ZSTD";
-        case Compression::lzw: return "LZW";
-        case Compression::none: return "NONE";
-    }
-    return "NONE";
-}
-
 // Converts one block to the file's type, invalid (and non-finite) pixels to nodata. Integer types are
 // rounded to nearest and clamped to the type's range. Branch-free loops the compiler vectorises.
 template <typename Out, typename In>
@@ -197,6 +187,22 @@ bool fits(PixelType t, double v) {
 
 }  // namespace
 
+std::optional<Compression> compression_from_name(std::string_view name) {
+    for (Compression c : {Compression::deflate, Compression::zstd, Compression::lzw, Compression::none})
+        if (name == compression_name(c)) return c;
+    return std::nullopt;
+}
+
+const char* compression_name(Compression c) {
+    switch (c) {
+        case Compression::deflate: return "deflate";
+        case Compression::zstd: return "zstd";
+        case Compression::lzw: return "lzw";
+        case Compression::none: return "none";
+    }
+    return "none";
+}
+
 struct RasterSink::Impl {
     fs::path final_path;
     Grid grid;
@@ -269,7 +275,7 @@ void RasterSink::Impl::create() {
         co.SetNameValue("COMPRESS", "NONE");
         co.SetNameValue("SPARSE_OK", "TRUE");
     } else {
-        co.SetNameValue("COMPRESS", compress_name(o.compression));
+        co.SetNameValue("COMPRESS", io::gdal_compress_option(o.compression));
         if (o.compression != Compression::none && o.predictor)
             co.SetNameValue("PREDICTOR", o.type == PixelType::float32 ? "3" : "2");
         if (o.compression_level > 0 && o.compression == Compression::deflate)
@@ -489,7 +495,7 @@ void RasterSink::Impl::build_cog() {
     GDALDatasetUniquePtr src(GDALDataset::Open(temp_path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     if (!src) throw IoError(final_path, io::with_detail("cannot reopen the intermediate GeoTIFF", capture.errors()));
     CPLStringList co;
-    co.SetNameValue("COMPRESS", compress_name(options.compression));
+    co.SetNameValue("COMPRESS", io::gdal_compress_option(options.compression));
     if (options.compression != Compression::none && options.predictor)
         co.SetNameValue("PREDICTOR", options.type == PixelType::float32 ? "FLOATING_POINT" : "STANDARD");
     if (options.compression_level > 0 &&

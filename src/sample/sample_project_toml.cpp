@@ -24,6 +24,7 @@ from = "reflectance"
 [processing]
 tile = 512
 threads = 0            # 0: all cores
+compression = "deflate"  # of the output GeoTIFFs: deflate (read everywhere), zstd (faster to write), lzw, none
 
 [inputs.reflectance]
 path = "reflectance.tif"

@@ -98,7 +98,12 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
         CHECK_THAT(error_of(minimal("[processing]\ntile = \"big\"\n")),
                    Catch::StartsWith("project.toml:12: processing.tile: expected an integer, found a string"));
         CHECK_THAT(error_of(minimal("[processing]\ntile = -5\n")),
-                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));
+                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));        CHECK_THAT(error_of(minimal("[processing]\ncompression = \"zstdd\"\n")),
+                   Catch::StartsWith("project.toml:12: processing.compression: unknown compression \"zstdd\" "
+                                     "(deflate, zstd, lzw or none)"));
+        CHECK_THAT(error_of(minimal("[processing]\ncompression = \"deflate\"\ncompression_level = 13\n")),
+                   Catch::StartsWith("project.toml:13: processing.compression_level: must be 0 (the codec's "
+                                     "default) or 1-12 for deflate, got 13"));
     }
     SECTION("TOML syntax error") {
         CHECK_THAT(error_of(minimal("[grid\n")), Catch::StartsWith("project.toml:11: "));

@@ -10,7 +10,8 @@
 ///   [grid]        from = "<input name>" (default "reflectance", else the first input), or crs + resolution
 ///                 (+ extent = [xmin, ymin, xmax, ymax]; without it, the primary input's extent, reprojected
 ///                 into crs when it is in another, in whole pixels from its upper-left corner)
-///   [processing]  tile (pixels, default 512), threads (0 = all cores)
+///   [processing]  tile (pixels, default 512), threads (0 = all cores), compression of the output GeoTIFFs
+///                 ("deflate" (default), "zstd", "lzw", "none") and compression_level (0: the codec's default)
 ///   [inputs.<name>]  rasters: path, bands = { name = index | "description" }, scale, offset, nodata,
 ///                 resampling ("nearest", "bilinear", "average", "cubic"); for `dem` also band, heights
 ///                 ("ellipsoidal" | "geoid") and vertical_unit
@@ -81,6 +82,8 @@ struct GridConfig {
 struct ProcessingConfig {
     std::int64_t tile{512};
     int threads{0};
+    std::string compression{"deflate"};  ///< deflate, zstd, lzw or none
+    int compression_level{0};             ///< 0: the codec's default; DEFLATE 1-12, ZSTD 1-22
 };
 
 struct TidalConfig {

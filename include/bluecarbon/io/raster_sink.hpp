@@ -9,8 +9,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bluecarbon {
@@ -19,6 +21,10 @@ class OutputTransaction;
 
 enum class PixelType { float32, uint8, int16 };
 enum class Compression { deflate, zstd, lzw, none };
+
+/// "deflate", "zstd", "lzw", "none" (lower case, as users write them) and back; nullopt for any other name.
+[[nodiscard]] std::optional<Compression> compression_from_name(std::string_view name);
+[[nodiscard]] const char* compression_name(Compression c);
 
 struct ColorEntry {
     std::uint8_t r{0}, g{0}, b{0}, a{255};

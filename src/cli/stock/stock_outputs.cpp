@@ -78,7 +78,7 @@ std::string habitat_aux_xml() {
 
 StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& in,
                            const std::map<std::string, double>& thresholds, bool with_stock,
-                           OutputTransaction& transaction) {
+                           CompressionChoice compression, OutputTransaction& transaction) {
     std::map<std::string, std::string> provenance = {{"BLUECARBON_VERSION", k_version},
                                                      {"BLUECARBON_PROJECT", cfg.name},
                                                      {"BLUECARBON_HABITAT_SOURCE", in.rules_mode ? "rules" : "map"}};
@@ -97,6 +97,8 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
 
     RasterSinkOptions hab_opts;
     hab_opts.type = PixelType::uint8;
+    hab_opts.compression = compression.codec;
+    hab_opts.compression_level = compression.level;
     hab_opts.predictor = false;  // a class map: DEFLATE does better on the codes themselves
     hab_opts.nodata = science::k_habitat_nodata;
     hab_opts.description = "habitat";
@@ -120,6 +122,8 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         auto make = [&](const std::string& stem, const std::string& desc, bool varies_with_model) {
             RasterSinkOptions so;
             so.type = PixelType::float32;
+            so.compression = compression.codec;
+            so.compression_level = compression.level;
             so.predictor = model && varies_with_model;
             so.nodata = k_stock_nodata;
             so.description = desc;

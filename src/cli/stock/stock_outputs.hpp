@@ -21,7 +21,8 @@ namespace bluecarbon::cli::stock {
 class StockRasters {
 public:
     StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
-                 const std::map<std::string, double>& thresholds, bool with_stock, OutputTransaction& transaction);
+                 const std::map<std::string, double>& thresholds, bool with_stock, CompressionChoice compression,
+                 OutputTransaction& transaction);
     [[nodiscard]] StockSinks sinks() const;
     /// Finishes every raster (overviews, COG), `threads` at a time.
     void finish(int threads);
