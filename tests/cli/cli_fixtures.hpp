@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -32,6 +33,21 @@ inline CliResult run(const std::vector<std::string>& args) {
     r.out = out.str();
     r.err = err.str();
     return r;
+}
+
+/// The whole content of a file ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A raster opened read-only; throws (failing the test) when it cannot be opened.
+inline GDALDatasetUniquePtr open_raster(const std::filesystem::path& p) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!ds) throw std::runtime_error("cannot open " + p.string());
+    return ds;
 }
 
 /// Lines of `text` that mention "error".

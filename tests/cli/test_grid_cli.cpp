@@ -22,13 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // `text` with its [grid] section (up to the next section header) replaced by `grid`, and the output folder renamed.
 std::string with_grid(std::string text, const std::string& grid, const std::string& output) {
     const auto begin = text.find("\n[grid]\n");
@@ -40,12 +33,6 @@ std::string with_grid(std::string text, const std::string& grid, const std::stri
     REQUIRE(out != std::string::npos);
     text.replace(out, std::string("\noutput = \"output\"\n").size(), "\noutput = \"" + output + "\"\n");
     return text;
-}
-
-GDALDatasetUniquePtr open_raster(const fs::path& p) {
-    GDALDatasetUniquePtr ds(GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    REQUIRE(ds);
-    return ds;
 }
 
 std::unique_ptr<OGRCoordinateTransformation> transformation(int from_epsg, int to_epsg) {

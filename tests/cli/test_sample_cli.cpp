@@ -19,19 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-GDALDatasetUniquePtr open_raster(const fs::path& p) {
-    GDALDatasetUniquePtr ds(GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-    REQUIRE(ds);
-    return ds;
-}
-
 const char* epsg_of(GDALDataset& ds) {
     const OGRSpatialReference* srs = ds.GetSpatialRef();
     REQUIRE(srs != nullptr);

@@ -3,6 +3,7 @@
 // published in the output folder).
 #include <bluecarbon/cli/run_cli.hpp>
 
+#include "cli/cli_fixtures.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -22,6 +23,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::slurp;
 namespace fs = std::filesystem;
 
 namespace {
@@ -173,13 +175,6 @@ std::vector<float> read_band(const fs::path& p) {
     REQUIRE(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, ds->GetRasterXSize(), ds->GetRasterYSize(), px.data(),
                                            ds->GetRasterXSize(), ds->GetRasterYSize(), GDT_Float32, 0, 0) == CE_None);
     return px;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
 }
 
 std::vector<std::string> csv_row(const std::string& csv, const std::string& first) {

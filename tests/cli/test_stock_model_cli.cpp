@@ -7,6 +7,7 @@
 #include <bluecarbon/science/pools.hpp>
 #include <bluecarbon/science/tier1_table.hpp>
 
+#include "cli/cli_fixtures.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -25,6 +26,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::slurp;
 namespace fs = std::filesystem;
 
 namespace {
@@ -37,13 +39,6 @@ Run bc(std::vector<std::string> args) {
     std::ostringstream out, err;
     const int code = run_cli(args, out, err, false);
     return {code, out.str(), err.str()};
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
 }
 
 // One band as doubles, with its validity (nodata) and the file's scale and offset applied.

@@ -3,6 +3,7 @@
 #include <bluecarbon/cli/run_cli.hpp>
 #include <bluecarbon/io/csv.hpp>
 
+#include "cli/cli_fixtures.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -18,6 +19,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::slurp;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -42,13 +44,6 @@ Run bc(const std::vector<std::string>& args) {
 }
 
 std::string data(const std::string& name) { return std::string(test::k_test_data_dir) + "/survey/" + name; }
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // The value of `column` in the row whose first column is `key`.
 std::string cell(const CsvTable& t, const std::string& key, const std::string& column) {
