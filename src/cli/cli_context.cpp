@@ -32,8 +32,9 @@ CLI::Validator positive() {
 
 void add_compression_options(CLI::App& cmd, CompressionOptions& opts) {
     cmd.add_option("--compress", opts.codec,
-                   "Compression of the output GeoTIFFs: deflate (default; read everywhere), zstd (about twice as "
-                   "fast to write, read by GDAL >= 2.3 and the tools built on it), lzw or none")
+                   "Compression of the output GeoTIFFs: deflate (default; read everywhere), zstd (faster to write: "
+                   "a 10000^2 stock run takes 2/3 of the time, files ~20 % larger; read by GDAL >= 2.3 and the "
+                   "tools built on it), lzw or none")
         ->check(CLI::IsMember({"deflate", "zstd", "lzw", "none"}))
         ->type_name("CODEC");
     cmd.add_option("--compress-level", opts.level,
