@@ -636,7 +636,11 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
     const std::size_t n_threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1,
                                                           std::max<std::size_t>(sinks.size(), 1));
     std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);
+    try {
+        for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+        // No more threads to be had: those started (and this one) share the sinks.
+    }
     worker();
     for (auto& t : pool) t.join();
     for (const auto& e : errors)
