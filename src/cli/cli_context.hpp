@@ -35,14 +35,15 @@ struct CompressionOptions {
 /// Adds --compress and --compress-level to `cmd`, bound to `opts`.
 void add_compression_options(CLI::App& cmd, CompressionOptions& opts);
 
-/// The codec and level to write with: the command line's, else `project_codec` / `project_level`. Level 0 (none
-/// given anywhere) becomes `deflate_level` for DEFLATE (0 leaves GDAL's default, 6) and 1 for ZSTD (its fastest;
-/// GDAL's default, 9, is several times slower to write these rasters for files only a little smaller).
-/// Throws ConfigError when the level is outside the codec's range.
+/// The codec and compression level the sinks write with.
 struct CompressionChoice {
     Compression codec{Compression::deflate};
     int level{0};
 };
+
+/// The command line's codec and level, else `project_codec` / `project_level`. Level 0 (none given anywhere)
+/// becomes `deflate_level` for DEFLATE (0 leaves GDAL's default, 6) and 1 for ZSTD (its fastest level; GDAL's
+/// default, 9, is slower to write). Throws ConfigError when the level is outside the codec's range.
 [[nodiscard]] CompressionChoice choose_compression(const CompressionOptions& cli, const std::string& project_codec,
                                                    int project_level, int deflate_level);
 
