@@ -9,6 +9,7 @@ find_package(nlohmann_json CONFIG REQUIRED)     # nlohmann_json::nlohmann_json
 find_package(fmt CONFIG REQUIRED)               # fmt::fmt
 find_package(Eigen3 CONFIG REQUIRED)            # Eigen3::Eigen
 find_package(muparser CONFIG REQUIRED)          # muparser::muparser
+find_package(OpenSSL 3 REQUIRED)             # OpenSSL::Crypto (SHA-256, Ed25519)
 find_package(Threads REQUIRED)
 if(BLUECARBON_USE_OPENMP)
   find_package(OpenMP REQUIRED COMPONENTS CXX)  # OpenMP::OpenMP_CXX
