@@ -10,6 +10,7 @@ find_package(fmt CONFIG REQUIRED)               # fmt::fmt
 find_package(Eigen3 CONFIG REQUIRED)            # Eigen3::Eigen
 find_package(muparser CONFIG REQUIRED)          # muparser::muparser
 find_package(OpenSSL 3 REQUIRED)             # OpenSSL::Crypto (SHA-256, Ed25519)
+find_package(SQLite3 REQUIRED)                  # SQLite::SQLite3 (the registry)
 find_package(Threads REQUIRED)
 if(BLUECARBON_USE_OPENMP)
   find_package(OpenMP REQUIRED COMPONENTS CXX)  # OpenMP::OpenMP_CXX
