@@ -2,6 +2,7 @@
 // Synthetic certificates for the certify and registry tests: rectangular parcels as WKB polygons.
 #include <bluecarbon/certify/certificate.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <string>
@@ -63,6 +64,33 @@ inline certify::Certificate sample_certificate(const std::string& project, const
     c.inputs = {{"imagery/s2_2024.tif", std::string(64, 'a'), 123456}, {"parcels.gpkg", std::string(64, 'b'), 98304}};
     c.assessment_date = "2025-06-30";
     return c;
+}
+
+}  // namespace bluecarbon::test
+
+namespace bluecarbon::test {
+
+struct Rect {
+    double x0, y0, x1, y1;
+};
+
+/// Reads back a rectangle written by rectangle_wkb (its ring's first and third points are opposite corners).
+inline Rect rectangle_from_wkb(const std::string& w) {
+    auto f64 = [&w](std::size_t at) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) v |= std::uint64_t{static_cast<unsigned char>(w.at(at + i))} << (8 * i);
+        return std::bit_cast<double>(v);
+    };
+    return {f64(13), f64(21), f64(45), f64(53)};
+}
+
+/// Exact overlap area of two axis-aligned rectangles: the registry's injected overlap function in tests.
+inline double rectangle_overlap(const std::string& a, const std::string& b) {
+    const Rect p = rectangle_from_wkb(a);
+    const Rect q = rectangle_from_wkb(b);
+    const double w = std::min(p.x1, q.x1) - std::max(p.x0, q.x0);
+    const double h = std::min(p.y1, q.y1) - std::max(p.y0, q.y0);
+    return w > 0 && h > 0 ? w * h : 0.0;
 }
 
 }  // namespace bluecarbon::test
