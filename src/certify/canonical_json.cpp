@@ -62,8 +62,12 @@ std::u16string utf16_units(std::string_view s) {
 
 /// JSON.stringify's string form (RFC 8785 §3.2.2.2): the two-character escapes where ECMAScript has them, \u00xx in
 /// lower-case hex for the other controls, every other character as itself in UTF-8.
+bool is_ascii(const std::string& s) noexcept {
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 void write_string(std::string& out, const std::string& s) {
-    (void)utf16_units(s);  // validates
+    if (!is_ascii(s)) (void)utf16_units(s);  // validates
     static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     for (char c : s) {
@@ -123,7 +127,23 @@ void write_value(std::string& out, const nlohmann::json& v) {
         return;
     }
     case T::object: {
-        // nlohmann keeps members in UTF-8 byte order, which differs from UTF-16 order above U+FFFF: sort anew.
+        // nlohmann keeps members in byte order, which is UTF-16 order for ASCII names (the usual case); otherwise
+        // (the orders differ above U+FFFF) sort anew.
+        bool ascii_names = true;
+        for (auto it = v.cbegin(); it != v.cend() && ascii_names; ++it) ascii_names = is_ascii(it.key());
+        if (ascii_names) {
+            out.push_back('{');
+            bool first = true;
+            for (auto it = v.cbegin(); it != v.cend(); ++it) {
+                if (!first) out.push_back(',');
+                first = false;
+                write_string(out, it.key());
+                out.push_back(':');
+                write_value(out, it.value());
+            }
+            out.push_back('}');
+            return;
+        }
         std::vector<std::pair<std::u16string, nlohmann::json::const_iterator>> members;
         members.reserve(v.size());
         for (auto it = v.cbegin(); it != v.cend(); ++it) members.emplace_back(utf16_units(it.key()), it);

@@ -121,7 +121,15 @@ VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pi
     if (!value || value->size() != 64) {
         return fail(VerifyStatus::malformed, "signature.value: not a canonical base64 Ed25519 signature");
     }
-    if (!key.verify(canonical_json(cert), *value)) {
+    // The file is canonical and `signature` sorts last, so the certificate's canonical bytes are the text between
+    // the leading {"certificate": and the last ,"signature":{ (no string can hold an unescaped quote).
+    constexpr std::string_view k_head = "{\"certificate\":";
+    const auto sig_at = file_bytes.rfind(",\"signature\":{");
+    if (file_bytes.substr(0, k_head.size()) != k_head || sig_at == std::string_view::npos || sig_at < k_head.size()) {
+        return fail(VerifyStatus::malformed, "the file must hold exactly `certificate` and `signature`");
+    }
+    const std::string_view message = file_bytes.substr(k_head.size(), sig_at - k_head.size());
+    if (!key.verify(message, *value)) {
         return fail(VerifyStatus::bad_signature, "the signature does not verify over the certificate");
     }
     if (pinned != nullptr) {
