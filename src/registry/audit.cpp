@@ -46,6 +46,7 @@ struct Model {
     std::int64_t next_unit{1};
     std::map<std::int64_t, MIssuance> issuances;  // by first unit
     std::map<std::int64_t, MBlock> blocks;        // by first unit
+    std::set<std::tuple<std::string, std::string, std::string>> parcel_vintages;  // issued (project, parcel, vintage)
 };
 
 const json& member(const json& j, const char* name) {
@@ -90,10 +91,8 @@ void apply(Model& m, const json& e, std::int64_t seq) {
                         str(j, "key_id"), str(j, "certificate_sha256"), str(j, "external_serial"),
                         member(j, "area_m2").get<double>(), integer(j, "first"), integer(j, "last"), false};
             if (!m.trusted.count(i.key_id)) throw Mismatch("issues under key " + i.key_id + ", not trusted then");
-            for (const auto& [f, other] : m.issuances) {
-                if (other.project_id == i.project_id && other.parcel_id == i.parcel_id && other.vintage == i.vintage) {
-                    throw Mismatch("issues parcel " + i.parcel_id + " vintage " + i.vintage + " a second time");
-                }
+            if (!m.parcel_vintages.insert({i.project_id, i.parcel_id, i.vintage}).second) {
+                throw Mismatch("issues parcel " + i.parcel_id + " vintage " + i.vintage + " a second time");
             }
             if (i.first != m.next_unit || i.last < i.first) {
                 throw Mismatch("units " + std::to_string(i.first) + "-" + std::to_string(i.last) +
@@ -130,11 +129,13 @@ void apply(Model& m, const json& e, std::int64_t seq) {
         }
         m.blocks[first] = part;
         if (kind == "cancel") {
+            // The issuance's blocks tile its units, so they are the blocks keyed within [first, last].
+            MIssuance& issuance = m.issuances.at(part.issuance_first);
             bool all = true;
-            for (const auto& [f, b] : m.blocks) {
-                if (b.issuance_first == part.issuance_first && b.status != "cancelled") all = false;
+            for (auto b = m.blocks.lower_bound(issuance.first); b != m.blocks.end() && b->first <= issuance.last; ++b) {
+                if (b->second.status != "cancelled") all = false;
             }
-            m.issuances.at(part.issuance_first).cancelled = all;
+            issuance.cancelled = all;
         }
     } else {
         throw Mismatch("unknown event kind '" + kind + "'");
