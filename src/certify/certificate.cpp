@@ -19,7 +19,8 @@ json period_json(const Period& p) { return {{"start", p.start}, {"end", p.end}};
 /// certificate means exactly one thing. Errors name the member by its path.
 class Reader {
 public:
-    Reader(const json& j, std::string path, std::initializer_list<const char*> members) : m_j(j), m_path(std::move(path)) {
+    Reader(const json& j, std::string path, std::initializer_list<const char*> members)
+        : m_j(j), m_path(std::move(path)) {
         if (!j.is_object()) fail("", "must be an object");
         std::set<std::string> known(members.begin(), members.end());
         for (const auto& [k, v] : j.items()) {
@@ -103,7 +104,8 @@ json to_json(const Certificate& c) {
               {"sha256", c.geometry.sha256}}},
             {"area_m2", c.area_m2},
             {"habitat_m2", habitat},
-            {"profile", {{"name", c.profile.name}, {"version", c.profile.version}, {"parameters", c.profile.parameters}}},
+            {"profile",
+             {{"name", c.profile.name}, {"version", c.profile.version}, {"parameters", c.profile.parameters}}},
             {"vintages", vintages},
             {"stock", stock},
             {"inputs", inputs},

@@ -258,7 +258,8 @@ void check_bboxes(const Database& db) {
         auto close_below = [](double stored, double exact) {
             return stored <= exact && exact - stored <= 1e-6 * std::max(1.0, std::fabs(exact));
         };
-        if (!bounds || s.is_null(2) || !close_below(s.real(2), bounds->min_x) || !close_below(-s.real(3), -bounds->max_x) ||
+        if (!bounds || s.is_null(2) || !close_below(s.real(2), bounds->min_x) ||
+            !close_below(-s.real(3), -bounds->max_x) ||
             !close_below(s.real(4), bounds->min_y) || !close_below(-s.real(5), -bounds->max_y)) {
             throw Mismatch("table issuance_bbox: the box of the issuance from unit " + std::to_string(s.int64(0)) +
                            " does not match its geometry");

@@ -225,7 +225,8 @@ std::vector<Block> Registry::issue(std::string_view certificate_file, const std:
             Statement trusted(db, "SELECT 1 FROM trusted_keys WHERE key_id = ?1");
             trusted.bind(1, vr.key_id);
             if (!trusted.step()) {
-                throw RefusedError(source + ": refused: signed by key " + vr.key_id + ", which this registry does not trust");
+                throw RefusedError(source + ": refused: signed by key " + vr.key_id +
+                                   ", which this registry does not trust");
             }
         }
         std::int64_t next = 0;
@@ -234,7 +235,8 @@ std::vector<Block> Registry::issue(std::string_view certificate_file, const std:
             if (!counter.step()) throw Error(db.path().string() + ": the unit counter is missing");
             next = counter.int64(0);
         }
-        Statement same(db, "SELECT first, last FROM issuances WHERE project_id = ?1 AND parcel_id = ?2 AND vintage = ?3");
+        Statement same(db,
+                       "SELECT first, last FROM issuances WHERE project_id = ?1 AND parcel_id = ?2 AND vintage = ?3");
         Statement near(db,
                        "SELECT i.project_id, i.parcel_id, i.vintage, i.first, i.last, i.wkb, i.area_m2 "
                        "FROM issuance_bbox b JOIN issuances i ON i.id = b.id "
@@ -245,7 +247,8 @@ std::vector<Block> Registry::issue(std::string_view certificate_file, const std:
                          "area_m2, owner, key_id, certificate_sha256, external_serial, first, last) "
                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
         Statement box(db, "INSERT INTO issuance_bbox(id, min_x, max_x, min_y, max_y) VALUES(?1, ?2, ?3, ?4, ?5)");
-        Statement block(db, "INSERT INTO blocks(first, last, issuance_id, account, status) VALUES(?1, ?2, ?3, ?4, 'held')");
+        Statement block(db,
+                        "INSERT INTO blocks(first, last, issuance_id, account, status) VALUES(?1, ?2, ?3, ?4, 'held')");
         json issued = json::array();
         for (const auto& v : cert.vintages) {
             if (v.credits <= 0) continue;
@@ -254,7 +257,8 @@ std::vector<Block> Registry::issue(std::string_view certificate_file, const std:
             if (same.step()) {
                 throw RefusedError(source + ": refused: parcel " + cert.parcel_id + " vintage " + v.vintage +
                                    " of project " + cert.project_id + " was issued before as " +
-                                   detail::serial_text(I.code, cert.project_id, v.vintage, same.int64(0), same.int64(1)));
+                                   detail::serial_text(I.code, cert.project_id, v.vintage, same.int64(0),
+                                                       same.int64(1)));
             }
             near.reset();
             near.bind(1, bounds->min_x).bind(2, bounds->max_x).bind(3, bounds->min_y).bind(4, bounds->max_y);
@@ -336,7 +340,9 @@ Block act(Registry::Impl& I, const std::string& serial, std::int64_t quantity, A
           const std::string& beneficiary, const std::string& reason) {
     const char* verb = action == Action::transfer ? "transfer" : action == Action::retire ? "retire" : "cancel";
     if (quantity < 1) throw InputError(std::string(verb) + " " + serial + ": --quantity must be at least 1");
-    if (action == Action::transfer && to.empty()) throw InputError("transfer " + serial + ": --to must name an account");
+    if (action == Action::transfer && to.empty()) {
+        throw InputError("transfer " + serial + ": --to must name an account");
+    }
     Database& db = I.db;
     Block result;
     db.write_transaction(I.options.busy_retries, [&] {
@@ -366,7 +372,8 @@ Block act(Registry::Impl& I, const std::string& serial, std::int64_t quantity, A
                                "WHERE first = ?3");
             part.bind(1, b.first).bind(2, split_at - 1).bind(3, split_at).run();
         }
-        Statement upd(db, "UPDATE blocks SET account = ?1, status = ?2, beneficiary = ?3, reason = ?4 WHERE first = ?5");
+        Statement upd(db,
+                      "UPDATE blocks SET account = ?1, status = ?2, beneficiary = ?3, reason = ?4 WHERE first = ?5");
         result = b;
         result.last = split_at - 1;
         json event = {{"kind", verb}, {"block_first", b.first}, {"block_last", b.last}, {"quantity", quantity}};

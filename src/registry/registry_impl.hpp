@@ -14,7 +14,8 @@ struct Registry::Impl {
     detail::Database db;
     RegistryOptions options;
     std::string code;
-    Impl(const std::filesystem::path& path, int flags, RegistryOptions opt) : db(path, flags), options(std::move(opt)) {}
+    Impl(const std::filesystem::path& path, int flags, RegistryOptions opt)
+        : db(path, flags), options(std::move(opt)) {}
 };
 
 namespace detail {

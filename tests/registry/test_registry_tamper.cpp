@@ -105,7 +105,8 @@ TEST_CASE("audit finds an edit to any column of any event row, at that row", "[r
             CAPTURE(column);
             std::string expr = flip_first;
             for (auto at = expr.find("%1"); at != std::string::npos; at = expr.find("%1")) expr.replace(at, 2, column);
-            r = b.tampered([&](sqlite3* h) { exec(h, std::string("UPDATE events SET ") + column + " = " + expr + where); });
+            r = b.tampered(
+                [&](sqlite3* h) { exec(h, std::string("UPDATE events SET ") + column + " = " + expr + where); });
             CHECK_FALSE(r.ok);
             CHECK(r.first_bad_event == seq);
         }

@@ -48,6 +48,7 @@ struct VerifyResult {
 /// and geometry hash, and — if `pinned` is given — that the embedded key is that key.
 [[nodiscard]] VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned = nullptr);
 /// The same on a file (InputError naming it if it cannot be read).
-[[nodiscard]] VerifyResult verify_certificate_file(const std::filesystem::path& path, const PublicKey* pinned = nullptr);
+[[nodiscard]] VerifyResult verify_certificate_file(const std::filesystem::path& path,
+                                                   const PublicKey* pinned = nullptr);
 
 }  // namespace bluecarbon::certify
