@@ -90,7 +90,9 @@ CbcModel::CbcModel(std::vector<CbcClass> classes, const std::vector<CbcTransitio
         throw ConfigError("landcover snapshots: snapshot year " +
                           std::to_string(*std::adjacent_find(m_years.begin(), m_years.end())) + " appears twice");
     }
-    if (m_analysis_year <= m_years.back()) {
+    // InVEST runs without an analysis year up to the last snapshot (the last period is then empty); a single
+    // snapshot needs a later analysis year.
+    if (m_analysis_year < m_years.back() || (m_analysis_year == m_years.back() && m_years.size() == 1)) {
         throw ConfigError("analysis_year: analysis year " + std::to_string(m_analysis_year) +
                           " must be after the latest snapshot year (" + std::to_string(m_years.back()) + ")");
     }

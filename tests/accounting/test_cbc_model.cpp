@@ -216,7 +216,7 @@ TEST_CASE("CBC validation errors", "[cbc][validation]") {
         CHECK_THROWS_WITH(CbcModel(c, matrix(), {2000}, 2010), Catch::Contains("must be unique"));
     }
     SECTION("analysis year not after the last snapshot") {
-        CHECK_THROWS_AS(CbcModel(classes(), matrix(), {2000, 2010}, 2010), ConfigError);
+        CHECK_THROWS_AS(CbcModel(classes(), matrix(), {2000}, 2000), ConfigError);
         CHECK_THROWS_WITH(CbcModel(classes(), matrix(), {2000, 2010}, 2005),
                           Catch::Contains("analysis year 2005 must be after the latest snapshot year (2010)"));
     }
@@ -230,4 +230,14 @@ TEST_CASE("CBC validation errors", "[cbc][validation]") {
         c[0].soil_disturb[2] = 1.5;
         CHECK_THROWS_WITH(CbcModel(c, matrix(), {2000}, 2010), Catch::Contains("soil-high-impact-disturb"));
     }
+}
+
+TEST_CASE("analysis year equal to the last snapshot: the last period is empty (InVEST without analysis_year)", "[cbc]") {
+    const CbcModel model(classes(), matrix(), {2000, 2010}, 2010);
+    const auto r = run(model, {MANGROVE, MANGROVE});
+    CHECK(model.period_start(1) == model.period_end(1));
+    CHECK(r.stock[1] == Approx(330.5));
+    CHECK(r.stock[2] == Approx(330.5));
+    CHECK(std::isnan(r.net_sequestration[1]));  // no year in the period
+    CHECK(r.total_net_sequestration == Approx(35.0));
 }

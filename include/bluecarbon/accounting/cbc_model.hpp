@@ -109,7 +109,8 @@ class CbcModel {
 
     /// Validates and indexes the inputs. Throws ConfigError for duplicate class codes or names, a transition
     /// naming a class that is not in the table, snapshot years that repeat, an analysis year not after the last
-    /// snapshot, negative half-lives or disturbance fractions outside 0–1, or valuation prices that do not cover
+    /// snapshot (equal is allowed with two or more snapshots: the last period is then empty, as when InVEST runs
+    /// without an analysis year), negative half-lives or disturbance fractions outside 0–1, or valuation prices that do not cover
     /// the years before the analysis year.
     CbcModel(std::vector<CbcClass> classes, const std::vector<CbcTransitionCell>& transitions,
              std::vector<int> snapshot_years, int analysis_year, std::optional<CbcValuation> valuation = {});
