@@ -206,7 +206,8 @@ def compute(lulc, bio, disturb, accum, analysis, prices, discount):
                 out[f"carbon-accumulation-between-{cur}-and-{nxt}"] = (
                     all_valid_sum(rate["biomass"], rate["soil"], litter) * F32(nxt - cur))
                 emis_acc, net_acc = [], []
-    out["total-net-carbon-sequestration"] = sum_n(*period_net.values())
+    if trans:  # InVEST writes the all-years total only in its transition analysis
+        out["total-net-carbon-sequestration"] = sum_n(*period_net.values())
     if prices is not None:
         for target in sorted(period_net):
             factor = sum(prices[t] / (1 + discount) ** i for i, t in enumerate(range(b, target)))

@@ -23,7 +23,8 @@ std::vector<CbcOutput> cbc_outputs(const CbcModel& model) {
         if (k > 0) out.push_back({CbcOutputKind::emissions, k, "carbon-emissions-" + between(model, k)});
         out.push_back({CbcOutputKind::net_sequestration, k, "total-net-carbon-sequestration-" + between(model, k)});
     }
-    out.push_back({CbcOutputKind::total, 0, "total-net-carbon-sequestration"});
+    // InVEST writes the all-years total only when there is a transition (execute_transition_analysis).
+    if (model.period_count() > 1) out.push_back({CbcOutputKind::total, 0, "total-net-carbon-sequestration"});
     if (model.has_valuation()) {
         for (std::size_t k = 0; k < model.period_count(); ++k) {
             if (model.period_start(k) == model.period_end(k)) continue;

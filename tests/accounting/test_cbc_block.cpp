@@ -49,6 +49,11 @@ TEST_CASE("InVEST's output names for three snapshots and an analysis year", "[cb
                                                                   "carbon-accumulation-between-2000-and-2010",
                                                                   "total-net-carbon-sequestration-between-2000-and-2010",
                                                                   "total-net-carbon-sequestration"});
+    // One snapshot: no transition, so InVEST writes no all-years total.
+    const CbcModel single(classes(), matrix(), {2000}, 2005);
+    CHECK(names(cbc_outputs(single)) == std::vector<std::string>{"carbon-stock-at-2000", "carbon-stock-at-2005",
+                                                                 "carbon-accumulation-between-2000-and-2005",
+                                                                 "total-net-carbon-sequestration-between-2000-and-2005"});
 }
 
 TEST_CASE("a tile gives what its pixels give one by one", "[cbc][block]") {

@@ -25,7 +25,8 @@ struct CbcOutput {
 /// The outputs InVEST 3.x writes for this model, in a fixed order: carbon-stock-at-Y for every snapshot year and
 /// the analysis year; per non-empty period carbon-accumulation-between-Y1-and-Y2, carbon-emissions-between-…
 /// (transition periods only: InVEST writes none for the baseline period), total-net-carbon-sequestration-between-…;
-/// total-net-carbon-sequestration; net-present-value-at-Y at every period end (with valuation).
+/// total-net-carbon-sequestration (only with a transition, as InVEST); net-present-value-at-Y at every period end
+/// (with valuation).
 [[nodiscard]] std::vector<CbcOutput> cbc_outputs(const CbcModel& model);
 
 /// Per-thread scratch for run_cbc_block.
