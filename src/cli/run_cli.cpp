@@ -3,6 +3,7 @@
 #include <bluecarbon/version.hpp>
 
 #include "cli/cli_context.hpp"
+#include "cli/cmd_invest.hpp"
 
 #include <ostream>
 
@@ -23,6 +24,7 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     cli::add_habitat_command(app, ctx);
     cli::add_stock_command(app, ctx);
     cli::add_survey_command(app, ctx);
+    cli::add_invest_command(app, ctx);
 }
 }  // namespace
 
