@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -171,10 +172,18 @@ RenderedReport render_report(const ReportData& data, std::optional<std::int64_t>
         if (!names.insert(layer.name).second) throw InputError("map layer '" + layer.name + "' is given twice");
         const RenderedMap map = render_map(layer, data.outlines, options);
         const std::string rel = "report/" + layer.name + ".png";
+        // The caption says how far the quicklook is from the full-resolution raster.
+        const Grid& g = layer.raster.grid;
+        std::string caption = esc(layer.title) + " — " + std::to_string(g.width()) + " × " +
+                              std::to_string(g.height()) + " cells, ";
+        const auto ratio = static_cast<int>(std::lround(map.px_per_cell >= 1 ? map.px_per_cell : 1 / map.px_per_cell));
+        caption += map.px_per_cell >= 1 ? fmt::format("{} px per cell", ratio)
+                                        : fmt::format("one pixel per {0} × {0} cells", ratio);
+        if (layer.classes.empty() && !layer.unit.empty()) caption += ", in " + esc(layer.unit);
         maps_html += fmt::format(
             "<figure id=\"map-{0}\"><img src=\"{1}\" width=\"{2}\" height=\"{3}\" alt=\"{4}\">"
-            "<figcaption>{4}</figcaption></figure>\n",
-            esc(layer.name), esc(rel), map.width, map.height, esc(layer.title));
+            "<figcaption>{5}</figcaption></figure>\n",
+            esc(layer.name), esc(rel), map.width, map.height, esc(layer.title), caption);
         out.assets.push_back({rel, map.png});
     }
 

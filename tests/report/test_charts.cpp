@@ -79,7 +79,8 @@ TEST_CASE("Credits per vintage stack the deductions on the net credits", "[repor
     CHECK(count(svg, "<rect") == 1 + 4 + 12);
     // Axis 0-200 over 300 - 58 = 242 px: 1.21 px per t. 2025: net 200 - 20 - 10 - 30 = 140 -> 169.4 px, then
     // 24.2, 12.1 and 36.3 px; the stack ends exactly at the plot top (y = 58).
-    CHECK(svg.find("height=\"169.4\" fill=\"#1b7837\"><title>2025 net credits: 140.0 t CO2e</title>") != std::string::npos);
+    CHECK(svg.find("height=\"169.4\" fill=\"#1b7837\"><title>2025 net credits: 140.0 t CO2e</title>") !=
+          std::string::npos);
     CHECK(svg.find("y=\"58\" width=\"90\" height=\"36.3\"") != std::string::npos);
     CHECK(svg.find("<title>2023 Leakage: 5.0 t CO2e</title>") != std::string::npos);
     CHECK(count(svg, ">Buffer</text>") == 1);  // one legend entry per deduction name

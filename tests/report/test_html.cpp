@@ -51,6 +51,9 @@ TEST_CASE("The page has every section, its maps as files and its charts inline",
     const RenderedMap hab = render_map(d.maps[0], d.outlines);
     CHECK(contains(h, "<img src=\"report/habitat.png\" width=\"" + std::to_string(hab.width) + "\" height=\"" +
                           std::to_string(hab.height) + "\" alt=\"Habitat\">"));
+    // 120 x 90 cells drawn at floor(720 / 120) = 6 px each.
+    CHECK(contains(h, "<figcaption>Habitat — 120 × 90 cells, 6 px per cell</figcaption>"));
+    CHECK(contains(h, "<figcaption>Soil organic carbon — 120 × 90 cells, 6 px per cell, in Mg C/ha</figcaption>"));
     CHECK(count(h, "<img ") == 2);
     // The charts are inlined byte for byte as well as written as files.
     CHECK(count(h, "<svg ") == 3);
