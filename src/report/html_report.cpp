@@ -249,8 +249,29 @@ ReportPaths write_report(const ReportData& data, const fs::path& out_dir, Output
     }
     paths.html = out_dir / "report.html";
     write_text_file(paths.html, rendered.html, t);
-    if (!transaction) local.commit();
+    if (!transaction) {
+        local.commit();
+        prune_report_folder(out_dir, paths);
+    }
     return paths;
+}
+
+void prune_report_folder(const fs::path& out_dir, const ReportPaths& paths) {
+    const fs::path dir = out_dir / "report";
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) return;
+    std::set<fs::path> keep;
+    for (const auto& p : paths.assets) keep.insert(p.filename());
+    std::vector<fs::path> stale;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const fs::path name = e.path().filename();
+        const auto ext = name.extension();
+        if (e.is_regular_file() && (ext == ".png" || ext == ".svg") && name.string().front() != '.' &&
+            !keep.count(name))
+            stale.push_back(e.path());
+    }
+    for (const auto& p : stale)
+        if (!fs::remove(p, ec) && ec) throw IoError(p, "cannot remove a map or chart of an earlier report");
 }
 
 }  // namespace bluecarbon::report

@@ -21,7 +21,8 @@ using detail::SurfacePtr;
 constexpr double k_margin = 16;
 constexpr double k_title_h = 40;      // band above the map holding the title
 constexpr double k_legend_gap = 24;   // between the map and the legend panel
-constexpr double k_below_map = 56;    // room for the scale bar under the map
+constexpr double k_below_map = 60;    // room for the scale bar under the map
+constexpr double k_min_map_text_w = 260;  // the scale bar's labels and note
 constexpr double k_swatch = 14;
 constexpr double k_legend_row = 20;
 constexpr double k_ramp_h = 180;
@@ -246,8 +247,7 @@ void scale_bar(cairo_t* cr, double x, double y, double bar_px, double metres, bo
     text_at(cr, x - text_width(cr, "0") / 2, y + h + 14, "0");
     const std::string label = scale_label(metres);
     text_at(cr, x + bar_px - text_width(cr, label) / 2, y + h + 14, label);
-    if (geographic)
-        text_at(cr, x + bar_px + text_width(cr, label) / 2 + 12, y + h + 14, "(at the map's centre latitude)");
+    if (geographic) text_at(cr, x, y + h + 28, "scale along the map's centre parallel");
 }
 
 /// Area centroid of a ring in image coordinates; the vertex mean for a degenerate ring.
@@ -283,6 +283,11 @@ RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& 
     } catch (const InputError& e) {
         throw InputError("map layer '" + layer.name + "': " + e.what());
     }
+    for (const auto& parcel : outlines)
+        for (const auto& ring : parcel.rings)
+            for (const auto& c : ring)
+                if (!std::isfinite(c.x) || !std::isfinite(c.y))
+                    throw InputError("parcel '" + parcel.id + "': its outline has a coordinate that is not finite");
     const auto inverse = layer.raster.grid.transform().inverse();
     if (!inverse) throw InputError("map layer '" + layer.name + "': the raster's geotransform is singular");
 
@@ -339,7 +344,9 @@ RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& 
         title_w = text_width(m.get(), layer.title);
     }
     const double legend_x = out.map_x + out.map_w + k_legend_gap;
-    out.width = static_cast<int>(std::ceil(std::max(legend_x + leg.width, k_margin + title_w) + k_margin));
+    // At least room for the scale bar's labels under a narrow map.
+    out.width = static_cast<int>(
+        std::ceil(std::max({legend_x + leg.width, k_margin + title_w, k_margin + k_min_map_text_w}) + k_margin));
     out.height = static_cast<int>(
         std::ceil(std::max(out.map_y + out.map_h + k_below_map, out.map_y + leg.height + k_margin) + k_margin));
 
@@ -388,13 +395,27 @@ RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& 
         stroke_outline(cr);
     }
     set_font(cr, 11, true);
+    struct Box {
+        double x0, y0, x1, y1;
+    };
+    std::vector<Box> placed;  // labels drawn so far: a crowded map keeps the first of overlapping labels
     for (const auto& parcel : outlines) {
         if (parcel.rings.empty() || parcel.rings.front().size() < 3) continue;
         std::vector<std::pair<double, double>> pts;
         for (const auto& c : parcel.rings.front()) pts.push_back(to_image(c));
         const auto [cx, cy] = ring_centroid(pts);
         const std::string label = parcel.label.empty() ? parcel.id : parcel.label;
-        halo_text(cr, cx - text_width(cr, label) / 2, cy + 4, label);
+        const double tw = text_width(cr, label);
+        const Box box{cx - tw / 2 - 2, cy - 8, cx + tw / 2 + 2, cy + 7};
+        const bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Box& b) {
+            return box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1;
+        });
+        const bool inside = box.x1 > out.map_x && box.x0 < out.map_x + out.map_w && box.y1 > out.map_y &&
+                            box.y0 < out.map_y + out.map_h;
+        if (overlaps || !inside) continue;
+        halo_text(cr, cx - tw / 2, cy + 4, label);
+        placed.push_back(box);
+        ++out.labels_drawn;
     }
     cairo_restore(cr);
 

@@ -41,7 +41,7 @@ std::string quote(const std::string& s) {
 
 struct Browser {
     std::string dom;     // --dump-dom output
-    std::string stderr;  // Chromium's log, console messages included
+    std::string log;     // Chromium's log, console messages included
     int exit_code{-1};
 };
 
@@ -63,7 +63,7 @@ Browser chromium(const fs::path& page, const fs::path& work, const std::string& 
     Browser b;
     b.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     b.dom = slurp(out);
-    b.stderr = slurp(err);
+    b.log = slurp(err);
     return b;
 }
 
@@ -136,7 +136,7 @@ TEST_CASE("The detectors catch a broken page", "[report][chromium]") {
                "<img src=\"missing.png\"><script>console.error('deliberate');</script></body></html>\n");
     const Browser b = chromium(page, work.path(), "--dump-dom");
     REQUIRE(b.exit_code == 0);
-    const auto console = console_lines(b.stderr);
+    const auto console = console_lines(b.log);
     REQUIRE(console.size() == 1);
     CHECK(console[0].find("deliberate") != std::string::npos);
     const auto lines = probe_lines(page, work.path());
@@ -155,7 +155,7 @@ TEST_CASE("The report loads in headless Chromium: no console message, every imag
     const Browser b = chromium(paths.html, work.path(), "--dump-dom");
     REQUIRE(b.exit_code == 0);
     CHECK(b.dom.find("id=\"lot-table\"") != std::string::npos);  // the page really loaded
-    const auto console = console_lines(b.stderr);
+    const auto console = console_lines(b.log);
     INFO("console: " << (console.empty() ? std::string() : console.front()));
     CHECK(console.empty());
 

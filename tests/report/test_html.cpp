@@ -3,6 +3,7 @@
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/error.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/report/html_report.hpp>
 
 #include <catch2/catch.hpp>
@@ -158,4 +159,30 @@ TEST_CASE("Bad report input is refused before anything is written", "[report][ht
     }
     CHECK_FALSE(std::filesystem::exists(dir / "report.html"));
     CHECK_FALSE(std::filesystem::exists(dir / "report"));
+}
+
+TEST_CASE("Rewriting a report removes the maps it no longer has", "[report][html]") {
+    test::TempDir dir("bluecarbon-report");
+    auto d = test::sample_data();
+    write_report(d, dir.path());
+    REQUIRE(std::filesystem::exists(dir / "report" / "stock_soil.png"));
+    std::ofstream(dir / "report" / ".someone-elses.tmp.png") << "x";  // a temporary file is not ours to remove
+    d.maps.pop_back();
+    const ReportPaths p = write_report(d, dir.path());
+    CHECK(p.assets.size() == 4);
+    CHECK_FALSE(std::filesystem::exists(dir / "report" / "stock_soil.png"));
+    CHECK(std::filesystem::exists(dir / "report" / "habitat.png"));
+    CHECK(std::filesystem::exists(dir / "report" / ".someone-elses.tmp.png"));
+    CHECK_FALSE(contains(slurp(dir / "report.html"), "stock_soil"));
+}
+
+TEST_CASE("With a caller's transaction nothing appears before its commit", "[report][html]") {
+    test::TempDir dir("bluecarbon-report");
+    OutputTransaction t;
+    const ReportPaths p = write_report(test::sample_data(), dir.path(), &t);
+    CHECK_FALSE(std::filesystem::exists(p.html));
+    CHECK_FALSE(std::filesystem::exists(p.assets.front()));
+    t.commit();
+    CHECK(std::filesystem::exists(p.html));
+    for (const auto& a : p.assets) CHECK(std::filesystem::exists(a));
 }

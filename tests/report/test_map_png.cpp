@@ -136,3 +136,33 @@ TEST_CASE("A layer whose pixels do not fit its grid is refused with its name", "
     CHECK_THROWS_WITH(render_map(layer, {}), Catch::Contains("map layer 'stock_soil'"));
     CHECK_THROWS_AS(render_map(layer, {}), InputError);
 }
+
+TEST_CASE("Parcel labels are drawn once each, leaving out any that would overlap", "[report][map]") {
+    const auto d = test::sample_data();
+    CHECK(render_map(d.maps[0], d.outlines).labels_drawn == 3);
+    // Two parcels with the same centroid: the second label would sit on the first.
+    std::vector<ParcelOutline> crowded = {{"A", "", {test::cell_rect(10, 10, 30, 30)}},
+                                          {"B", "", {test::cell_rect(15, 15, 25, 25)}},
+                                          {"C", "", {test::cell_rect(60, 10, 80, 30)}}};
+    CHECK(render_map(d.maps[0], crowded).labels_drawn == 2);
+    // A parcel outside the map gets no label.
+    CHECK(render_map(d.maps[0], {{"far", "", {test::cell_rect(500, 500, 510, 510)}}}).labels_drawn == 0);
+}
+
+TEST_CASE("An outline with a coordinate that is not finite is refused with the parcel's id", "[report][map][errors]") {
+    std::vector<ParcelOutline> bad = {{"P-9", "", {test::cell_rect(1, 1, 5, 5)}}};
+    bad[0].rings[0][2].x = std::nan("");
+    CHECK_THROWS_WITH(render_map(test::habitat_layer(), bad), Catch::Contains("parcel 'P-9'"));
+}
+
+TEST_CASE("A narrow map still leaves room for the scale bar's labels", "[report][map]") {
+    MapLayer layer;
+    layer.name = "narrow";
+    layer.title = "N";
+    layer.raster = {test::utm_grid(3, 60), std::vector<float>(3 * 60, 1.0f), std::nullopt};
+    MapOptions o;
+    o.max_map_px = 120;  // 2 px per cell: the map is 6 px wide
+    const RenderedMap m = render_map(layer, {}, o);
+    CHECK(m.map_w == 6);
+    CHECK(m.width >= 16 + 260 + 16);
+}

@@ -49,8 +49,13 @@ struct ReportPaths {
 
 /// Renders and writes `out_dir`/report.html and `out_dir`/report/ (the date from data.generated_unix_s and the
 /// SOURCE_DATE_EPOCH environment variable). Every file goes under a temporary name and is renamed when all are
-/// written, the page last; with a `transaction`, the files are staged in it instead and appear on its commit.
+/// written, the page last, then maps and charts of an earlier report that this one lacks are removed; with a
+/// `transaction`, the files are staged in it instead and appear on its commit (call prune_report_folder after).
 ReportPaths write_report(const ReportData& data, const std::filesystem::path& out_dir,
                          OutputTransaction* transaction = nullptr, const MapOptions& options = {});
+
+/// Removes the .png and .svg files of `out_dir`/report/ that `paths` does not list (e.g. the map of a layer no
+/// longer configured), so the folder holds exactly one report. Hidden (temporary) files are left alone.
+void prune_report_folder(const std::filesystem::path& out_dir, const ReportPaths& paths);
 
 }  // namespace bluecarbon::report

@@ -52,10 +52,12 @@ struct RenderedMap {
     int map_w{0};
     int map_h{0};
     double scale_bar_m{0};  ///< length the scale bar shows (0: no scale bar, e.g. no CRS)
+    int labels_drawn{0};    ///< parcel labels drawn; a label that would overlap an earlier one is left out
 };
 
-/// Draws `layer` with `outlines` on top. Same inputs → byte-identical PNG. Throws InputError naming the layer
-/// when its pixels do not fit its grid.
+/// Draws `layer` with `outlines` on top (in the layer's CRS; labels in outline order, skipping any that would
+/// overlap one already drawn). Same inputs → byte-identical PNG. Throws InputError naming the layer when its
+/// pixels do not fit its grid, or the parcel when an outline has a coordinate that is not finite.
 [[nodiscard]] RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& outlines,
                                      const MapOptions& options = {});
 

@@ -26,7 +26,9 @@ struct CategoryClass {
 };
 
 /// A raster to draw: its grid (CRS for the scale bar, geotransform, width × height) and its pixels, row-major
-/// from the northern row. Pixels equal to `nodata`, and NaN floats, are drawn as "no data".
+/// from the northern row. Pixels equal to `nodata`, and NaN floats, are drawn as "no data". The report reduces
+/// it to quicklook size itself; for a raster too large to hold, pass a decimated read (e.g. GDAL's overviews or a
+/// RasterIO into a smaller buffer) with the matching coarser grid: the scale bar follows the grid's cell size.
 struct MapRaster {
     Grid grid;
     std::variant<std::vector<float>, std::vector<std::uint8_t>> pixels;
