@@ -23,6 +23,8 @@ constexpr double k_title_h = 40;      // band above the map holding the title
 constexpr double k_legend_gap = 24;   // between the map and the legend panel
 constexpr double k_below_map = 60;    // room for the scale bar under the map
 constexpr double k_min_map_text_w = 260;  // the scale bar's labels and note
+constexpr double k_min_bar_px = 100;      // shortest scale bar target, in image pixels
+constexpr double k_arrow_gap = 16;        // between the legend and the north arrow
 constexpr double k_swatch = 14;
 constexpr double k_legend_row = 20;
 constexpr double k_ramp_h = 180;
@@ -343,12 +345,13 @@ RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& 
         set_font(m.get(), 16, true);
         title_w = text_width(m.get(), layer.title);
     }
-    const double legend_x = out.map_x + out.map_w + k_legend_gap;
-    // At least room for the scale bar's labels under a narrow map.
-    out.width = static_cast<int>(
-        std::ceil(std::max({legend_x + leg.width, k_margin + title_w, k_margin + k_min_map_text_w}) + k_margin));
+    // The map's column is at least wide enough for the scale bar and its labels under a narrow map.
+    const double legend_x = out.map_x + std::max<double>(out.map_w, k_min_map_text_w) + k_legend_gap;
+    const double panel_w = std::max(leg.width, 44.0);  // the legend, or at least the north arrow
+    out.width = static_cast<int>(std::ceil(std::max(legend_x + panel_w, k_margin + title_w) + k_margin));
+    const double panel_h = leg.height + k_arrow_gap + 44;  // legend, then the north arrow
     out.height = static_cast<int>(
-        std::ceil(std::max(out.map_y + out.map_h + k_below_map, out.map_y + leg.height + k_margin) + k_margin));
+        std::ceil(std::max(out.map_y + out.map_h + k_below_map, out.map_y + panel_h) + k_margin));
 
     SurfacePtr canvas(cairo_image_surface_create(CAIRO_FORMAT_RGB24, out.width, out.height));
     ContextPtr owner(cairo_create(canvas.get()));
@@ -431,12 +434,14 @@ RenderedMap render_map(const MapLayer& layer, const std::vector<ParcelOutline>& 
         const double step = std::abs(g.transform().y_scale) + std::abs(g.transform().x_rot);
         const auto [x0, y0] = to_image(c);
         const auto [x1, y1] = to_image({c.x, c.y + step});
-        north_arrow(cr, out.map_x + out.map_w - 28, out.map_y + 28, std::atan2(x1 - x0, -(y1 - y0)));
+        // Beside the map, under the legend: it hides no data and fits any map width.
+        north_arrow(cr, legend_x + 22, out.map_y + leg.height + k_arrow_gap + 22, std::atan2(x1 - x0, -(y1 - y0)));
     }
 
     if (const auto m_cell = metres_per_cell_x(layer.raster.grid)) {
         const double m_per_px = *m_cell / out.px_per_cell;
-        const double metres = nice_length_m(0.3 * out.map_w * m_per_px);
+        // About a third of the map, but long enough for its labels under a narrow map.
+        const double metres = nice_length_m(std::max(0.3 * out.map_w, k_min_bar_px) * m_per_px);
         if (metres > 0) {
             out.scale_bar_m = metres;
             scale_bar(cr, out.map_x, out.map_y + out.map_h + 14, metres / m_per_px, metres,

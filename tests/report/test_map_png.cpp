@@ -165,4 +165,16 @@ TEST_CASE("A narrow map still leaves room for the scale bar's labels", "[report]
     const RenderedMap m = render_map(layer, {}, o);
     CHECK(m.map_w == 6);
     CHECK(m.width >= 16 + 260 + 16);
+    // The legend starts right of the 260 px map column: the ramp's yellow top shows only there (the map itself
+    // is constant, so its cells take the ramp's first colour).
+    const PngPixels img(m.png);
+    int left = 0, right = 0;
+    for (int y = 0; y < img.height(); ++y)
+        for (int x = 0; x < img.width(); ++x) {
+            const Rgb p = img.at(x, y);
+            const bool yellow = std::abs(p.r - 0xFD) <= 8 && std::abs(p.g - 0xE7) <= 8 && std::abs(p.b - 0x25) <= 8;
+            (x < 16 + 260 ? left : right) += yellow;
+        }
+    CHECK(left == 0);
+    CHECK(right >= 10);
 }
