@@ -17,3 +17,8 @@ if(BLUECARBON_USE_OPENMP)
 endif()
 # Random123 is header-only and ships no CMake config.
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
+# Cairo draws the report's map quicklooks (Debian libcairo2-dev ships a pkg-config file, no CMake config).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)   # PkgConfig::CAIRO
+# GeographicLib (Debian ships no CMake config): metres per degree for the report's scale bar on geographic grids.
+find_library(GEOGRAPHICLIB_LIBRARY NAMES Geographic GeographicLib REQUIRED)

@@ -11,6 +11,7 @@ PACKAGES=(
   catch2 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libeigen3-dev
   libsqlite3-dev libssl-dev libmuparser-dev librandom123-dev
   libgeographiclib-dev geographiclib-tools
+  libcairo2-dev chromium
 )
 
 missing=()
