@@ -368,7 +368,35 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
     CHECK_FALSE(same_bits(r1.plots[0].agb_mc.mean, other.plots[0].agb_mc.mean));
 }
 
-TEST_CASE("Monte Carlo: the mean is within 1 % of the deterministic value for small errors", "[survey][plots][mc]") {
+TEST_CASE("Monte Carlo: ids whose 32-bit hashes collide still get their own draws", "[survey][plots][mc]") {
+    // FNV-1a 32 of "plot:P232789" and of "plot:P429192" are both 0x12e4af0b (found by a birthday search): with the
+    // old 32-bit stream key the two plots below, identical but for their ids, drew the same numbers.
+    CHECK(stream_key("plot", "P232789") != stream_key("plot", "P429192"));
+    const Fixture f;
+    std::vector<PlotRecord> plots;
+    std::vector<TreeRecord> trees;
+    for (const char* id : {"P232789", "P429192"}) {
+        auto pr = f.plots[0];
+        pr.plot_id = id;
+        plots.push_back(pr);
+        for (const auto& t : f.trees)
+            if (t.plot_id == "P1") {
+                auto tr = t;
+                tr.plot_id = id;
+                trees.push_back(tr);
+            }
+    }
+    TreeSurveyOptions opt;
+    opt.monte_carlo.draws = 200;
+    const auto r = compute_tree_survey(trees, plots, shipped_table(), small_db(), {}, opt);
+    CHECK(same_bits(r.plots[0].agb_mg_ha, r.plots[1].agb_mg_ha));
+    CHECK_FALSE(same_bits(r.plots[0].agb_mc.mean, r.plots[1].agb_mc.mean));
+    // The collision check itself: equal ids are fine, distinct ids with distinct keys pass.
+    const std::vector<std::string_view> ids{"A", "B", "A"};
+    CHECK_NOTHROW(check_distinct_stream_keys("plot", ids, "plots.csv"));
+}
+
+TEST_CASE("Monte Carlo: the mean is within 4 standard errors of the deterministic value", "[survey][plots][mc]") {
     const auto table = shipped_table();
     const Fixture f;
     TreeSurveyOptions opt;
@@ -378,11 +406,14 @@ TEST_CASE("Monte Carlo: the mean is within 1 % of the deterministic value for sm
     opt.monte_carlo.default_residual_sd = 0.05;  // for equations without an rse
     opt.wood_density.default_relative_sd = 0.02;
     const auto r = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+    // The Monte-Carlo mean is unbiased (mean-one error factors), so it lies within 4 standard errors of the mean
+    // (SE = sd / sqrt(draws)) of the deterministic value; P2's modelled heights (σ 0.243) dominate its spread.
+    const double n_draws = 2000.0;
     for (const auto& p : r.plots) {
         INFO(p.plot_id);
-        CHECK(std::abs(p.agb_mc.mean / p.agb_mg_ha - 1.0) < 0.01);
-        CHECK(std::abs(p.bgb_mc.mean / p.bgb_mg_ha - 1.0) < 0.01);
-        CHECK(std::abs(p.carbon_mc.mean / p.carbon_mg_c_ha - 1.0) < 0.01);
+        CHECK(std::abs(p.agb_mc.mean - p.agb_mg_ha) < 4.0 * p.agb_mc.sd / std::sqrt(n_draws));
+        CHECK(std::abs(p.bgb_mc.mean - p.bgb_mg_ha) < 4.0 * p.bgb_mc.sd / std::sqrt(n_draws));
+        CHECK(std::abs(p.carbon_mc.mean - p.carbon_mg_c_ha) < 4.0 * p.carbon_mc.sd / std::sqrt(n_draws));
         CHECK(p.agb_mc.ci90_low < p.agb_mg_ha);
         CHECK(p.agb_mc.ci90_high > p.agb_mg_ha);
         CHECK(p.agb_mc.sd > 0.0);

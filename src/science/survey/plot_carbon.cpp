@@ -382,9 +382,12 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
     // Monte Carlo, one plot per task.
     const auto& mc = options.monte_carlo;
     if (mc.draws > 0) {
+        std::vector<std::string_view> plot_ids;
+        for (const auto& pl : result.plots) plot_ids.push_back(pl.plot_id);
+        check_distinct_stream_keys("plot", plot_ids, plots_source);
         parallel(plots.size(), [&](std::size_t p) {
             auto& out = result.plots[p];
-            const std::uint32_t key = stream_key("plot", out.plot_id);
+            const std::uint64_t key = stream_key("plot", out.plot_id);
             std::vector<double> agb(mc.draws), bgb(mc.draws), carbon(mc.draws);
             for (std::size_t k = 0; k < mc.draws; ++k) {
                 const CounterRng rng(mc.seed, key, static_cast<std::uint32_t>(k));
