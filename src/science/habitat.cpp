@@ -1,5 +1,9 @@
 #include <bluecarbon/science/habitat.hpp>
 
+#include <bluecarbon/error.hpp>
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -82,7 +86,8 @@ std::optional<Habitat> ClassMapping::find(std::int64_t code) const noexcept {
 }
 
 void ClassMapping::apply(std::span<const float> codes, std::span<const std::uint8_t> valid,
-                         std::span<std::uint8_t> out, std::vector<std::int64_t>& unmapped) const {
+                         std::span<std::uint8_t> out, std::vector<std::int64_t>& unmapped,
+                         std::string_view source) const {
     if (codes.size() != valid.size() || codes.size() != out.size())
         throw std::invalid_argument("ClassMapping::apply: spans of different lengths");
     std::vector<std::int64_t> missing;
@@ -101,6 +106,11 @@ void ClassMapping::apply(std::span<const float> codes, std::span<const std::uint
         }
         if (h == 0) {
             out[i] = k_habitat_nodata;
+            // 2^63 is exact in float; casting a value at or beyond it to int64 would be undefined behaviour.
+            if (std::isfinite(v) && std::fabs(v) >= 0x1.0p63F)
+                throw InputError(fmt::format("{}: class code {} is outside the range of integer class codes "
+                                             "(|code| < 2^63)",
+                                             source, static_cast<double>(v)));
             const auto code = std::isfinite(v) ? static_cast<std::int64_t>(std::trunc(v)) : std::int64_t{0};
             if (missing.empty() || missing.back() != code) missing.push_back(code);
         } else {

@@ -140,6 +140,20 @@ HabitatRules::HabitatRules(std::vector<HabitatRule> rules, Habitat fallback, std
                         [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
             throw ConfigError(fmt::format("{}: the rule is empty", rule.origin));
 
+        // muparser takes a lone `=` as assignment to a variable: `intertidal = 1` would be accepted and be true
+        // wherever the value assigned is non-zero. A rule only compares, so `=` is a syntax error.
+        for (std::size_t i = 0; i < rule.expression.size(); ++i) {
+            if (rule.expression[i] != '=') continue;
+            const char before = i > 0 ? rule.expression[i - 1] : ' ';
+            const char after = i + 1 < rule.expression.size() ? rule.expression[i + 1] : ' ';
+            if (after == '=') {
+                ++i;  // `==`
+                continue;
+            }
+            if (before == '<' || before == '>' || before == '!') continue;  // `<=`, `>=`, `!=`
+            fail(rule, fmt::format("syntax error at position {}: `=` assigns; write `==` to compare", i + 1));
+        }
+
         const auto calls = find_stat_calls(rule);
         for (const auto& c : calls) {
             if (!known.count(c.stat.variable)) {

@@ -6,73 +6,82 @@
 
 namespace bluecarbon::science {
 
-SceneHistogram::SceneHistogram() : m_counts(k_bin_count, 0) {}
-
-std::size_t SceneHistogram::bin_of(double value) noexcept {
-    // v * 1024 only changes the exponent, so it and its floor are exact (no rounding can move a value
-    // across a bin edge); the offset of the first bin is then an exact integer subtraction.
-    const double scaled = std::floor(value * k_bins_per_unit) - k_lower * k_bins_per_unit;
-    if (scaled < 0.0) return 0;
-    if (scaled >= static_cast<double>(k_bin_count)) return k_bin_count - 1;
-    return static_cast<std::size_t>(scaled);
+namespace {
+// Merges two sorted run-length lists into `out` (cleared first), adding the counts of equal values.
+void merge_runs(std::span<const SceneHistogram::Entry> a, std::span<const SceneHistogram::Entry> b,
+                std::vector<SceneHistogram::Entry>& out) {
+    out.clear();
+    out.reserve(a.size() + b.size());
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a[i].value < b[j].value)) {
+            out.push_back(a[i++]);
+        } else if (i == a.size() || b[j].value < a[i].value) {
+            out.push_back(b[j++]);
+        } else {
+            out.push_back({a[i].value, a[i].count + b[j].count});
+            ++i;
+            ++j;
+        }
+    }
 }
-
-double SceneHistogram::bin_lower_edge(std::size_t bin) noexcept {
-    return k_lower + static_cast<double>(bin) / k_bins_per_unit;
-}
-
-double SceneHistogram::bin_center(std::size_t bin) noexcept {
-    return k_lower + (static_cast<double>(bin) + 0.5) / k_bins_per_unit;
-}
+}  // namespace
 
 void SceneHistogram::add(double value) {
     if (!std::isfinite(value)) return;
-    if (value < k_lower || value >= k_upper) ++m_clamped;
-    const auto b = bin_of(value);
-    ++m_counts[b];
+    m_pending.push_back(value == 0.0 ? 0.0 : value);  // −0 and +0 are one value
     ++m_total;
-    m_lo = std::min(m_lo, b);
-    m_hi = std::max(m_hi, b + 1);
 }
 
 void SceneHistogram::add(std::span<const float> values, std::span<const std::uint8_t> valid) {
     if (values.size() != valid.size()) throw std::invalid_argument("SceneHistogram::add: spans of different lengths");
-    std::size_t lo = m_lo, hi = m_hi;
-    std::uint64_t n = 0, clamped = 0;
+    std::uint64_t n = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!valid[i]) continue;
+        if (!valid[i] || !std::isfinite(values[i])) continue;
         const double v = values[i];
-        if (!std::isfinite(v)) continue;
-        if (v < k_lower || v >= k_upper) ++clamped;
-        const auto b = bin_of(v);
-        ++m_counts[b];
+        m_pending.push_back(v == 0.0 ? 0.0 : v);
         ++n;
-        lo = std::min(lo, b);
-        hi = std::max(hi, b + 1);
     }
     m_total += n;
-    m_clamped += clamped;
-    m_lo = lo;
-    m_hi = hi;
+}
+
+void SceneHistogram::normalize() const {
+    if (m_pending.empty()) return;
+    std::sort(m_pending.begin(), m_pending.end());
+    std::vector<Entry> runs;
+    runs.reserve(m_pending.size());
+    for (double v : m_pending) {
+        if (!runs.empty() && runs.back().value == v)
+            ++runs.back().count;
+        else
+            runs.push_back({v, 1});
+    }
+    m_pending.clear();
+    if (m_entries.empty()) {
+        m_entries = std::move(runs);
+        return;
+    }
+    merge_runs(m_entries, runs, m_scratch);
+    m_entries.swap(m_scratch);
+}
+
+std::span<const SceneHistogram::Entry> SceneHistogram::entries() const {
+    normalize();
+    return m_entries;
 }
 
 void SceneHistogram::clear() noexcept {
-    if (m_lo < m_hi) std::fill(m_counts.begin() + static_cast<std::ptrdiff_t>(m_lo),
-                               m_counts.begin() + static_cast<std::ptrdiff_t>(m_hi), 0);
+    m_entries.clear();
+    m_pending.clear();
     m_total = 0;
-    m_clamped = 0;
-    m_lo = k_bin_count;
-    m_hi = 0;
 }
 
 void SceneHistogram::merge(const SceneHistogram& other) {
-    for (std::size_t b = other.m_lo; b < other.m_hi; ++b) m_counts[b] += other.m_counts[b];
+    if (other.m_total == 0) return;
+    normalize();
+    merge_runs(m_entries, other.entries(), m_scratch);
+    m_entries.swap(m_scratch);
     m_total += other.m_total;
-    m_clamped += other.m_clamped;
-    if (other.m_total > 0) {
-        m_lo = std::min(m_lo, other.m_lo);
-        m_hi = std::max(m_hi, other.m_hi);
-    }
 }
 
 std::optional<std::size_t> otsu_split(std::span<const std::uint64_t> counts, std::span<const double> centers) {
@@ -105,28 +114,33 @@ std::optional<std::size_t> otsu_split(std::span<const std::uint64_t> counts, std
 }
 
 std::optional<double> SceneHistogram::otsu() const {
-    if (m_total == 0) return std::nullopt;
-    const std::size_t n = m_hi - m_lo;
-    std::vector<double> centers(n);
-    for (std::size_t i = 0; i < n; ++i) centers[i] = bin_center(m_lo + i);
-    const auto k = otsu_split(std::span<const std::uint64_t>(m_counts).subspan(m_lo, n), centers);
+    const auto e = entries();
+    if (e.size() < 2) return std::nullopt;
+    std::vector<std::uint64_t> counts(e.size());
+    std::vector<double> values(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) {
+        counts[i] = e[i].count;
+        values[i] = e[i].value;
+    }
+    const auto k = otsu_split(counts, values);
     if (!k) return std::nullopt;
-    return bin_lower_edge(m_lo + *k + 1);
+    return values[*k];
 }
 
 std::optional<double> SceneHistogram::percentile(double p) const {
     if (!(p >= 0.0 && p <= 100.0)) throw std::invalid_argument("percentile must be within [0, 100]");
     if (m_total == 0) return std::nullopt;
-    // Nearest rank with integer arithmetic where it matters: rank = ceil(p N / 100), at least 1.
+    const auto e = entries();
+    // Nearest rank: rank = ceil(p N / 100), at least 1.
     const double exact_rank = p / 100.0 * static_cast<double>(m_total);
     auto rank = static_cast<std::uint64_t>(std::ceil(exact_rank));
     rank = std::clamp<std::uint64_t>(rank, 1, m_total);
     std::uint64_t seen = 0;
-    for (std::size_t b = m_lo; b < m_hi; ++b) {
-        seen += m_counts[b];
-        if (seen >= rank) return bin_center(b);
+    for (const auto& x : e) {
+        seen += x.count;
+        if (seen >= rank) return x.value;
     }
-    return bin_center(m_hi - 1);
+    return e.back().value;
 }
 
 }  // namespace bluecarbon::science

@@ -67,7 +67,12 @@ PoolModel::PoolModel(const Tier1Table& table, ClimateZone zone, SoilType soil, s
         const auto& agb = need(Tier1Parameter::agb_t_dm_per_ha);
         const auto& wood = need(Tier1Parameter::dead_wood_mg_c_per_ha);
         const auto& litter = need(Tier1Parameter::litter_mg_c_per_ha);
-        const auto& socr = need(Tier1Parameter::soc_1m_mg_c_per_ha);
+        // SOC to 1 m; a habitat with only a 0–30 cm reference stock (IPCC 2006 forest rows) uses that and says so.
+        const bool has_1m = table.find(Tier1Parameter::soc_1m_mg_c_per_ha, h, zone, soil) != nullptr;
+        const bool has_30cm = table.find(Tier1Parameter::soc_30cm_mg_c_per_ha, h, zone, soil) != nullptr;
+        hp.soc_parameter = !has_1m && has_30cm ? Tier1Parameter::soc_30cm_mg_c_per_ha : Tier1Parameter::soc_1m_mg_c_per_ha;
+        hp.soc_depth_cm = hp.soc_parameter == Tier1Parameter::soc_30cm_mg_c_per_ha ? 30 : 100;
+        const auto& socr = need(hp.soc_parameter);
         hp.agb_t_dm_per_ha = agb.value;
         hp.agb_sigma = agb.sigma();
         if (agb.value > 0 || hp.from_model) {
@@ -101,7 +106,10 @@ std::vector<std::string> PoolModel::model_predictors() const {
 void PoolModel::model_pixel(Habitat h, double agb_t_dm_per_ha, std::array<double, k_pool_count>& density,
                             std::array<double, k_pool_count>& sigma) const {
     const auto& hp = habitat(h);
-    pool_densities(agb_t_dm_per_ha, m_model ? m_model->cv_rmse_t_dm_per_ha : 0.0, hp.carbon_fraction,
+    // The model's error never lowers σ below the Tier-1 AGB σ it replaces: a model with no skill (CV R² ≤ 0) has a
+    // small RMSE when the plots vary little, and must not make a pixel look better known than the default.
+    const double model_sigma = m_model ? std::max(m_model->cv_rmse_t_dm_per_ha, hp.agb_sigma) : hp.agb_sigma;
+    pool_densities(agb_t_dm_per_ha, model_sigma, hp.carbon_fraction,
                    hp.carbon_fraction_sigma, hp.root_shoot, hp.root_shoot_sigma, hp.density[ix(Pool::dead)],
                    hp.sigma[ix(Pool::dead)], hp.density[ix(Pool::soc)], hp.sigma[ix(Pool::soc)], density, sigma);
 }

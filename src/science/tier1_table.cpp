@@ -10,23 +10,30 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace bluecarbon::science {
 
 namespace {
 constexpr std::array<Tier1Parameter, k_tier1_parameter_count> k_params = {
-    Tier1Parameter::agb_t_dm_per_ha,       Tier1Parameter::carbon_fraction,    Tier1Parameter::root_shoot_ratio,
-    Tier1Parameter::dead_wood_mg_c_per_ha, Tier1Parameter::litter_mg_c_per_ha, Tier1Parameter::soc_1m_mg_c_per_ha,
+    Tier1Parameter::agb_t_dm_per_ha,       Tier1Parameter::carbon_fraction,
+    Tier1Parameter::root_shoot_ratio,      Tier1Parameter::dead_wood_mg_c_per_ha,
+    Tier1Parameter::litter_mg_c_per_ha,    Tier1Parameter::soc_1m_mg_c_per_ha,
+    Tier1Parameter::soc_30cm_mg_c_per_ha,  Tier1Parameter::agb_growth_t_dm_per_ha_yr,
+    Tier1Parameter::soc_accumulation_mg_c_per_ha_yr, Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr,
 };
 constexpr std::array<std::string_view, k_tier1_parameter_count> k_param_names = {
-    "agb_t_dm_per_ha", "carbon_fraction", "root_shoot_ratio", "dead_wood_mg_c_per_ha", "litter_mg_c_per_ha",
-    "soc_1m_mg_c_per_ha",
+    "agb_t_dm_per_ha",      "carbon_fraction",           "root_shoot_ratio",
+    "dead_wood_mg_c_per_ha", "litter_mg_c_per_ha",       "soc_1m_mg_c_per_ha",
+    "soc_30cm_mg_c_per_ha", "agb_growth_t_dm_per_ha_yr", "soc_accumulation_mg_c_per_ha_yr",
+    "vm0033_soc_accumulation_mg_c_per_ha_yr",
 };
 constexpr std::array<std::string_view, k_tier1_parameter_count> k_param_units = {
-    "t d.m./ha", "t C/t d.m.", "ratio", "Mg C/ha", "Mg C/ha", "Mg C/ha",
+    "t d.m./ha", "t C/t d.m.", "ratio", "Mg C/ha", "Mg C/ha", "Mg C/ha", "Mg C/ha", "t d.m./ha/yr", "Mg C/ha/yr",
+    "Mg C/ha/yr",
 };
 constexpr std::array<std::string_view, 4> k_zone_names = {"tropical_wet", "tropical_dry", "subtropical", "temperate"};
-constexpr std::array<std::string_view, 2> k_soil_names = {"mineral", "organic"};
+constexpr std::array<std::string_view, 3> k_soil_names = {"mineral", "organic", "unknown"};
 
 std::string trim(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -193,7 +200,7 @@ Tier1Table Tier1Table::parse(std::string_view csv_text, const std::string& file_
                                   climate_zone_name_list()));
         row.soil = field(4);
         if (row.soil != "*" && !parse_soil_type(row.soil))
-            throw err(fmt::format("soil: unknown soil type \"{}\" (mineral, organic or *)", row.soil));
+            throw err(fmt::format("soil: unknown soil type \"{}\" (mineral, organic, unknown or *)", row.soil));
         if (field(5) != tier1_parameter_unit(row.parameter))
             throw err(fmt::format("unit: {} is in \"{}\", not \"{}\"", field(0), tier1_parameter_unit(row.parameter),
                                   field(5)));
@@ -242,6 +249,29 @@ const Tier1Row* Tier1Table::find(Tier1Parameter p, Habitat h, ClimateZone zone, 
         }
     }
     return best;
+}
+
+double cumulative_agb_t_dm_per_ha(double initial_t_dm_per_ha, double growth_t_dm_per_ha_yr, double years,
+                                  double cap_t_dm_per_ha) {
+    if (!(initial_t_dm_per_ha >= 0) || !(growth_t_dm_per_ha_yr >= 0) || !(years >= 0) || !(cap_t_dm_per_ha >= 0))
+        throw std::invalid_argument("cumulative_agb_t_dm_per_ha: stock, growth, years and cap must be >= 0");
+    return std::max(initial_t_dm_per_ha, std::min(initial_t_dm_per_ha + growth_t_dm_per_ha_yr * years,
+                                                  cap_t_dm_per_ha));
+}
+
+double vm0033_cover_factor(double cover_percent) {
+    if (!(cover_percent >= 0 && cover_percent <= 100))
+        throw std::invalid_argument(fmt::format("vegetation cover must be within 0..100 %, got {}", cover_percent));
+    if (cover_percent < 15.0) return 0.0;
+    return std::min(cover_percent / 50.0, 1.0);
+}
+
+std::optional<std::string> soc_depth_mismatch(Tier1Parameter from, Tier1Parameter to) {
+    auto depth = [](Tier1Parameter p) { return p == Tier1Parameter::soc_30cm_mg_c_per_ha ? 30 : 100; };
+    if (depth(from) == depth(to)) return std::nullopt;
+    return fmt::format("soil carbon to {} cm ({}) cannot be compared with soil carbon to {} cm ({}): give both "
+                       "habitats a stock to the same depth (a [[tier1.override]] row or soil cores)",
+                       depth(from), tier1_parameter_name(from), depth(to), tier1_parameter_name(to));
 }
 
 void Tier1Table::apply_override(Tier1Row row) {

@@ -85,3 +85,26 @@ TEST_CASE("class mapping: unmapped codes are collected and listed", "[habitat]")
     CHECK(parse_habitat("aquaculture-pond") == Habitat::aquaculture_pond);
     CHECK_FALSE(parse_habitat("mangrov").has_value());
 }
+
+TEST_CASE("class mapping: a code beyond the 64-bit integer range is refused, naming the file and band", "[habitat]") {
+    // 2^63 = 9223372036854775808 is the first float with no int64 value (casting it was undefined behaviour);
+    // 2^64 stands for a UInt64 class raster's largest codes, −2^63 · 2 for a huge negative value.
+    ClassMapping m;
+    m.add(1, Habitat::water);
+    for (const float bad : {0x1.0p63F, 0x1.0p64F, -0x1.0p64F}) {
+        const std::vector<float> codes{1, bad};
+        const std::vector<std::uint8_t> ok{1, 1};
+        std::vector<std::uint8_t> out(2);
+        std::vector<std::int64_t> unmapped;
+        CHECK_THROWS_WITH(m.apply(codes, ok, out, unmapped, "classes.tif band 1"),
+                          Catch::Contains("classes.tif band 1: class code") &&
+                              Catch::Contains("outside the range of integer class codes"));
+    }
+    // Just below 2^63 (the largest float under it, 2^63 − 2^39) is a valid, unmapped code.
+    const std::vector<float> codes{std::nextafter(0x1.0p63F, 0.0F)};
+    const std::vector<std::uint8_t> ok{1};
+    std::vector<std::uint8_t> out(1);
+    std::vector<std::int64_t> unmapped;
+    m.apply(codes, ok, out, unmapped, "classes.tif band 1");
+    CHECK(unmapped == std::vector<std::int64_t>{9223372036854775807LL - 549755813887LL});
+}

@@ -95,6 +95,16 @@ TEST_CASE("rule errors show the origin, the expression and the position", "[rule
     CHECK(error_of("!(ndvi < 0.2) or subtidal") == "(no error)");
 }
 
+TEST_CASE("a rule with `=` (assignment) is a syntax error naming `==`", "[rules]") {
+    // muparser parses `intertidal = 1` as an assignment whose value, 1, is true everywhere: the habitat would flood
+    // every pixel. Position 12 is the `=` (1-based) in "intertidal = 1".
+    CHECK(error_of("intertidal = 1") == "project.toml:30: habitat.rules[1].when: syntax error at position 12: `=` "
+                                        "assigns; write `==` to compare in \"intertidal = 1\"");
+    CHECK_THAT(error_of("ndvi > 0.3 && mvi=2"), Catch::Contains("position 18: `=` assigns; write `==`"));
+    // Comparisons that contain `=` are fine.
+    CHECK(error_of("intertidal == 1 && ndvi >= 0.3 && mvi <= 9 && subtidal != 1") == "(no error)");
+}
+
 TEST_CASE("rules with scene thresholds give identical maps for any tile split", "[rules][determinism]") {
     // A bimodal MVI-like variable and an elevation with tidal zones over a 97 x 61 scene.
     const std::int64_t W = 97, H = 61;

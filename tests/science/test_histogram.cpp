@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -21,40 +23,52 @@ TEST_CASE("Otsu on a bimodal histogram matches the hand-computed split", "[histo
     const std::vector<double> centers{0, 1, 2, 3, 4, 5};
     CHECK(otsu_split(counts, centers) == std::optional<std::size_t>(2));
 
-    // The same data in a SceneHistogram: values 0.25 + k (bins of 1/1024): threshold = lower edge of the bin
-    // of the first value above the split, 3.25 (a bin edge: 3.25 * 1024 is an integer).
+    // The same data in a SceneHistogram (values 0..5 with those counts): the threshold is the largest value of the
+    // lower class, 2, so `v > otsu(v)` selects exactly the values 4 and 5.
     SceneHistogram h;
     for (std::size_t k = 0; k < counts.size(); ++k)
-        for (std::uint64_t i = 0; i < counts[k]; ++i) h.add(0.25 + static_cast<double>(k));
-    // The empty bins between 2.25 and 4.25 all tie with the split after 2.25: the first one wins.
-    CHECK(h.otsu() == Approx(2.25 + 1.0 / 1024).margin(1e-12));
+        for (std::uint64_t i = 0; i < counts[k]; ++i) h.add(static_cast<double>(k));
+    CHECK(h.otsu() == std::optional<double>(2.0));
     CHECK(h.total() == 20);
 }
 
-TEST_CASE("percentile is nearest-rank at bin centres", "[histogram]") {
+TEST_CASE("percentile is nearest-rank on the exact values", "[histogram]") {
     SceneHistogram h;
     for (int i = 1; i <= 10; ++i) h.add(static_cast<double>(i));  // 1..10
-    const double half = 0.5 / 1024;
-    CHECK(*h.percentile(0) == Approx(1.0 + half));
-    CHECK(*h.percentile(50) == Approx(5.0 + half));   // rank ceil(5) = 5
-    CHECK(*h.percentile(51) == Approx(6.0 + half));   // rank ceil(5.1) = 6
-    CHECK(*h.percentile(100) == Approx(10.0 + half));
+    CHECK(*h.percentile(0) == 1.0);
+    CHECK(*h.percentile(50) == 5.0);   // rank ceil(0.50 * 10) = 5
+    CHECK(*h.percentile(51) == 6.0);   // rank ceil(0.51 * 10) = ceil(5.1) = 6
+    CHECK(*h.percentile(100) == 10.0);
     CHECK_THROWS(h.percentile(101));
     CHECK_FALSE(SceneHistogram().percentile(50).has_value());
     CHECK_FALSE(SceneHistogram().otsu().has_value());
 }
 
-TEST_CASE("bins are exact at edges and out-of-range values are clamped and counted", "[histogram]") {
-    CHECK(SceneHistogram::bin_of(0.0) == 65536);
-    CHECK(SceneHistogram::bin_of(-1e-30) == 65535);  // just below 0 stays below the edge
-    CHECK(SceneHistogram::bin_of(1.0 / 1024) == 65537);
-    CHECK(SceneHistogram::bin_of(std::nextafter(1.0 / 1024, 0.0)) == 65536);
-    SceneHistogram h;
-    h.add(100.0);
-    h.add(-100.0);
-    CHECK(h.clamped() == 2);
-    CHECK(h.counts().front() == 1);
-    CHECK(h.counts().back() == 1);
+TEST_CASE("statistics are exact for any value range (no clamping)", "[histogram]") {
+    // Terrain 100..110 m: the median of 11 values is rank ceil(0.5 * 11) = 6, the 6th smallest = 105 m (the old
+    // binned histogram clamped everything at 64 and answered ~64).
+    SceneHistogram terrain;
+    for (int i = 100; i <= 110; ++i) terrain.add(static_cast<double>(i));
+    CHECK(*terrain.percentile(50) == 105.0);
+    CHECK(*terrain.percentile(0) == 100.0);
+    // Scaled DN, two modes 1000 (×3) and 3000 (×2): the only split puts 1000 below, so t = 1000.
+    SceneHistogram dn;
+    const std::vector<float> v{1000.0F, 3000.0F, 1000.0F, 3000.0F, 1000.0F, -500.0F};
+    const std::vector<std::uint8_t> ok{1, 1, 1, 1, 1, 0};  // the last value is invalid and ignored
+    dn.add(v, ok);
+    CHECK(dn.total() == 5);
+    CHECK(dn.otsu() == std::optional<double>(1000.0));
+    // Values below −64 are themselves, not clamped: percentile 0 of {−200, −100} is −200.
+    SceneHistogram low;
+    low.add(-200.0);
+    low.add(-100.0);
+    CHECK(*low.percentile(0) == -200.0);
+    // Values closer than 1/1024 stay distinct: 0.5 and its float successor are two values, with a split.
+    SceneHistogram fine;
+    fine.add(0.5);
+    fine.add(static_cast<double>(std::nextafter(0.5F, 1.0F)));
+    CHECK(fine.entries().size() == 2);
+    CHECK(fine.otsu() == std::optional<double>(0.5));
 }
 
 TEST_CASE("histograms merged from any split equal the whole-scene histogram", "[histogram]") {
@@ -75,7 +89,7 @@ TEST_CASE("histograms merged from any split equal the whole-scene histogram", "[
             merged.merge(part);
         }
         CHECK(merged.total() == whole.total());
-        CHECK(std::equal(merged.counts().begin(), merged.counts().end(), whole.counts().begin()));
+        CHECK(std::ranges::equal(merged.entries(), whole.entries()));
         CHECK(merged.otsu() == whole.otsu());
     }
     // The two modes are separated: the threshold lies between them.

@@ -67,9 +67,11 @@ public:
     /// Maps the valid pixels of a tile of class codes to habitat codes (`out`, same length; invalid pixels
     /// get k_habitat_nodata). Codes not in the mapping are inserted into `unmapped` (sorted, unique) and their
     /// pixels get k_habitat_nodata; the caller reports them. Codes are the raw raster values: a non-integer
-    /// value counts as unmapped (rounded towards zero for the report).
+    /// value counts as unmapped (rounded towards zero for the report). A finite value of magnitude ≥ 2^63 has no
+    /// 64-bit integer code: InputError "<source>: class code 1.8e+19 is outside the range of integer class codes
+    /// (|code| < 2^63)", where `source` names the file and band (e.g. "classes.tif band 1").
     void apply(std::span<const float> codes, std::span<const std::uint8_t> valid, std::span<std::uint8_t> out,
-               std::vector<std::int64_t>& unmapped) const;
+               std::vector<std::int64_t>& unmapped, std::string_view source = "class raster") const;
 
 private:
     std::vector<std::pair<std::int64_t, Habitat>> m_entries;  // sorted by code

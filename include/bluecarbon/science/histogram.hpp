@@ -1,28 +1,28 @@
 #pragma once
-/// Scene statistics for habitat rules: an exact histogram with fixed binning, Otsu's threshold and
-/// percentiles.
+/// Scene statistics for habitat rules: an exact distribution of values, Otsu's threshold and percentiles.
 ///
-/// Binning: bin k holds the values v with k <= v * 1024 < k + 1, i.e. bins of width 1/1024 whose edges are
-/// exact binary fractions, over [-64, 64); values below -64 count in the first bin and values at or above 64 in
-/// the last (they are reported as clamped). The bin of a float is computed exactly (v * 1024 is exact in double),
-/// and counts are integers, so a histogram merged from tiles in any order, at any tile size, is identical to
-/// the histogram of the whole scene — and so are the thresholds drawn from it.
+/// The histogram keeps every distinct value with its count (a sorted run-length list), so thresholds and
+/// percentiles are exact data values for any range — scaled DN, heights in metres, indices — with no binning and
+/// no clamping. Counts are integers and the list is sorted by value, so a histogram merged from tiles in any
+/// order, at any tile size, is identical to the histogram of the whole scene, and so are the statistics drawn
+/// from it. Memory grows with the number of distinct values (16 bytes each), not with the pixel count.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace bluecarbon::science {
 
 class SceneHistogram {
 public:
-    static constexpr int k_bins_per_unit = 1024;
-    static constexpr double k_lower = -64.0;
-    static constexpr double k_upper = 64.0;
-    static constexpr std::size_t k_bin_count = static_cast<std::size_t>((k_upper - k_lower) * k_bins_per_unit);
-
-    SceneHistogram();
+    /// One distinct value and how many times it occurred.
+    struct Entry {
+        double value{0};
+        std::uint64_t count{0};
+        bool operator==(const Entry&) const = default;
+    };
 
     /// Adds the valid (valid[i] != 0), finite values. Not thread-safe: one histogram per tile.
     void add(std::span<const float> values, std::span<const std::uint8_t> valid);
@@ -30,33 +30,29 @@ public:
     void add(double value);
     /// Adds the counts of `other` (exact; the result does not depend on merge order).
     void merge(const SceneHistogram& other);
-    /// Empties the histogram, keeping its storage (only the bins touched are cleared), for reuse per tile.
+    /// Empties the histogram, keeping its storage, for reuse per tile.
     void clear() noexcept;
 
     [[nodiscard]] std::uint64_t total() const noexcept { return m_total; }
-    /// Values that fell outside [k_lower, k_upper) and were counted in the first or last bin.
-    [[nodiscard]] std::uint64_t clamped() const noexcept { return m_clamped; }
-    [[nodiscard]] std::span<const std::uint64_t> counts() const noexcept { return m_counts; }
-    /// Bin of a finite value (clamped to the first/last bin).
-    [[nodiscard]] static std::size_t bin_of(double value) noexcept;
-    [[nodiscard]] static double bin_lower_edge(std::size_t bin) noexcept;
-    [[nodiscard]] static double bin_center(std::size_t bin) noexcept;
+    /// The distinct values in increasing order with their counts (−0 and +0 count as one value, 0).
+    [[nodiscard]] std::span<const Entry> entries() const;
 
-    /// Otsu's threshold: the bin edge t that splits the histogram into [.., t) and [t, ..) with the largest
-    /// between-class variance (bin centres as class values; the first maximum wins). nullopt when the values
-    /// occupy fewer than two bins.
+    /// Otsu's threshold over the distinct values: the largest value t of the lower class, so that `v > t` selects
+    /// exactly the upper class (the convention of scikit-image's threshold_otsu). The split maximises the
+    /// between-class variance ω0 ω1 (μ0 − μ1)²; the first maximum wins. nullopt with fewer than two distinct values.
     [[nodiscard]] std::optional<double> otsu() const;
-    /// The p-th percentile (0 <= p <= 100), nearest-rank: the centre of the bin that holds the
-    /// ceil(p/100 * N)-th smallest value (the smallest value for p = 0). Exact to half a bin (1/2048).
-    /// nullopt for an empty histogram; throws std::invalid_argument for p outside [0, 100].
+    /// The p-th percentile (0 <= p <= 100), nearest-rank: the ceil(p/100 × N)-th smallest value (the smallest for
+    /// p = 0), an exact data value. nullopt for an empty histogram; throws std::invalid_argument for p outside
+    /// [0, 100].
     [[nodiscard]] std::optional<double> percentile(double p) const;
 
 private:
-    std::vector<std::uint64_t> m_counts;
+    void normalize() const;  // folds m_pending into m_entries (sorted, run-length)
+
+    mutable std::vector<Entry> m_entries;   // sorted by value, distinct
+    mutable std::vector<double> m_pending;  // values added since the last normalize()
+    mutable std::vector<Entry> m_scratch;
     std::uint64_t m_total{0};
-    std::uint64_t m_clamped{0};
-    std::size_t m_lo{k_bin_count};  // first bin touched (k_bin_count when empty)
-    std::size_t m_hi{0};            // one past the last bin touched
 };
 
 /// Otsu's method on a plain histogram: returns the index k of the last bin of the lower class (class 0 = bins

@@ -5,7 +5,8 @@
 /// SOC = soil organic carbon to 1 m; total = the sum. Values come from the Tier-1 table for the pixel's
 /// habitat, climate zone and soil type, or — for the habitats a calibrated biomass model was fitted for — AGB_dm
 /// from that model (survey::BiomassModelFit, log or linear form, as `survey calibrate` writes it), whose
-/// cross-validated RMSE is the per-pixel σ of AGB_dm.
+/// cross-validated RMSE is the per-pixel σ of AGB_dm — but never less than the Tier-1 AGB σ of the habitat: the
+/// model's error must never lower σ (a model with CV R² ≤ 0 can have a small RMSE when the plots vary little).
 ///
 /// Uncertainty: every parameter with a published range contributes its 95 % interval as ±1.96 σ. Products of
 /// independent quantities use var(XY) = X²σY² + Y²σX² + σX²σY²; BGB is correlated with AGB through the shared AGB
@@ -41,6 +42,11 @@ struct HabitatPools {
     double agb_t_dm_per_ha{0}, agb_sigma{0};
     double carbon_fraction{0}, carbon_fraction_sigma{0};
     double root_shoot{0}, root_shoot_sigma{0};
+    /// The SOC row used: soc_1m_mg_c_per_ha, or soc_30cm_mg_c_per_ha (depth 30) where the table has only IPCC
+    /// 2006's 0–30 cm reference stock (forest). Differencing two habitats of different depths is refused by
+    /// soc_depth_mismatch().
+    Tier1Parameter soc_parameter{Tier1Parameter::soc_1m_mg_c_per_ha};
+    int soc_depth_cm{100};
     /// Tier-1 densities and their σ, Mg C/ha, indexed by Pool (total included).
     std::array<double, k_pool_count> density{};
     std::array<double, k_pool_count> sigma{};
@@ -136,7 +142,8 @@ public:
                  std::span<const std::span<const std::uint8_t>> predictor_valid, const PoolSpans& out,
                  TileStockSums* sums = nullptr, std::span<const double> row_area_m2 = {}) const;
 
-    /// Pool densities (Mg C/ha, by Pool) and σ of one pixel of model habitat `h` with model AGB `agb_t_dm_per_ha`.
+    /// Pool densities (Mg C/ha, by Pool) and σ of one pixel of model habitat `h` with model AGB `agb_t_dm_per_ha`;
+    /// σ(AGB_dm) = max(CV RMSE, Tier-1 σ of the habitat's AGB).
     void model_pixel(Habitat h, double agb_t_dm_per_ha, std::array<double, k_pool_count>& density,
                      std::array<double, k_pool_count>& sigma) const;
 

@@ -27,8 +27,14 @@ enum class Tier1Parameter : std::uint8_t {
     dead_wood_mg_c_per_ha,  ///< dead wood carbon, Mg C / ha
     litter_mg_c_per_ha,     ///< litter carbon, Mg C / ha
     soc_1m_mg_c_per_ha,     ///< soil organic carbon to 1 m, Mg C / ha
+    /// Soil organic carbon 0–30 cm, Mg C / ha: IPCC 2006's reference depth for mineral soils (forest rows). Never
+    /// mixed with a 1 m stock without saying so (soc_depth_mismatch).
+    soc_30cm_mg_c_per_ha,
+    agb_growth_t_dm_per_ha_yr,         ///< above-ground biomass growth, t d.m. / ha / yr (WS2013 Table 4.4)
+    soc_accumulation_mg_c_per_ha_yr,   ///< soil C accumulation after restoration, Mg C / ha / yr (Table 4.12)
+    vm0033_soc_accumulation_mg_c_per_ha_yr,  ///< VM0033's default soil accumulation, gated by cover
 };
-inline constexpr std::size_t k_tier1_parameter_count = 6;
+inline constexpr std::size_t k_tier1_parameter_count = 10;
 
 [[nodiscard]] std::span<const Tier1Parameter> all_tier1_parameters() noexcept;
 [[nodiscard]] std::string_view tier1_parameter_name(Tier1Parameter p) noexcept;
@@ -42,7 +48,9 @@ enum class ClimateZone : std::uint8_t { tropical_wet, tropical_dry, subtropical,
 [[nodiscard]] std::optional<ClimateZone> parse_climate_zone(std::string_view name) noexcept;
 [[nodiscard]] std::string climate_zone_name_list();
 
-enum class SoilType : std::uint8_t { mineral, organic };
+/// The soil class of WS2013 Table 4.11: mineral, organic, or unknown (the table's all-soils mean, for users who
+/// do not know their soil type).
+enum class SoilType : std::uint8_t { mineral, organic, unknown };
 [[nodiscard]] std::string_view soil_type_name(SoilType s) noexcept;
 [[nodiscard]] std::optional<SoilType> parse_soil_type(std::string_view name) noexcept;
 
@@ -95,6 +103,21 @@ private:
     std::vector<Tier1Row> m_rows;
     std::vector<Tier1Row> m_overrides;
 };
+
+/// Above-ground biomass after `years` of growth at `growth_t_dm_per_ha_yr` from `initial_t_dm_per_ha`, stopping at
+/// `cap_t_dm_per_ha` (WS2013: cumulative growth from Table 4.4 stops at the Table 4.3 stock); a stock already above
+/// the cap stays where it is. Throws std::invalid_argument for a negative or non-finite argument.
+[[nodiscard]] double cumulative_agb_t_dm_per_ha(double initial_t_dm_per_ha, double growth_t_dm_per_ha_yr,
+                                                double years, double cap_t_dm_per_ha);
+
+/// The share of VM0033 v2.1's default soil accumulation rate that applies at a vegetation cover (percent): 0 below
+/// 15 %, cover / 50 % from 15 % up to 50 %, 1 from 50 % (the full rate at ≥ 50 % cover, reduced in proportion to
+/// cover below it). Throws std::invalid_argument for a cover outside 0..100.
+[[nodiscard]] double vm0033_cover_factor(double cover_percent);
+
+/// Why two soil-carbon parameters cannot be differenced (one to 30 cm, one to 1 m), or nullopt when they are of
+/// the same depth. A forest → wetland transition must compare like with like or be refused with this reason.
+[[nodiscard]] std::optional<std::string> soc_depth_mismatch(Tier1Parameter from, Tier1Parameter to);
 
 /// Checks a value and its interval; returns a problem description or nullopt (shared by table and overrides).
 [[nodiscard]] std::optional<std::string> tier1_value_problem(Tier1Parameter p, double value,

@@ -5,6 +5,8 @@
 
 #include "science/survey/least_squares.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -166,6 +168,14 @@ BiomassModelFit calibrate_biomass_model(std::span<const CalibrationSample> sampl
     fit.cv_bias_t_dm_per_ha = bias / static_cast<double>(n);
     fit.cv_r2 = tss > 0 ? 1.0 - sse / tss : std::numeric_limits<double>::quiet_NaN();
     return fit;
+}
+
+std::optional<std::string> model_skill_problem(const BiomassModelFit& fit) {
+    if (std::isfinite(fit.cv_r2) && fit.cv_r2 > 0.0) return std::nullopt;
+    if (!std::isfinite(fit.cv_r2))
+        return std::string("the model has no cross-validated R² (too few plots?): its skill is unknown");
+    return fmt::format("cross-validated R² = {:.3g} ≤ 0: the model predicts plot AGB no better than the plots' mean",
+                       fit.cv_r2);
 }
 
 }  // namespace bluecarbon::science::survey

@@ -256,6 +256,13 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
         plot_model[p] = m;
     }
 
+    // Plots where some stem has a measured height: only there does "auto" use Chave's Eq. 4 with heights. A plot
+    // with E and no measured height gets Eq. 7 directly, as BIOMASS does (its retrieveH warns that carrying an
+    // E-based height error into Eq. 4 is wrong); modelled heights + Eq. 4 only when asked for (--equation).
+    std::vector<char> plot_measured(plots.size(), 0);
+    for (std::size_t i = 0; i < n; ++i)
+        if (trees[i].height_m) plot_measured[result.trees[i].plot_index] = 1;
+
     // Per stem: height, equations, mass, expansion factor.
     std::vector<PreparedStem> prepared(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -293,6 +300,7 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
             const AllometricEquation* def = named_default;
             if (!def) {
                 if (mangrove) def = table.find("komiyama");
+                else if (avail.chave_e && !plot_measured[p]) def = table.find("chave2014-e");
                 else if (avail.height) def = table.find("chave2014");
                 else if (avail.chave_e) def = table.find("chave2014-e");
                 else
@@ -382,9 +390,12 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
     // Monte Carlo, one plot per task.
     const auto& mc = options.monte_carlo;
     if (mc.draws > 0) {
+        std::vector<std::string_view> plot_ids;
+        for (const auto& pl : result.plots) plot_ids.push_back(pl.plot_id);
+        check_distinct_stream_keys("plot", plot_ids, plots_source);
         parallel(plots.size(), [&](std::size_t p) {
             auto& out = result.plots[p];
-            const std::uint32_t key = stream_key("plot", out.plot_id);
+            const std::uint64_t key = stream_key("plot", out.plot_id);
             std::vector<double> agb(mc.draws), bgb(mc.draws), carbon(mc.draws);
             for (std::size_t k = 0; k < mc.draws; ++k) {
                 const CounterRng rng(mc.seed, key, static_cast<std::uint32_t>(k));

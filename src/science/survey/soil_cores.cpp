@@ -203,9 +203,12 @@ std::vector<CoreResult> compute_cores(std::span<const CoreSample> samples, const
 
     const auto& mc = options.monte_carlo;
     if (mc.draws > 0) {
+        std::vector<std::string_view> core_ids;
+        for (const auto& core : cores) core_ids.push_back(core.front().core_id);
+        check_distinct_stream_keys("core", core_ids, source);
         parallel(cores.size(), [&](std::size_t c) {
             const auto& core = cores[c];
-            const std::uint32_t key = stream_key("core", core.front().core_id);
+            const std::uint64_t key = stream_key("core", core.front().core_id);
             std::vector<double> draws(mc.draws), bd(core.size()), oc(core.size());
             for (std::size_t k = 0; k < mc.draws; ++k) {
                 const CounterRng rng(mc.seed, key, static_cast<std::uint32_t>(k));

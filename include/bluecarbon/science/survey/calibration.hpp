@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,11 @@ struct BiomassModelFit {
     /// saying which part is wrong.
     void validate() const;
 };
+
+/// Why a fitted model has no predictive skill, or nullopt when it has some: its cross-validated R² is not a finite
+/// number > 0 (R² ≤ 0 means the model predicts the plots' AGB no better than their mean). Calibrate warns with
+/// this text; stock refuses such a model unless the user forces it.
+[[nodiscard]] std::optional<std::string> model_skill_problem(const BiomassModelFit& fit);
 
 struct CalibrationOptions {
     ModelForm form{ModelForm::log};

@@ -1,11 +1,12 @@
 #pragma once
 /// Monte-Carlo building blocks shared by tree plots and soil cores.
 ///
-/// Random numbers come from a counter-based generator (Philox4x32-10, Salmon et al. 2011, Random123): each number
+/// Random numbers come from a counter-based generator (Philox4x64-10, Salmon et al. 2011, Random123): each number
 /// is a pure function of (seed, stream, draw, item, variable, attempt), so a plot's draws do not depend on which
-/// thread computes them, in which order, or how many plots there are. Streams are keyed by a hash of the plot or
-/// core id (not its row number), so reordering the input file does not change any result. Plain C++; all
-/// functions are thread-safe.
+/// thread computes them, in which order, or how many plots there are. Streams are keyed by a 64-bit hash of the
+/// plot or core id (not its row number), so reordering the input file does not change any result; callers check
+/// that the ids of one run have distinct keys (check_distinct_stream_keys), so two ids never share draws.
+/// Plain C++; all functions are thread-safe.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -15,14 +16,20 @@
 
 namespace bluecarbon::science::survey {
 
-/// A 32-bit key for a plot or core id (FNV-1a of "<domain>:<id>"); `domain` keeps plots and cores with the same
+/// A 64-bit key for a plot or core id (FNV-1a 64 of "<domain>:<id>"); `domain` keeps plots and cores with the same
 /// id on different streams.
-[[nodiscard]] std::uint32_t stream_key(std::string_view domain, std::string_view id) noexcept;
+[[nodiscard]] std::uint64_t stream_key(std::string_view domain, std::string_view id) noexcept;
+
+/// Throws InputError ("<source>: ids "a" and "b" share a random stream ...") when two different ids of `ids` have
+/// the same stream_key(domain, id); repeated equal ids are allowed. With 64-bit keys a collision is
+/// astronomically unlikely, but a silent one would give two plots the same draws.
+void check_distinct_stream_keys(std::string_view domain, std::span<const std::string_view> ids,
+                                std::string_view source);
 
 /// The random numbers of one draw of one stream.
 class CounterRng {
   public:
-    CounterRng(std::uint64_t seed, std::uint32_t stream, std::uint32_t draw) noexcept
+    CounterRng(std::uint64_t seed, std::uint64_t stream, std::uint32_t draw) noexcept
         : m_seed(seed), m_stream(stream), m_draw(draw) {}
 
     /// Uniform on the open interval (0, 1) with 53 random bits, for (item, variable, attempt).
@@ -36,7 +43,7 @@ class CounterRng {
 
   private:
     std::uint64_t m_seed;
-    std::uint32_t m_stream;
+    std::uint64_t m_stream;
     std::uint32_t m_draw;
 };
 

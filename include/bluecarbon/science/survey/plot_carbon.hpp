@@ -6,8 +6,11 @@
 ///     site fit (all plots), else the plot's regional Weibull curve, else Chave's E curve (plot chave_e), else none;
 ///   * wood density: measured → GWDD species → genus → family → plot mean → site mean (wood_density.hpp);
 ///   * AGB equation: species → genus → default (allometry.hpp). The default is the named equation, or with
-///     "auto": Komiyama's common mangrove equation for mangrove plots, else Chave 2014 with height when a height
-///     is known or modelled, else Chave 2014's E form when the plot has chave_e;
+///     "auto": Komiyama's common mangrove equation for mangrove plots; else Chave 2014's Eq. 7 (E form, BIOMASS's
+///     refit) when the plot has chave_e and none of its stems has a measured height (BIOMASS's choice: an E-based
+///     height error must not be carried into Eq. 4); else Chave 2014 Eq. 4 with the measured or modelled height;
+///     else Eq. 7 when the plot has chave_e. Modelled heights with Eq. 4 on such a plot only when asked for (a
+///     named default equation, "chave2014");
 ///   * BGB: a species/genus root equation, else Komiyama's common root equation for mangroves, else AGB × the
 ///     Tier-1 root:shoot ratio (mangrove by climate zone, 0.26 for other habitats);
 ///   * expansion factor (trees per ha one stem stands for): 10000 / the plot area, or with a nested design
