@@ -83,8 +83,10 @@ void ZonalPartial::add(double x, double c, double area_m2, const double* weight,
     m_min = std::min(m_min, x);
     m_max = std::max(m_max, x);
     if (opts.wants(Stat::majority) || opts.wants(Stat::minority) || opts.wants(Stat::variety) ||
-        opts.wants(Stat::frac))
+        opts.wants(Stat::frac)) {
         m_classes[x].add(c);
+        if (opts.wants(Stat::area_m2)) m_class_area[x].add(c * area_m2);
+    }
     if (opts.wants(Stat::median)) m_cells.emplace_back(x, c);
 }
 
@@ -99,6 +101,7 @@ void ZonalPartial::merge(ZonalPartial&& o) {
     m_min = std::min(m_min, o.m_min);
     m_max = std::max(m_max, o.m_max);
     for (auto& [x, s] : o.m_classes) m_classes[x].merge(s);
+    for (auto& [x, s] : o.m_class_area) m_class_area[x].merge(s);
     m_cells.insert(m_cells.end(), o.m_cells.begin(), o.m_cells.end());
 }
 
@@ -167,6 +170,12 @@ std::map<double, double> ZonalPartial::frac() const {
     std::map<double, double> out;
     const double n = count();
     for (const auto& [x, c] : m_classes) out[x] = c.value() / n;
+    return out;
+}
+
+std::map<double, double> ZonalPartial::class_area_m2() const {
+    std::map<double, double> out;
+    for (const auto& [x, a] : m_class_area) out[x] = a.value();
     return out;
 }
 

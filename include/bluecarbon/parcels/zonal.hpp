@@ -81,6 +81,8 @@ public:
     [[nodiscard]] double variety() const { return static_cast<double>(m_classes.size()); }
     /// Σ c per distinct value over Σ c, by value.
     [[nodiscard]] std::map<double, double> frac() const;
+    /// Σ c A per distinct value (m²), kept when both a class statistic and area_m2 are requested.
+    [[nodiscard]] std::map<double, double> class_area_m2() const;
     [[nodiscard]] double weighted_sum() const { return m_wsum.value(); }
     [[nodiscard]] double weighted_mean() const;
     [[nodiscard]] double area_m2() const { return m_area.value(); }
@@ -93,6 +95,7 @@ private:
     double m_min{std::numeric_limits<double>::infinity()};
     double m_max{-std::numeric_limits<double>::infinity()};
     std::map<double, ExactSum> m_classes;           // Σ c per distinct value (majority, minority, variety, frac)
+    std::map<double, ExactSum> m_class_area;        // Σ c A per distinct value
     std::vector<std::pair<double, double>> m_cells;  // (x, c) for the median
 };
 
