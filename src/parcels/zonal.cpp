@@ -1,6 +1,8 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/parcels/zonal.hpp>
 
+#include "long_sum.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -210,23 +212,55 @@ void accumulate(const CoverageBlock& cov, const Block<float>& values, const Bloc
                 const ZonalOptions& opts, ZonalPartial& out) {
     const Window w = cov.window.intersection(values.window);
     if (w.empty()) return;
-    const bool per_row_area = opts.wants(Stat::area_m2) || opts.wants(Stat::total);
+    const bool want_sq = opts.wants(Stat::variance) || opts.wants(Stat::stdev);
+    const bool want_area = opts.wants(Stat::area_m2), want_total = opts.wants(Stat::total);
+    const bool want_classes = opts.wants(Stat::majority) || opts.wants(Stat::minority) || opts.wants(Stat::variety) ||
+                              opts.wants(Stat::frac);
+    const bool want_cells = opts.wants(Stat::median);
+    const double min_cov = opts.min_coverage();
+    // Exact sums of this parcel over this tile in O(1) per cell, folded into the partial's ExactSums at the end.
+    detail::LongSum cov_sum, sum, sum_sq, wcov, wsum, area_sum, total;
+    double lo = out.m_min, hi = out.m_max;
     for (std::int64_t row = w.row_off; row < w.row_end(); ++row) {
-        const double area = per_row_area ? grid.cell_area_m2(row) : 0.0;
-        for (std::int64_t col = w.col_off; col < w.col_end(); ++col) {
-            const double c = cov.at(col, row);
-            if (c <= 0.0 || c < opts.min_coverage()) continue;
-            const std::size_t k = values.index(col - values.window.col_off, row - values.window.row_off);
+        const double area = want_area || want_total ? grid.cell_area_m2(row) : 0.0;
+        const double* crow = &cov.frac[static_cast<std::size_t>((row - cov.window.row_off) * cov.window.cols +
+                                                                (w.col_off - cov.window.col_off))];
+        const std::size_t k0 = values.index(w.col_off - values.window.col_off, row - values.window.row_off);
+        for (std::int64_t j = 0; j < w.cols; ++j) {
+            const double c = crow[j];
+            if (c <= 0.0 || c < min_cov) continue;
+            const std::size_t k = k0 + static_cast<std::size_t>(j);
             if (!values.valid[k]) continue;
-            double weight = 0.0;
-            const double* wp = nullptr;
+            const double x = values.px[k];
+            const double xc = x * c;
+            cov_sum.add(c);
+            sum.add(xc);
+            if (want_sq) sum_sq.add(xc * x);
             if (weights && weights->valid[k]) {
-                weight = weights->px[k];
-                wp = &weight;
+                const double wt = weights->px[k];
+                wcov.add(c * wt);
+                wsum.add(xc * wt);
             }
-            out.add(values.px[k], c, area, wp, opts);
+            if (want_area) area_sum.add(c * area);
+            if (want_total) total.add(xc * area / 1e4);
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+            if (want_classes) {
+                out.m_classes[x].add(c);
+                if (want_area) out.m_class_area[x].add(c * area);
+            }
+            if (want_cells) out.m_cells.emplace_back(x, c);
         }
     }
+    cov_sum.flush_into(out.m_cov);
+    sum.flush_into(out.m_sum);
+    sum_sq.flush_into(out.m_sum_sq);
+    wcov.flush_into(out.m_wcov);
+    wsum.flush_into(out.m_wsum);
+    area_sum.flush_into(out.m_area);
+    total.flush_into(out.m_total);
+    out.m_min = lo;
+    out.m_max = hi;
 }
 
 }  // namespace bluecarbon::parcels

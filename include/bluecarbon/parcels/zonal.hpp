@@ -91,6 +91,8 @@ public:
     [[nodiscard]] double value(Stat s) const;
 
 private:
+    friend void accumulate(const CoverageBlock&, const Block<float>&, const Block<float>*, const Grid&,
+                           const ZonalOptions&, ZonalPartial&);
     ExactSum m_cov, m_sum, m_sum_sq, m_wcov, m_wsum, m_area, m_total;
     double m_min{std::numeric_limits<double>::infinity()};
     double m_max{-std::numeric_limits<double>::infinity()};
