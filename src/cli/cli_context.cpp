@@ -1,6 +1,7 @@
 #include "cli/cli_context.hpp"
 
 #include <bluecarbon/error.hpp>
+#include <bluecarbon/pipeline/compression.hpp>
 
 #include <cmath>
 #include <string>
@@ -43,19 +44,8 @@ void add_compression_options(CLI::App& cmd, CompressionOptions& opts) {
         ->type_name("N");
 }
 
-CompressionChoice choose_compression(const CompressionOptions& cli, const std::string& project_codec,
-                                     int project_level, int deflate_level) {
-    const std::string name = cli.codec.empty() ? project_codec : cli.codec;
-    const auto codec = compression_from_name(name);
-    if (!codec) throw ConfigError("--compress: unknown compression \"" + name + "\" (deflate, zstd, lzw or none)");
-    CompressionChoice c{*codec, cli.level > 0 ? cli.level : project_level};
-    const int max = *codec == Compression::zstd ? 22 : 12;
-    if (c.level > max)
-        throw ConfigError("--compress-level: must be 1-" + std::to_string(max) + " for " + name + " (got " +
-                          std::to_string(c.level) + ")");
-    if (c.level == 0) c.level = *codec == Compression::deflate ? deflate_level : *codec == Compression::zstd ? 1 : 0;
-    if (*codec != Compression::deflate && *codec != Compression::zstd) c.level = 0;  // LZW and none have none
-    return c;
+void check_compression_level(const std::string& codec, int level) {
+    if (auto problem = pipeline::compression_level_problem(codec, level)) throw ConfigError("--compress-level: " + *problem);
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile) {
@@ -71,9 +61,33 @@ void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile) {
     cmd.add_flag("--quiet,-q", opts.quiet, "No progress output");
 }
 
+void CliProgress::begin(std::string_view phase, std::int64_t total) {
+    m_progress = std::make_unique<Progress>(std::string(phase), total,
+                                            Progress::style_for(m_quiet, m_ctx.err_is_terminal), m_ctx.err);
+}
+
+void CliProgress::advance(std::int64_t, std::int64_t) {
+    if (m_progress) m_progress->advance();
+}
+
+void CliProgress::end() {
+    if (m_progress) m_progress->finish();
+    m_progress.reset();
+}
+
 std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts, const std::string& label,
                                         std::int64_t total) {
     return std::make_unique<Progress>(label, total, Progress::style_for(opts.quiet, ctx.err_is_terminal), ctx.err);
+}
+
+void with_flags(const std::map<std::string, std::string>& flags, const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const pipeline::RequestError& e) {
+        const auto it = flags.find(e.field());
+        if (it == flags.end()) throw;
+        throw ConfigError(it->second + ": " + e.problem());
+    }
 }
 
 }  // namespace bluecarbon::cli

@@ -2,14 +2,17 @@
 /// What every subcommand shares: the output streams, and the common options (--threads, --tile, --json,
 /// --quiet) declared once here so their help text and checks are the same everywhere.
 #include <bluecarbon/core/progress.hpp>
-#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/pipeline/run_context.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace bluecarbon::cli {
 
@@ -35,17 +38,9 @@ struct CompressionOptions {
 /// Adds --compress and --compress-level to `cmd`, bound to `opts`.
 void add_compression_options(CLI::App& cmd, CompressionOptions& opts);
 
-/// The codec and compression level the sinks write with.
-struct CompressionChoice {
-    Compression codec{Compression::deflate};
-    int level{0};
-};
-
-/// The command line's codec and level, else `project_codec` / `project_level`. Level 0 (none given anywhere)
-/// becomes `deflate_level` for DEFLATE (0 leaves GDAL's default, 6) and 1 for ZSTD (its fastest level; GDAL's
-/// default, 9, is slower to write). Throws ConfigError when the level is outside the codec's range.
-[[nodiscard]] CompressionChoice choose_compression(const CompressionOptions& cli, const std::string& project_codec,
-                                                   int project_level, int deflate_level);
+/// Checks --compress-level against the codec it applies to (`codec`: --compress, else the project's or the
+/// command's default): ConfigError "--compress-level: must be 1-12 for deflate (got 13)".
+void check_compression_level(const std::string& codec, int level);
 
 /// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
@@ -55,9 +50,27 @@ void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = tru
 [[nodiscard]] CLI::Validator at_least(std::int64_t min);
 [[nodiscard]] CLI::Validator positive();
 
-/// A progress reporter on the context's error stream, styled by --quiet and whether stderr is a terminal.
+/// The pipeline's progress on the context's error stream, styled by --quiet and whether stderr is a terminal.
+class CliProgress : public pipeline::ProgressObserver {
+public:
+    CliProgress(const CliContext& ctx, const CommonOptions& opts) : m_ctx(ctx), m_quiet(opts.quiet) {}
+    void begin(std::string_view phase, std::int64_t total) override;
+    void advance(std::int64_t done, std::int64_t total) override;
+    void end() override;
+
+private:
+    const CliContext& m_ctx;
+    bool m_quiet;
+    std::unique_ptr<Progress> m_progress;
+};
+
+/// A progress reporter on the context's error stream, for work the CLI drives itself (`sample`).
 [[nodiscard]] std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts,
                                                       const std::string& label, std::int64_t total);
+
+/// Runs `fn`, turning the pipeline's RequestError for a field in `flags` (field -> option name) into the same
+/// message naming the option: "--tile: must be at least 1 (got 0)".
+void with_flags(const std::map<std::string, std::string>& flags, const std::function<void()>& fn);
 
 // One registration function per subcommand (each in its own file).
 void add_survey_command(CLI::App& app, CliContext& ctx);

@@ -4,7 +4,7 @@
 #include <bluecarbon/science/survey/allometry.hpp>
 #include <bluecarbon/science/survey/taxon.hpp>
 
-#include "cli/cmd_survey_inputs.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,7 +21,7 @@ using Catch::Matchers::WithinRel;
 namespace {
 
 AllometryTable shipped_table() {
-    return cli::load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
+    return load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
 }
 
 }  // namespace
@@ -197,11 +197,11 @@ TEST_CASE("Equation rows are validated", "[survey][allometry]") {
                                "x,,,AGB,power,1,2,,,kg;cm;m,me\n"
                                "y,,,AGB,cubic,1,2,,,kg;cm;m,me\n",
                                "my_allometry.csv");
-    CHECK_THROWS_WITH(cli::load_allometry(bad),
+    CHECK_THROWS_WITH(load_allometry(bad),
                       Catch::Matchers::StartsWith("my_allometry.csv:3: column 'form': unknown form 'cubic'"));
     const auto bad_units = parse_csv("name,species,genus,component,form,a,units,source\nx,,,AGB,power,1,lb;cm,me\n",
                                      "u.csv");
-    CHECK_THROWS_WITH(cli::load_allometry(bad_units), Catch::Matchers::StartsWith("u.csv:2: column 'units'"));
+    CHECK_THROWS_WITH(load_allometry(bad_units), Catch::Matchers::StartsWith("u.csv:2: column 'units'"));
 }
 
 TEST_CASE("Tree names", "[survey][taxon]") {

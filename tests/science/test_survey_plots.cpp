@@ -6,7 +6,7 @@
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
-#include "cli/cmd_survey_inputs.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,7 +23,7 @@ using Catch::Matchers::WithinRel;
 namespace {
 
 AllometryTable shipped_table() {
-    return cli::load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
+    return load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
 }
 
 WoodDensityDatabase small_db() {

@@ -4,7 +4,7 @@
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/science/survey/qa.hpp>
 
-#include "cli/cmd_survey_inputs.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -33,7 +33,7 @@ TEST_CASE("QA: trees and plots", "[survey][qa]") {
                                      "P3,400,5:100;10:400\n"
                                      "P4,,\n",          // plot_area (no area at all)
                                      "plots.csv");
-    const auto pp = cli::parse_plots(plots_csv);
+    const auto pp = parse_plots(plots_csv);
     CHECK(pp.issues.empty());
     const auto plot_issues = check_plots(pp.records);
     CHECK(rules_of(plot_issues) == std::vector<std::string>{"plot_area", "duplicate_plot", "plot_area"});
@@ -41,7 +41,7 @@ TEST_CASE("QA: trees and plots", "[survey][qa]") {
     CHECK(plot_issues[0].column == "area_m2");
     CHECK(plot_issues[1].line == 4);
     CHECK(plot_issues[1].column == "plot_id");
-    CHECK(cli::format_issue(plots_csv, plot_issues[0]) ==
+    CHECK(format_issue(plots_csv, plot_issues[0]) ==
           "plots.csv:3: column 'area_m2': plot 'P2' has no area (area_m2 must be > 0)");
     const auto plots = drop_flagged<PlotRecord>(pp.records, plot_issues);
     REQUIRE(plots.size() == 2);  // P1, P3
@@ -65,9 +65,9 @@ TEST_CASE("QA: trees and plots", "[survey][qa]") {
                                      "P1,13,,Avicennia marina,12,,,sleeping\n"     // bad_value (status)
                                      "P1,14,,Avicennia marina,12,,,DEAD\n",        // fine
                                      "trees.csv");
-    const auto pt = cli::parse_trees(trees_csv);
+    const auto pt = parse_trees(trees_csv);
     CHECK(rules_of(pt.issues) == std::vector<std::string>{"not_a_number", "missing_value", "bad_value"});
-    CHECK(cli::format_issue(trees_csv, pt.issues[0]) ==
+    CHECK(format_issue(trees_csv, pt.issues[0]) ==
           "trees.csv:15: column 'dbh_cm': 'twelve' is not a number");
     CHECK(pt.issues[2].column == "status");
     const auto tree_issues = check_trees(pt.records, plots);
@@ -78,7 +78,7 @@ TEST_CASE("QA: trees and plots", "[survey][qa]") {
     std::vector<std::size_t> lines;
     for (const auto& q : tree_issues) lines.push_back(q.line);
     CHECK(lines == std::vector<std::size_t>{3, 4, 5, 6, 7, 8, 9, 12, 13, 14});
-    CHECK(cli::format_issue(trees_csv, tree_issues[0]) ==
+    CHECK(format_issue(trees_csv, tree_issues[0]) ==
           "trees.csv:3: column 'dbh_cm': tree '2' in plot 'P1': D = 0 cm is not plausible (must be > 0 and ≤ 500)");
     CHECK(tree_issues[6].column == "tree_id");
     CHECK(tree_issues[7].column == "stem_id");
@@ -105,7 +105,7 @@ TEST_CASE("QA: soil cores", "[survey][qa]") {
                                "C1,110,120,0.8,3,10,1\n"   // age_order (younger than the 5 yr above)
                                "C2,0,10,x,3,,\n",          // not_a_number
                                "cores.csv");
-    const auto pc = cli::parse_cores(csv);
+    const auto pc = parse_cores(csv);
     CHECK(pc.oc_column == "oc_percent");
     CHECK(rules_of(pc.issues) == std::vector<std::string>{"not_a_number"});
     const auto issues = check_cores(pc.records, pc.oc_column);
@@ -116,7 +116,7 @@ TEST_CASE("QA: soil cores", "[survey][qa]") {
     std::vector<std::size_t> lines;
     for (const auto& q : issues) lines.push_back(q.line);
     CHECK(lines == std::vector<std::size_t>{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14});
-    CHECK(cli::format_issue(csv, issues[2]) ==
+    CHECK(format_issue(csv, issues[2]) ==
           "cores.csv:5: column 'oc_percent': core 'C1' sample 30–40 cm: organic carbon 61 % is outside 0–60 %");
     const auto kept = drop_flagged<CoreSample>(pc.records, issues);
     REQUIRE(kept.size() == 2);
@@ -126,7 +126,7 @@ TEST_CASE("QA: soil cores", "[survey][qa]") {
     CHECK_NOTHROW(compute_cores(kept, opt));
 
     // The OC column declares the unit: fractions are checked against 0.6.
-    const auto frac = cli::parse_cores(
+    const auto frac = parse_cores(
         parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_fraction\nK,0,10,1,0.7\nK,10,20,1,0.03\n",
                   "f.csv"));
     CHECK(frac.records[1].oc_fraction == 0.03);
@@ -135,22 +135,22 @@ TEST_CASE("QA: soil cores", "[survey][qa]") {
     CHECK(fi[0].column == "oc_fraction");
     CHECK_THAT(fi[0].message, Catch::Matchers::Contains("0.7 is outside 0–0.6"));
     // Never guessed: both columns, or neither, stop the run.
-    CHECK_THROWS_WITH(cli::parse_cores(parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_percent,"
+    CHECK_THROWS_WITH(parse_cores(parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_percent,"
                                                  "oc_fraction\nK,0,10,1,3,0.03\n",
                                                  "both.csv")),
                       Catch::Matchers::Contains("both oc_percent and oc_fraction"));
-    CHECK_THROWS_AS(cli::parse_cores(parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3\nK,0,10,1\n",
+    CHECK_THROWS_AS(parse_cores(parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3\nK,0,10,1\n",
                                                "none.csv")),
                     InputError);
 }
 
 TEST_CASE("QA: missing required columns stop the run naming the file", "[survey][qa]") {
-    CHECK_THROWS_WITH(cli::parse_trees(parse_csv("plot_id,tree_id,species\nP,1,x\n", "t.csv")),
+    CHECK_THROWS_WITH(parse_trees(parse_csv("plot_id,tree_id,species\nP,1,x\n", "t.csv")),
                       Catch::Matchers::StartsWith("t.csv: missing column 'dbh_cm'"));
-    CHECK_THROWS_WITH(cli::parse_plots(parse_csv("plot_id\nP\n", "p.csv")),
+    CHECK_THROWS_WITH(parse_plots(parse_csv("plot_id\nP\n", "p.csv")),
                       Catch::Matchers::StartsWith("p.csv: missing column 'area_m2'"));
     // A bad nested spec and climate are reading errors of the plots file.
-    const auto pp = cli::parse_plots(
+    const auto pp = parse_plots(
         parse_csv("plot_id,area_m2,nested,climate\nP,100,5:100;1:50,\nQ,100,,arctic\n", "p.csv"));
     CHECK(rules_of(pp.issues) == std::vector<std::string>{"bad_value", "bad_value"});
     CHECK(pp.issues[0].column == "nested");

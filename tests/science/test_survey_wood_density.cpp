@@ -3,7 +3,7 @@
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/science/survey/wood_density.hpp>
 
-#include "cli/cmd_survey_inputs.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -98,7 +98,7 @@ TEST_CASE("Wood density: nothing to fall back on gives level none", "[survey][wo
 }
 
 TEST_CASE("Wood density: the shipped Global Wood Density Database", "[survey][wood_density]") {
-    const auto db = cli::load_wood_density(read_csv(std::string(test::k_data_dir) + "/wood_density/gwdd.csv"));
+    const auto db = load_wood_density(read_csv(std::string(test::k_data_dir) + "/wood_density/gwdd.csv"));
     CHECK(db.size() == 16467);
     // Avicennia marina: 0.52, 0.689, 0.65, 0.732 → mean 0.64775, sd 0.0915146 (n 4).
     const auto am = db.species("Avicennia", "marina");

@@ -1,8 +1,8 @@
-#include "cli/stock/stock_kernel.hpp"
+#include "pipeline/stock/stock_kernel.hpp"
 
 #include <bluecarbon/science/habitat_rules.hpp>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 namespace {
 template <typename T>
@@ -77,4 +77,4 @@ void StockKernel::run(const Window& w, StockWorker& worker) const {
     }
 }
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

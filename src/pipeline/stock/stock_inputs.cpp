@@ -1,6 +1,6 @@
-#include "cli/stock/stock_inputs.hpp"
+#include "pipeline/stock/stock_inputs.hpp"
 
-#include "cli/biomass_model_json.hpp"
+#include <bluecarbon/io/biomass_model_json.hpp>
 
 #include <bluecarbon/core/data_paths.hpp>
 #include <bluecarbon/error.hpp>
@@ -14,7 +14,7 @@
 #include <fstream>
 #include <set>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 namespace {
 
@@ -223,4 +223,4 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
     return in;
 }
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

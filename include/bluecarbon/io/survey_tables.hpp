@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace bluecarbon::cli {
+namespace bluecarbon {
 
 // Issues from reading a table refer to no record (the row never became one).
 inline constexpr std::size_t k_no_record = std::numeric_limits<std::size_t>::max();
@@ -54,7 +54,11 @@ struct ParsedCores {
 // region, a, b, c, rse[, source].
 [[nodiscard]] std::vector<science::survey::WeibullHeightCurve> load_height_curves(const CsvTable& table);
 
+// The shipped data/allometry.csv with `extra` tables in front (their rows win species/genus ties). Equation
+// names must be unique across tables (InputError naming the table otherwise).
+[[nodiscard]] science::survey::AllometryTable load_allometry_tables(const std::vector<CsvTable>& extra);
+
 // "<source>:<line>: column '<column>': <message>" for an issue of `table`.
 [[nodiscard]] std::string format_issue(const CsvTable& table, const science::survey::QaIssue& issue);
 
-}  // namespace bluecarbon::cli
+}  // namespace bluecarbon

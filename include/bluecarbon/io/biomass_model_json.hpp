@@ -1,5 +1,5 @@
 #pragma once
-// Private to the CLI: biomass_model.json, the one file format of a calibrated biomass model. `survey calibrate`
+/// biomass_model.json, the one file format of a calibrated biomass model. `survey calibrate`
 // writes it with write_biomass_model(); `stock` reads it with read_biomass_model(). Both sides hold the model as
 // science::survey::BiomassModelFit, so there is one prediction formula (BiomassModelFit::predict_t_dm_per_ha).
 //
@@ -20,7 +20,7 @@
 #include <filesystem>
 #include <string>
 
-namespace bluecarbon::cli {
+namespace bluecarbon {
 
 // Adds the model's keys (above, plus formula, residual_sigma_scale, cv_r2, cv_bias, fit_r2, k_folds, n and
 // excluded_plots) to `j`.
@@ -33,4 +33,4 @@ void write_biomass_model(nlohmann::ordered_json& j, const science::survey::Bioma
 // Reads and parses `path`. Throws InputError naming the file when it cannot be read or is not JSON.
 [[nodiscard]] science::survey::BiomassModelFit read_biomass_model(const std::filesystem::path& path);
 
-}  // namespace bluecarbon::cli
+}  // namespace bluecarbon

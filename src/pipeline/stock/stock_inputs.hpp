@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 /// The tidal masks offered to rules, in zone order (zone codes 1, 2, 3 of science::classify_tidal).
 inline const std::array<std::string, 3> k_tidal_names{"subtidal", "intertidal", "supratidal"};
@@ -64,4 +64,4 @@ struct StockInputs {
 /// file or band at fault; nothing is written.
 [[nodiscard]] StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile);
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

@@ -1,11 +1,12 @@
-#include "cli/cmd_survey_inputs.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 
+#include <bluecarbon/core/data_paths.hpp>
 #include <bluecarbon/error.hpp>
 
 #include <optional>
 #include <stdexcept>
 
-namespace bluecarbon::cli {
+namespace bluecarbon {
 
 namespace ss = science::survey;
 
@@ -301,4 +302,21 @@ std::string format_issue(const CsvTable& table, const ss::QaIssue& issue) {
     return table.source() + ":" + std::to_string(issue.line) + ": column '" + issue.column + "': " + issue.message;
 }
 
-}  // namespace bluecarbon::cli
+ss::AllometryTable load_allometry_tables(const std::vector<CsvTable>& extra) {
+    std::vector<CsvTable> tables = extra;
+    tables.push_back(read_csv(data_dir() / "allometry.csv"));
+    ss::AllometryTable merged;
+    for (const auto& t : tables) {
+        const auto part = load_allometry(t);
+        for (const auto& eq : part.equations()) {
+            try {
+                merged.add(eq);
+            } catch (const std::invalid_argument& e) {
+                throw InputError(t.source() + ": " + e.what() + " (equation names must be unique across tables)");
+            }
+        }
+    }
+    return merged;
+}
+
+}  // namespace bluecarbon

@@ -2,8 +2,8 @@
 // Private to the habitat/stock steps: the second pass's work on one tile — habitat codes (the rules over the
 // tile's variables, or the class map through its mapping), then the pools, uncertainty and per-habitat sums —
 // written to the output sinks. Pure per-tile work: results are merged by the caller in tile order.
-#include "cli/stock/stock_inputs.hpp"
-#include "cli/stock/tile_variables.hpp"
+#include "pipeline/stock/stock_inputs.hpp"
+#include "pipeline/stock/tile_variables.hpp"
 
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/core/block.hpp>
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 /// The raster outputs: habitat.tif, and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif.
 struct StockSinks {
@@ -63,4 +63,4 @@ private:
     std::vector<std::string> m_predictors;
 };
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

@@ -1,4 +1,4 @@
-#include "cli/stock/tile_variables.hpp"
+#include "pipeline/stock/tile_variables.hpp"
 
 #include <bluecarbon/science/indices.hpp>
 #include <bluecarbon/science/tidal.hpp>
@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 void TileVariables::start(const Window& w) {
     m_w = w;
@@ -94,4 +94,4 @@ const Block<float>& TileVariables::get(const std::string& name) {
     throw std::logic_error("unknown variable " + name);
 }
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

@@ -2,7 +2,7 @@
 // Private to the habitat/stock steps: the variables of one tile (bands read, indices computed, elevation above
 // the geoid, tidal masks), computed on demand and kept for the tile. One instance per worker thread, reused
 // from tile to tile, so its buffers are allocated once per thread rather than once per tile.
-#include "cli/stock/stock_inputs.hpp"
+#include "pipeline/stock/stock_inputs.hpp"
 
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/window.hpp>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 class TileVariables {
 public:
@@ -50,4 +50,4 @@ private:
     std::unique_ptr<GeoidConverter> m_geoid;  // this thread's PROJ context
 };
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

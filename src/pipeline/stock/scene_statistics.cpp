@@ -1,6 +1,7 @@
-#include "cli/stock/scene_statistics.hpp"
+#include "pipeline/stock/scene_statistics.hpp"
 
-#include "cli/stock/tile_variables.hpp"
+#include "pipeline/phase.hpp"
+#include "pipeline/stock/tile_variables.hpp"
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/histogram.hpp>
@@ -12,10 +13,10 @@
 #include <set>
 #include <vector>
 
-namespace bluecarbon::cli::stock {
+namespace bluecarbon::pipeline::stock {
 
 std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, const TileExecutor& exec,
-                                                       const CliContext& ctx, const CommonOptions& common) {
+                                                       const RunContext& ctx) {
     std::map<std::string, double> thresholds;
     if (!inputs.rules || inputs.rules->statistics().empty()) return thresholds;
     std::set<std::string> stat_vars;
@@ -28,7 +29,7 @@ std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, cons
     // Per worker: its tile variables and the histograms of the tile it just did (merged in tile order).
     std::vector<std::unique_ptr<TileVariables>> vars(static_cast<std::size_t>(exec.threads()));
     std::vector<std::vector<science::SceneHistogram>> tile_hist(static_cast<std::size_t>(exec.threads()));
-    const auto progress = make_progress(ctx, common, "statistics", static_cast<std::int64_t>(tiles.size()));
+    Phase phase(ctx, "statistics", static_cast<std::int64_t>(tiles.size()));
     exec.run_ordered(
         tiles.size(),
         [&](std::size_t p, int slot) {
@@ -47,9 +48,9 @@ std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, cons
         [&](std::size_t, int slot) {
             auto& hist = tile_hist[static_cast<std::size_t>(slot)];
             for (std::size_t i = 0; i < names.size(); ++i) scene[i].merge(hist[i]);
-        },
-        progress.get());
-    progress->finish();
+            phase.tick();
+        });
+    phase.finish();
     for (const auto& s : inputs.rules->statistics()) {
         const auto i = static_cast<std::size_t>(std::find(names.begin(), names.end(), s.variable) - names.begin());
         const auto v = s.kind == science::SceneStatistic::Kind::otsu ? scene[i].otsu() : scene[i].percentile(s.p);
@@ -62,4 +63,4 @@ std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, cons
     return thresholds;
 }
 
-}  // namespace bluecarbon::cli::stock
+}  // namespace bluecarbon::pipeline::stock

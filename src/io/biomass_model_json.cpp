@@ -1,4 +1,4 @@
-#include "cli/biomass_model_json.hpp"
+#include <bluecarbon/io/biomass_model_json.hpp>
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/habitat.hpp>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace bluecarbon::cli {
+namespace bluecarbon {
 
 namespace {
 
@@ -139,4 +139,4 @@ ss::BiomassModelFit read_biomass_model(const std::filesystem::path& path) {
     return parse_biomass_model(j, path.string());
 }
 
-}  // namespace bluecarbon::cli
+}  // namespace bluecarbon

@@ -1,0 +1,59 @@
+#pragma once
+/// What every pipeline entry point takes besides its request: how many threads, how large the tiles, where
+/// progress goes and whether to stop. Conventions of the pipeline layer (one header per command in
+/// include/bluecarbon/pipeline/):
+///   XResult run_x(const XRequest&, const RunContext&)   (run_stock / run_habitat take the ProjectConfig)
+///   std::string to_json(const XResult&)                  (what `bluecarbon x --json` prints)
+/// An entry point checks its request before any output exists (RequestError names the request field), writes
+/// its outputs through one OutputTransaction (all or none) and changes no process-wide state (see GdalSession).
+#include <bluecarbon/error.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bluecarbon::pipeline {
+
+/// Receives a run's progress: each phase ("statistics", "stock", "survey trees", ...) begins with its count of
+/// work items, advances one item at a time and ends. Calls come one at a time (the pipeline serialises them),
+/// though not always from the thread that started the run.
+class ProgressObserver {
+public:
+    virtual ~ProgressObserver() = default;
+    virtual void begin(std::string_view phase, std::int64_t total) = 0;
+    virtual void advance(std::int64_t done, std::int64_t total) = 0;
+    virtual void end() = 0;
+};
+
+struct RunContext {
+    /// Worker threads; 0: the project's [processing] threads where a project applies, else all cores.
+    int threads{0};
+    /// Tile edge in pixels (rounded to the primary input's block size); unset: the project's [processing]
+    /// tile where a project applies, else 512.
+    std::optional<std::int64_t> tile;
+    ProgressObserver* progress{nullptr};       ///< not owned; null: no progress
+    const std::atomic<bool>* cancel{nullptr};  ///< not owned; when it becomes true the run stops with Cancelled
+};
+
+/// A request field (or RunContext member) out of range. what() is "<field>: <problem>", e.g.
+/// "tile size: must be at least 1 (got 0)"; a front end replaces the field with its own option name.
+class RequestError : public ConfigError {
+public:
+    RequestError(std::string field, std::string problem)
+        : ConfigError(field + ": " + problem), m_field(std::move(field)), m_problem(std::move(problem)) {}
+    [[nodiscard]] const std::string& field() const noexcept { return m_field; }
+    [[nodiscard]] const std::string& problem() const noexcept { return m_problem; }
+
+private:
+    std::string m_field, m_problem;
+};
+
+/// The run was cancelled through RunContext::cancel; nothing was published.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error("cancelled") {}
+};
+
+}  // namespace bluecarbon::pipeline

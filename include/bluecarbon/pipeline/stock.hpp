@@ -1,0 +1,66 @@
+#pragma once
+/// `bluecarbon stock`: the habitat map, then the carbon pools (Tier-1 or a calibrated biomass model) and their
+/// uncertainty, over the project's analysis grid: habitat.tif (+ .aux.xml), stock_agb/bgb/dead/soc/total.tif,
+/// uncertainty.tif, stock_summary.csv and stock_run.json in the project's output folder, published together.
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/core/grid.hpp>
+#include <bluecarbon/pipeline/run_context.hpp>
+#include <bluecarbon/science/pools.hpp>
+#include <bluecarbon/science/survey/calibration.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bluecarbon::pipeline {
+
+/// Wall-clock and CPU (user + system, all threads) seconds of the run's phases: on a busy machine the CPU time
+/// shows the cost of a phase better than its wall time.
+struct StockTimings {
+    struct Phase {
+        double wall{0}, cpu{0};
+    };
+    Phase inputs, statistics, tiles, finish, total;
+};
+
+/// The Tier-1 table a stock run used, and the project's climate zone and soil it was read for.
+struct Tier1Info {
+    std::string file_name;
+    std::string version;
+    std::size_t overrides{0};
+    std::string climate_zone;
+    std::string soil;
+};
+
+/// What a habitat or stock run did; run_json is <command>_run.json as written (what `--json` prints).
+struct StockResult {
+    std::string command;  ///< "stock" or "habitat"
+    Grid grid;
+    std::size_t tiles{0};
+    int threads{1};
+    std::map<std::string, double> thresholds;  ///< the rules' scene statistics, by key ("otsu(mvi)")
+    std::optional<Tier1Info> tier1;            ///< stock only
+    std::optional<science::survey::BiomassModelFit> model;
+    std::filesystem::path model_path;
+    std::vector<science::HabitatSummary> habitats;  ///< pools left at 0 for a habitat run
+    std::int64_t model_fallback_pixels{0};
+    StockTimings timings;
+    double peak_rss_mb{0};
+    std::filesystem::path output_dir;
+    std::vector<std::filesystem::path> outputs;
+    std::string run_json;
+};
+
+/// Runs the stock step of `cfg` (threads and tile from `ctx`, else the project's [processing]; compression from
+/// [processing]). Every input is opened and checked before any output exists; ConfigError / InputError /
+/// CrsError name the key, file or band at fault, and nothing is published on any failure.
+[[nodiscard]] StockResult run_stock(const config::ProjectConfig& cfg, const RunContext& ctx = {});
+
+/// The --json text of a run.
+[[nodiscard]] inline const std::string& to_json(const StockResult& r) { return r.run_json; }
+
+}  // namespace bluecarbon::pipeline

@@ -1,0 +1,33 @@
+#pragma once
+// Private to the habitat/stock steps: the raster outputs with their provenance metadata, staged in one
+// OutputTransaction.
+#include "pipeline/stock/stock_inputs.hpp"
+#include "pipeline/stock/stock_kernel.hpp"
+
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/pipeline/compression.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bluecarbon::pipeline::stock {
+
+/// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif.
+class StockRasters {
+public:
+    StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
+                 const std::map<std::string, double>& thresholds, bool with_stock, CompressionChoice compression,
+                 OutputTransaction& transaction);
+    [[nodiscard]] StockSinks sinks() const;
+    /// Finishes every raster (overviews, COG), `threads` at a time.
+    void finish(int threads);
+
+private:
+    std::unique_ptr<RasterSink> m_habitat;
+    std::vector<std::unique_ptr<RasterSink>> m_pools;  // agb, bgb, dead, soc, total, uncertainty
+};
+
+}  // namespace bluecarbon::pipeline::stock

@@ -1,0 +1,147 @@
+// The habitat and stock steps over the tile engine: open and check every input (stock_inputs), the scene
+// statistics pass when the rules use otsu()/percentile() (scene_statistics), the per-tile classification and
+// pools (stock_kernel), then the rasters' finish and the tables (stock_rasters, stock_tables), all published by
+// one OutputTransaction.
+#include <bluecarbon/pipeline/habitat.hpp>
+#include <bluecarbon/pipeline/stock.hpp>
+
+#include "pipeline/phase.hpp"
+#include "pipeline/run_clock.hpp"
+#include "pipeline/stock/scene_statistics.hpp"
+#include "pipeline/stock/stock_inputs.hpp"
+#include "pipeline/stock/stock_kernel.hpp"
+#include "pipeline/stock/stock_rasters.hpp"
+#include "pipeline/stock/stock_tables.hpp"
+
+#include <bluecarbon/engine/tile_executor.hpp>
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/io/gdal_setup.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/pipeline/compression.hpp>
+#include <bluecarbon/science/pools.hpp>
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <vector>
+
+namespace bluecarbon::pipeline {
+
+namespace {
+
+// GDAL's block cache for these steps. Inputs are read in whole blocks straight into the tiles and outputs are
+// written block by block around the cache, so it only has to hold a few blocks per thread while the tiles run;
+// the rasters' finish (overviews, COG) streams through it, and more cache buys no speed there but costs resident
+// memory, times the rasters finished at once.
+constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;
+
+std::vector<double> row_areas(const Grid& grid) {
+    std::vector<double> a(static_cast<std::size_t>(grid.height()));
+    for (std::int64_t r = 0; r < grid.height(); ++r) a[static_cast<std::size_t>(r)] = grid.cell_area_m2(r);
+    return a;
+}
+
+// The second pass: every tile classified (and its pools computed) and written; the per-habitat sums merged in
+// tile order. Throws InputError when the class map holds codes the mapping lacks.
+science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock::StockInputs& inputs,
+                                  const stock::StockKernel& kernel, const TileExecutor& exec, const RunContext& ctx,
+                                  bool with_stock) {
+    science::SceneStockSums scene_sums(inputs.grid.height());
+    std::vector<std::int64_t> unmapped;
+    const auto& plan = *inputs.plan;
+    const auto tiles = plan.all();
+    std::vector<std::unique_ptr<stock::StockWorker>> workers(static_cast<std::size_t>(exec.threads()));
+    Phase phase(ctx, with_stock ? "stock" : "habitat", static_cast<std::int64_t>(tiles.size()));
+    exec.run_ordered(
+        tiles.size(),
+        [&](std::size_t p, int slot) {
+            phase.check_cancel();
+            auto& w = workers[static_cast<std::size_t>(slot)];
+            if (!w) w = std::make_unique<stock::StockWorker>(inputs);
+            kernel.run(plan.window(tiles[p]), *w);
+        },
+        [&](std::size_t, int slot) {
+            const auto& r = workers[static_cast<std::size_t>(slot)]->result;
+            science::merge_unmapped_codes(unmapped, r.unmapped);
+            if (unmapped.empty()) scene_sums.merge(r.sums);
+            phase.tick();
+        });
+    phase.finish();
+    if (!unmapped.empty()) {
+        throw InputError(fmt::format("{}: class codes {} occur in {} but are not in [habitat.classes]; map every "
+                                     "code to a habitat",
+                                     cfg.habitat.classes_origin.str(), fmt::join(unmapped, ", "),
+                                     cfg.habitat.map->path.filename().string()));
+    }
+    return scene_sums;
+}
+
+StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& ctx, bool with_stock) {
+    RunClock clock;
+    const int threads = resolve_threads(ctx, cfg.processing.threads);
+    const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
+    const auto compression = choose_compression(cfg.processing.compression, cfg.processing.compression_level, 0);
+    ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
+    const TileExecutor exec(threads);
+
+    // Every check before any output exists.
+    stock::StockInputs inputs = stock::open_stock_inputs(cfg, with_stock, tile);
+    stock::StockRunSummary run;
+    run.cfg = &cfg;
+    run.inputs = &inputs;
+    run.with_stock = with_stock;
+    run.threads = exec.threads();
+    if (inputs.model) run.model_path = *cfg.stock.biomass_model;
+    run.timings.inputs = clock.mark();
+
+    run.thresholds = stock::compute_scene_statistics(inputs, exec, ctx);
+    run.timings.statistics = clock.mark();
+
+    ensure_writable_dir(cfg.output_dir);
+    OutputTransaction transaction;
+    stock::StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction);
+    const std::vector<double> row_area = row_areas(inputs.grid);
+    const stock::StockKernel kernel(inputs, cfg.habitat, rasters.sinks(), row_area);
+    const science::SceneStockSums scene_sums = run_tiles(cfg, inputs, kernel, exec, ctx, with_stock);
+    run.timings.tiles = clock.mark();
+
+    run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
+    run.model_fallback_pixels = scene_sums.model_fallback_pixels();
+
+    rasters.finish(exec.threads());
+    run.timings.finish = clock.mark();
+    run.timings.total = clock.total();
+    StockResult result;
+    result.run_json = stock::write_stock_tables(run, transaction, result.outputs);
+    transaction.commit();
+
+    result.command = with_stock ? "stock" : "habitat";
+    result.grid = inputs.grid;
+    result.tiles = inputs.plan->size();
+    result.threads = run.threads;
+    result.thresholds = run.thresholds;
+    if (inputs.table)
+        result.tier1 = Tier1Info{inputs.table->file_name(), inputs.table->version(), inputs.table->overrides().size(),
+                                 std::string(science::climate_zone_name(cfg.climate_zone)),
+                                 std::string(science::soil_type_name(cfg.stock.soil))};
+    result.model = inputs.model;
+    result.model_path = run.model_path;
+    result.habitats = run.habitats;
+    result.model_fallback_pixels = run.model_fallback_pixels;
+    result.timings = run.timings;
+    result.peak_rss_mb = peak_rss_mb();
+    result.output_dir = cfg.output_dir;
+    return result;
+}
+
+}  // namespace
+
+StockResult run_stock(const config::ProjectConfig& cfg, const RunContext& ctx) {
+    return run_raster_step(cfg, ctx, true);
+}
+
+HabitatResult run_habitat(const config::ProjectConfig& cfg, const RunContext& ctx) {
+    return run_raster_step(cfg, ctx, false);
+}
+
+}  // namespace bluecarbon::pipeline

@@ -1,0 +1,34 @@
+#pragma once
+// Private to the habitat/stock steps: once the tiles are done, stock_summary.csv and <step>_run.json.
+#include "pipeline/stock/stock_inputs.hpp"
+
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/pipeline/stock.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bluecarbon::pipeline::stock {
+
+/// What the tables need from the run.
+struct StockRunSummary {
+    const config::ProjectConfig* cfg{nullptr};
+    const StockInputs* inputs{nullptr};
+    std::filesystem::path model_path;
+    std::map<std::string, double> thresholds;
+    std::vector<science::HabitatSummary> habitats;
+    std::int64_t model_fallback_pixels{0};
+    int threads{1};
+    bool with_stock{false};
+    StockTimings timings;
+};
+
+/// Stages stock_summary.csv (with the pools) and <habitat|stock>_run.json in `transaction`, and returns the run
+/// JSON; `outputs` receives every output path of the run.
+[[nodiscard]] std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& transaction,
+                                             std::vector<std::filesystem::path>& outputs);
+
+}  // namespace bluecarbon::pipeline::stock
