@@ -1,6 +1,8 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 
+#include "config/toml_section.hpp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -22,128 +24,7 @@ std::string Origin::str() const {
 
 namespace {
 
-struct Ctx {
-    std::string file;  // as the user named it, for messages
-    fs::path dir;      // base of relative paths
-};
-
-int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
-
-[[noreturn]] void fail_at(const Ctx& ctx, int line, const std::string& key, const std::string& msg) {
-    if (line > 0) throw ConfigError(fmt::format("{}:{}: {}: {}", ctx.file, line, key, msg));
-    throw ConfigError(fmt::format("{}: {}: {}", ctx.file, key, msg));
-}
-
-std::string type_name(const toml::node& n) {
-    switch (n.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a number";
-        case toml::node_type::boolean: return "a boolean";
-        default: return "a date/time";
-    }
-}
-
-std::string join(const std::vector<std::string>& v) {
-    std::string s;
-    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-}
-
-// One TOML table being read: hands out values by key, remembers which keys were read, and reports any other
-// key as unknown (with the line of that key).
-class Section {
-public:
-    Section(const Ctx& ctx, const toml::table& t, std::string prefix, std::vector<std::string> known, int line = 0)
-        : m_ctx(ctx), m_t(t), m_prefix(std::move(prefix)), m_known(std::move(known)), m_line(line) {}
-
-    [[nodiscard]] std::string key(const std::string& k) const { return m_prefix.empty() ? k : m_prefix + "." + k; }
-    [[nodiscard]] const Ctx& ctx() const noexcept { return m_ctx; }
-    [[nodiscard]] const toml::table& table() const noexcept { return m_t; }
-    [[nodiscard]] int line() const noexcept { return m_line > 0 ? m_line : line_of(m_t); }
-
-    [[nodiscard]] const toml::node* get(const std::string& k) const { return m_t.get(k); }
-    [[nodiscard]] int line_of_key(const std::string& k) const {
-        const auto* n = get(k);
-        return n ? line_of(*n) : line();
-    }
-    [[nodiscard]] Origin origin(const std::string& k) const { return Origin{m_ctx.file, line_of_key(k), key(k)}; }
-
-    [[noreturn]] void fail(const std::string& k, const std::string& msg) const {
-        fail_at(m_ctx, line_of_key(k), key(k), msg);
-    }
-    [[noreturn]] void fail_section(const std::string& msg) const { fail_at(m_ctx, line(), m_prefix, msg); }
-
-    [[nodiscard]] std::optional<std::string> string(const std::string& k) const {
-        const auto* n = get(k);
-        if (!n) return std::nullopt;
-        if (!n->is_string()) fail(k, "expected a string, found " + type_name(*n));
-        return n->value<std::string>();
-    }
-    [[nodiscard]] std::string required_string(const std::string& k) const {
-        auto s = string(k);
-        if (!s) fail_section(fmt::format("missing key \"{}\"", k));
-        if (s->empty()) fail(k, "must not be empty");
-        return *s;
-    }
-    [[nodiscard]] std::optional<double> number(const std::string& k) const {
-        const auto* n = get(k);
-        if (!n) return std::nullopt;
-        if (!n->is_number()) fail(k, "expected a number, found " + type_name(*n));
-        const double v = *n->value<double>();
-        if (!std::isfinite(v)) fail(k, "must be a finite number");
-        return v;
-    }
-    [[nodiscard]] double required_number(const std::string& k) const {
-        auto v = number(k);
-        if (!v) fail_section(fmt::format("missing key \"{}\"", k));
-        return *v;
-    }
-    [[nodiscard]] std::optional<std::int64_t> integer(const std::string& k) const {
-        const auto* n = get(k);
-        if (!n) return std::nullopt;
-        if (!n->is_integer()) fail(k, "expected an integer, found " + type_name(*n));
-        return n->value<std::int64_t>();
-    }
-    [[nodiscard]] std::optional<fs::path> path(const std::string& k) const {
-        auto s = string(k);
-        if (!s) return std::nullopt;
-        if (s->empty()) fail(k, "must not be empty");
-        fs::path p(*s);
-        return (p.is_absolute() ? p : m_ctx.dir / p).lexically_normal();
-    }
-    [[nodiscard]] const toml::table* subtable(const std::string& k) const {
-        const auto* n = get(k);
-        if (!n) return nullptr;
-        if (!n->is_table()) fail(k, "expected a table, found " + type_name(*n));
-        return n->as_table();
-    }
-    [[nodiscard]] const toml::array* array(const std::string& k) const {
-        const auto* n = get(k);
-        if (!n) return nullptr;
-        if (!n->is_array()) fail(k, "expected an array, found " + type_name(*n));
-        return n->as_array();
-    }
-    /// Rejects keys not in the known list.
-    void check_keys() const {
-        for (auto&& [k, v] : m_t) {
-            const std::string name(k.str());
-            if (std::find(m_known.begin(), m_known.end(), name) == m_known.end())
-                fail_at(m_ctx, static_cast<int>(k.source().begin.line) > 0 ? static_cast<int>(k.source().begin.line)
-                                                                           : line_of(v),
-                        key(name), fmt::format("unknown key (known: {})", join(m_known)));
-        }
-    }
-
-private:
-    const Ctx& m_ctx;
-    const toml::table& m_t;
-    std::string m_prefix;
-    std::vector<std::string> m_known;
-    int m_line;
-};
+using namespace detail;
 
 Resampling parse_resampling(const Section& s, const std::string& k, Resampling fallback) {
     auto v = s.string(k);
@@ -155,7 +36,9 @@ Resampling parse_resampling(const Section& s, const std::string& k, Resampling f
     s.fail(k, fmt::format("unknown resampling \"{}\" (nearest, bilinear, average, cubic)", *v));
 }
 
-Habitat parse_habitat_value(const Section& s, const std::string& k, const toml::node& n) {
+}  // namespace
+
+Habitat detail::parse_habitat_value(const Section& s, const std::string& k, const toml::node& n) {
     if (!n.is_string()) fail_at(s.ctx(), line_of(n), s.key(k), "expected a habitat name, found " + type_name(n));
     const auto name = *n.value<std::string>();
     const auto h = science::parse_habitat(name);
@@ -164,6 +47,8 @@ Habitat parse_habitat_value(const Section& s, const std::string& k, const toml::
                 fmt::format("unknown habitat \"{}\" (one of {})", name, science::habitat_name_list()));
     return *h;
 }
+
+namespace {
 
 RasterInput parse_raster(const Section& s, const std::string& name, Resampling default_resampling) {
     RasterInput in;
@@ -478,16 +363,17 @@ void parse_tier1(const Section& s, ProjectConfig& cfg) {
     }
 }
 
-void parse_parcels(const Section& s, ProjectConfig& cfg) {
-    s.check_keys();
-    cfg.parcels = s.path("path");
-}
-
 void parse_survey(const Section& s, ProjectConfig& cfg) {
     s.check_keys();
     cfg.survey.trees = s.path("trees");
     cfg.survey.plots = s.path("plots");
     cfg.survey.cores = s.path("cores");
+}
+
+// The sections parsed in their own files, in the order they run.
+std::vector<SectionParser> later_sections() {
+    return {parcels_section(), credits_section(), certify_section(), registry_section(), lots_section(),
+            report_section()};
 }
 
 // Checks that cut across sections.
@@ -546,9 +432,10 @@ ProjectConfig parse_project(const std::string& text, const fs::path& path) {
     cfg.file = path;
     cfg.dir = ctx.dir;
     cfg.output_dir = (ctx.dir / "output").lexically_normal();
-    Section top(ctx, root, "",
-                {"project", "grid", "processing", "inputs", "tidal", "habitat", "stock", "tier1", "parcels", "survey"},
-                1);
+    std::vector<std::string> sections{"project", "grid",  "processing", "inputs", "tidal",
+                                      "habitat", "stock", "tier1",      "survey"};
+    for (const auto& later : later_sections()) sections.emplace_back(later.name);
+    Section top(ctx, root, "", sections, 1);
     top.check_keys();
     auto section = [&](const std::string& name, std::vector<std::string> known) -> std::optional<Section> {
         const auto* t = top.subtable(name);
@@ -566,8 +453,9 @@ ProjectConfig parse_project(const std::string& text, const fs::path& path) {
     else top.fail_section("missing [habitat] section (source = \"map\" with classes, or rules)");
     if (auto s = section("stock", {"soil", "biomass_model"})) parse_stock(*s, cfg);
     if (auto s = section("tier1", {"table", "override"})) parse_tier1(*s, cfg);
-    if (auto s = section("parcels", {"path"})) parse_parcels(*s, cfg);
     if (auto s = section("survey", {"trees", "plots", "cores"})) parse_survey(*s, cfg);
+    for (const auto& later : later_sections())
+        if (auto s = section(later.name, later.keys)) later.parse(*s, cfg);
     cross_check(top, cfg);
     return cfg;
 }

@@ -216,7 +216,7 @@ TEST_CASE("stock from a class map: pool totals per habitat by hand", "[stock]") 
         CHECK(fs::exists(s.out() / f));
     const auto csv = slurp(s.out() / "stock_summary.csv");
     // Mangrove: 25 columns x 120 rows = 3000 pixels of 100 m² = 30 ha; AGB 33.75 Mg C/ha -> 1012.5 Mg C;
-    // BGB 0.96 x 1012.5 = 972; dead 11.4 x 30 = 342; SOC 386 x 30 = 11580.
+    // BGB 0.96 x 1012.5 = 972; dead 11.4 x 30 = 342; SOC 286 (WS2013 Table 4.11, mineral) x 30 = 8580.
     const auto m = csv_row(csv, "mangrove");
     REQUIRE(m.size() >= 9);
     CHECK(m[1] == "3000");
@@ -224,16 +224,16 @@ TEST_CASE("stock from a class map: pool totals per habitat by hand", "[stock]") 
     CHECK(std::stod(m[3]) == Approx(1012.5));
     CHECK(std::stod(m[6]) == Approx(972.0));
     CHECK(std::stod(m[9]) == Approx(342.0));
-    CHECK(std::stod(m[12]) == Approx(11580.0));
-    CHECK(std::stod(m[15]) == Approx(1012.5 + 972 + 342 + 11580));
-    // Salt marsh: SOC 255 x 30 ha, nothing else.
+    CHECK(std::stod(m[12]) == Approx(8580.0));
+    CHECK(std::stod(m[15]) == Approx(1012.5 + 972 + 342 + 8580));
+    // Salt marsh: SOC 226 (tidal marsh, mineral) x 30 ha, nothing else.
     const auto sm = csv_row(csv, "salt_marsh");
-    CHECK(std::stod(sm[15]) == Approx(255.0 * 30));
+    CHECK(std::stod(sm[15]) == Approx(226.0 * 30));
     // Pixel values and the table version in the outputs.
     const auto agb = read_band(s.out() / "stock_agb.tif");
     CHECK(agb[3 * 25 + 1] == 33.75F);  // row 0, column 76: mangrove
     CHECK(agb[0] == Approx(180 * 0.47));  // forest
-    CHECK_THAT(slurp(s.out() / "stock_run.json"), Catch::Contains("\"version\": \"2025.1\""));
+    CHECK_THAT(slurp(s.out() / "stock_run.json"), Catch::Contains("\"version\": \"2026.1\""));
     CHECK_THAT(r.out, Catch::Contains("\"command\": \"stock\""));
 }
 
@@ -315,11 +315,11 @@ TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[
             REQUIRE(at != std::string::npos);
             return text.replace(at, from.size(), to);
         };
-        const auto negative = replace(table, "soc_1m_mg_c_per_ha,mangrove,*,mineral,386,",
-                                      "soc_1m_mg_c_per_ha,mangrove,*,mineral,-386,");
+        const auto negative = replace(table, "soc_1m_mg_c_per_ha,mangrove,*,mineral,286,",
+                                      "soc_1m_mg_c_per_ha,mangrove,*,mineral,-286,");
         std::ofstream(s.dir / "neg.csv") << negative;
         check_bad_input(s, project_text(k_rules, "[tier1]\ntable = \"neg.csv\"\n"), "neg.csv:");
-        check_bad_input(s, project_text(k_rules, "[tier1]\ntable = \"neg.csv\"\n"), "value must not be negative, got -386");
+        check_bad_input(s, project_text(k_rules, "[tier1]\ntable = \"neg.csv\"\n"), "value must not be negative, got -286");
         const auto text = replace(table, "dead_wood_mg_c_per_ha,mangrove,*,*,10.7,", "dead_wood_mg_c_per_ha,mangrove,*,*,ten,");
         std::ofstream(s.dir / "nan.csv") << text;
         check_bad_input(s, project_text(k_rules, "[tier1]\ntable = \"nan.csv\"\n"), "value: \"ten\" is not a number");

@@ -106,12 +106,14 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
     CHECK_THAT(num(plots, "P1", "bgb_mg_ha"), WithinRel(6.065273105472451, 1e-12));
     CHECK_THAT(num(plots, "P1", "carbon_mg_c_ha"), WithinRel(7.9657524210564405, 1e-12));
     CHECK_THAT(num(plots, "P1", "dead_agb_mg_ha"), WithinRel(3.9994474976109737, 1e-12));
-    // P2 with ρ = GWDD Xylocarpus granatum mean (0.557 + 0.525 + 0.62)/3 = 0.567333 and Chave-E heights
-    // 7.082503 m (D 5) and 16.348743 m (D 20): 0.0673 (ρ H D²)^0.976 = 6.052475 and 204.989938 kg;
-    // AGB = (6.052475 × 100 + 204.989938 × 25)/1000 = 5.729996 Mg/ha; BGB × 0.26; C = 1.26 × AGB × 0.47.
-    CHECK_THAT(num(plots, "P2", "agb_mg_ha"), WithinRel(5.729995955707988, 1e-12));
-    CHECK_THAT(num(plots, "P2", "bgb_mg_ha"), WithinRel(1.489798948484077, 1e-12));
-    CHECK_THAT(num(plots, "P2", "carbon_mg_c_ha"), WithinRel(3.3933036049702703, 1e-12));
+    // P2 with ρ = GWDD Xylocarpus granatum mean (0.557 + 0.525 + 0.62)/3 = 0.567333, E = 0.1 and no measured
+    // height: "auto" takes Chave 2014 Eq. 7 with BIOMASS's refit, ln AGB = -2.023977 - 0.89563505 E
+    // + 0.92023559 ln ρ + 2.79495823 ln D - 0.04606298 (ln D)², giving 5.719364 kg (D 5) and 205.289419 kg (D 20);
+    // AGB = (5.719364 × 100 + 205.289419 × 25)/1000 = 5.704172 Mg/ha; BGB × 0.26; C = 1.26 × AGB × 0.47.
+    CHECK(cell(trees, "T5", "equation") == "chave2014-e");
+    CHECK_THAT(num(plots, "P2", "agb_mg_ha"), WithinRel(5.7041718649091795, 1e-12));
+    CHECK_THAT(num(plots, "P2", "bgb_mg_ha"), WithinRel(1.4830846848763868, 1e-12));
+    CHECK_THAT(num(plots, "P2", "carbon_mg_c_ha"), WithinRel(3.378010578399216, 1e-12));
     // Monte Carlo columns: 1000 draws, an interval around the estimate.
     CHECK(cell(plots, "P1", "mc_draws") == "1000");
     CHECK(num(plots, "P1", "agb_ci90_low") < 11.63639894131964);

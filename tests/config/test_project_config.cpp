@@ -66,7 +66,8 @@ TEST_CASE("the sample project file parses into the expected configuration", "[co
     CHECK(cfg.habitat.rules[1].expression == "mvi > otsu(mvi) && ndvi > 0.5 && intertidal");
     CHECK_THAT(cfg.habitat.rules[1].origin, Catch::StartsWith("/data/proj/project.toml:") &&
                                                 Catch::EndsWith(": habitat.rules[2].when"));
-    CHECK(cfg.parcels == fs::path("/data/proj/parcels.geojson"));
+    CHECK(cfg.parcels.present);
+    CHECK(cfg.parcels.path == fs::path("/data/proj/parcels.geojson"));
     CHECK(cfg.survey.cores == fs::path("/data/proj/cores.csv"));
 }
 

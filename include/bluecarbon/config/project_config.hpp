@@ -20,8 +20,10 @@
 ///                 [[habitat.rules]] habitat + when
 ///   [stock]       soil ("mineral" | "organic"), biomass_model (path to the calibrated model JSON)
 ///   [tier1]       table (path; default: the shipped data/tier1_pools.csv), [[tier1.override]] rows
-///   [parcels]     path            [survey] trees, plots, cores
-/// Later sections (credits, registry, report) get their own struct and parse function beside these.
+///   [survey]      trees, plots, cores
+/// Later sections ([parcels], [credits], [certify], [registry], [lots], [report]) have their own header
+/// (sections.hpp) and parser file (src/config/<name>_section.cpp).
+#include <bluecarbon/config/sections.hpp>
 #include <bluecarbon/core/grid.hpp>
 #include <bluecarbon/science/habitat.hpp>
 #include <bluecarbon/science/habitat_rules.hpp>
@@ -36,16 +38,6 @@
 #include <vector>
 
 namespace bluecarbon::config {
-
-/// Where a value was written: for messages about values that are only checked later (e.g. a band name the
-/// raster does not have).
-struct Origin {
-    std::string file;  ///< the project file as the user named it
-    int line{0};
-    std::string key;  ///< dotted key, e.g. "inputs.reflectance.bands.nir"
-    /// "project.toml:14: inputs.reflectance.bands.nir"
-    [[nodiscard]] std::string str() const;
-};
 
 enum class Resampling { nearest, bilinear, average, cubic };
 
@@ -136,8 +128,13 @@ struct ProjectConfig {
     HabitatConfig habitat;
     Tier1Config tier1;
     StockConfig stock;
-    std::optional<std::filesystem::path> parcels;
     SurveyConfig survey;
+    ParcelsConfig parcels;
+    CreditsConfig credits;
+    CertifyConfig certify;
+    RegistryConfig registry;
+    LotsConfig lots;
+    ReportConfig report;
 
     /// The input whose grid is the analysis grid when [grid] gives no CRS (grid.from, else "reflectance",
     /// else the habitat map, else the DEM). Empty when there is no input at all.

@@ -1,0 +1,58 @@
+#pragma once
+/// The project file's later sections, one struct each: what the parcels, credits, certify, registry, lots and
+/// report steps read. Each section is optional; `present` says whether the file had it (a step whose section
+/// is absent is skipped by `run`). Parsed in src/config/<name>_section.cpp.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace bluecarbon::config {
+
+/// Where a value was written: for messages about values that are only checked later (e.g. a band name the
+/// raster does not have).
+struct Origin {
+    std::string file;  ///< the project file as the user named it
+    int line{0};
+    std::string key;  ///< dotted key, e.g. "inputs.reflectance.bands.nir"
+    /// "project.toml:14: inputs.reflectance.bands.nir"
+    [[nodiscard]] std::string str() const;
+};
+
+/// [parcels]: the credit parcels and their eligibility rules.
+struct ParcelsConfig {
+    bool present{false};
+    std::optional<std::filesystem::path> path;  ///< the parcel polygons (any OGR source)
+    Origin origin;
+};
+
+/// [credits]: crediting period, profile and monitoring snapshots.
+struct CreditsConfig {
+    bool present{false};
+    Origin origin;
+};
+
+/// [certify]: the signing key and certificate options.
+struct CertifyConfig {
+    bool present{false};
+    Origin origin;
+};
+
+/// [registry]: the registry database credits are issued into.
+struct RegistryConfig {
+    bool present{false};
+    Origin origin;
+};
+
+/// [lots]: how available credits are grouped into auction lots.
+struct LotsConfig {
+    bool present{false};
+    Origin origin;
+};
+
+/// [report]: what the report shows.
+struct ReportConfig {
+    bool present{false};
+    Origin origin;
+};
+
+}  // namespace bluecarbon::config
