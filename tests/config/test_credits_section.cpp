@@ -182,6 +182,7 @@ TEST_CASE("ccer-14-002 needs its precision-discount table", "[config][credits]")
           "project.toml:7: credits: missing key \"precision_table\": ccer-14-002 needs the project's "
           "precision-discount table (90 % reliability); it is never guessed");
     const auto cfg = parse_project(
-        project(credits("profile", "profile = \"ccer-14-002\"\nprecision_table = \"precision.csv\"")), "/p/project.toml");
+        project(credits("profile", "profile = \"ccer-14-002\"\nprecision_table = \"precision.csv\"")),
+        "/p/project.toml");
     CHECK(cfg.credits.precision_table == std::optional<fs::path>("/p/precision.csv"));
 }

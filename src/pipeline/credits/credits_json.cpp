@@ -56,9 +56,10 @@ std::string to_json(const CreditsResult& r) {
 }
 
 std::string summary_text(const CreditsResult& r) {
-    std::string s = fmt::format("credits: {} {}, period {}-{}, snapshots {}, buffer {} %: {} t CO2e credited on {} "
+    std::string s = fmt::format("credits: {} {}, period {}-{}, snapshots {}, buffer {} %: {} t CO2e on {} eligible "
                                 "parcel(s), {} excluded; value {:.2f} {} (NPV at {}: {:.2f})\n",
-                                r.profile, r.profile_version, r.start_year, r.end_year, fmt::join(r.snapshot_years, " "),
+                                r.profile, r.profile_version, r.start_year, r.end_year,
+                                fmt::join(r.snapshot_years, " "),
                                 r.buffer_percent, r.credits_t_co2e, r.parcels_credited, r.parcels_excluded, r.value,
                                 r.currency, r.start_year, r.npv, r.currency);
     s += fmt::format("  {:<10} {:<17} {:<17} {:>9} {:>12} {:>10} {:>9}  {}\n", "parcel", "before", "project", "ha",

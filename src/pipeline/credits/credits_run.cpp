@@ -63,7 +63,8 @@ void set_tier1(const config::ProjectConfig& cfg, const science::Tier1Table& t, C
         f.agb_growth_t_dm_yr = value(Tier1Parameter::agb_growth_t_dm_per_ha_yr, h);
         f.root_shoot = value(Tier1Parameter::root_shoot_ratio, h);
         f.carbon_fraction = value(Tier1Parameter::carbon_fraction, h);
-        f.dead_litter_c = value(Tier1Parameter::dead_wood_mg_c_per_ha, h) + value(Tier1Parameter::litter_mg_c_per_ha, h);
+        f.dead_litter_c =
+            value(Tier1Parameter::dead_wood_mg_c_per_ha, h) + value(Tier1Parameter::litter_mg_c_per_ha, h);
         f.soil_c = f.wetland ? value(Tier1Parameter::soc_1m_mg_c_per_ha, h) : 0.0;
         // VM0033's default rate (gated by cover) where the profile lists it, else WS2013 Table 4.12.
         const bool vm_default = m.vm0033 && t.find(Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr, h, zone,
