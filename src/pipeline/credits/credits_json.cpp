@@ -21,7 +21,7 @@ std::string to_json(const CreditsResult& r) {
     j["currency"] = r.currency;
     j["discount_rate_pct"] = r.discount_rate_pct;
     auto& s = j["summary"];
-    s["parcels_credited"] = r.parcels_credited;
+    s["parcels_eligible"] = r.parcels_credited;
     s["parcels_excluded"] = r.parcels_excluded;
     s["credits_t_co2e"] = r.credits_t_co2e;
     s["buffer_t_co2e"] = r.buffer_t_co2e;
