@@ -8,10 +8,13 @@ namespace bluecarbon::accounting {
 
 namespace {
 void check_slot(std::size_t h) {
-    if (h >= k_flow_habitats) throw std::invalid_argument("habitat slot " + std::to_string(h) + " is outside 0-7");
+    if (h >= k_flow_habitats)
+        throw std::invalid_argument("habitat slot " + std::to_string(h) + " is outside 0-7");
 }
-double biomass_c(const FlowHabitat& h, double agb) { return agb * (1.0 + h.root_shoot) * h.carbon_fraction; }
-}  // namespace
+double biomass_c(const FlowHabitat& h, double agb) {
+    return agb * (1.0 + h.root_shoot) * h.carbon_fraction;
+}
+} // namespace
 
 void YearFlows::add(const YearFlows& o, double scale) {
     for (std::size_t h = 0; h < k_flow_habitats; ++h) {
@@ -36,7 +39,7 @@ void step_flow_year(const FlowParameters& p, FlowState& s, std::size_t habitat, 
         out.biomass_emission_c[s.habitat] +=
             area_ha * (biomass_c(left, s.agb_t_dm) + (s.mature ? left.dead_litter_c : 0.0));
         if (p[habitat].wetland) {
-            s.soil_accumulating = true;  // restored, created or changed wetland: its soil builds up from now
+            s.soil_accumulating = true; // restored, created or changed wetland: its soil builds up from now
         } else {
             out.soil_emission_c[s.habitat] += area_ha * s.soil_c;
             s.soil_c = 0.0;
@@ -59,4 +62,4 @@ void step_flow_year(const FlowParameters& p, FlowState& s, std::size_t habitat, 
     }
 }
 
-}  // namespace bluecarbon::accounting
+} // namespace bluecarbon::accounting

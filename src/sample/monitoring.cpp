@@ -15,15 +15,16 @@ namespace bluecarbon::sample {
 
 namespace {
 
-constexpr double k_gap_share = 0.15;  // planting gaps and early mortality
+constexpr double k_gap_share = 0.15; // planting gaps and early mortality
 constexpr std::uint64_t k_gap_seed = 2025;
 
-bool inside(const std::vector<Coord>& ring, Coord p) {  // even-odd rule
+bool inside(const std::vector<Coord>& ring, Coord p) { // even-odd rule
     bool in = false;
     for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
         const Coord& a = ring[i];
         const Coord& b = ring[j];
-        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
+        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x)
+            in = !in;
     }
     return in;
 }
@@ -37,15 +38,17 @@ const std::vector<Planting>& plantings() {
     static const std::vector<Planting> p = [] {
         std::vector<Planting> out;
         for (const auto& parcel : sample_parcels()) {
-            if (parcel.id == "P01") out.push_back({parcel.ring, Habitat::tidal_flat});
-            if (parcel.id == "P02") out.push_back({parcel.ring, Habitat::aquaculture_pond});
+            if (parcel.id == "P01")
+                out.push_back({parcel.ring, Habitat::tidal_flat});
+            if (parcel.id == "P02")
+                out.push_back({parcel.ring, Habitat::aquaculture_pond});
         }
         return out;
     }();
     return p;
 }
 
-}  // namespace
+} // namespace
 
 std::uint8_t monitoring_habitat(std::int64_t col, std::int64_t row) {
     const Habitat h = sample_pixel(col, row).habitat;
@@ -101,4 +104,4 @@ map = "habitat_{1}.tif"
                        k_baseline_year, k_monitoring_year);
 }
 
-}  // namespace bluecarbon::sample
+} // namespace bluecarbon::sample

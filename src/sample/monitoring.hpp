@@ -23,4 +23,4 @@ void write_monitoring_map(const std::filesystem::path& dir, const RasterSinkOpti
 /// The [credits] section appended to the sample project file.
 [[nodiscard]] std::string sample_credits_toml();
 
-}  // namespace bluecarbon::sample
+} // namespace bluecarbon::sample

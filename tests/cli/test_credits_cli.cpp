@@ -19,13 +19,15 @@ struct Sample {
     TempDir dir{"bc-credits-cli"};
     Sample() {
         const auto r = run({"sample", "--out", dir.path().string(), "--quiet", "--threads", "2"});
-        if (r.code != 0) throw std::runtime_error(r.err);
+        if (r.code != 0)
+            throw std::runtime_error(r.err);
     }
     // The sample's project file with `from` replaced by `to`, written as a new project file.
     [[nodiscard]] std::string edited(const std::string& from, const std::string& to) const {
         std::string text = slurp(dir / "project.toml");
         const auto at = text.find(from);
-        if (at == std::string::npos) throw std::runtime_error("not in project.toml: " + from);
+        if (at == std::string::npos)
+            throw std::runtime_error("not in project.toml: " + from);
         text.replace(at, from.size(), to);
         const fs::path p = dir / "edited.toml";
         std::ofstream(p) << text;
@@ -33,7 +35,7 @@ struct Sample {
     }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE("credits on the sample credits the afforestation and pond-retirement parcels", "[cli][credits]") {
     Sample s;
@@ -44,13 +46,14 @@ TEST_CASE("credits on the sample credits the afforestation and pond-retirement p
     CHECK(j["profile"] == "VM0033");
     CHECK(j["profile_version"] == "2.1");
     std::map<std::string, nlohmann::json> parcels;
-    for (const auto& p : j["parcels"]) parcels[p["parcel_id"].get<std::string>()] = p;
+    for (const auto& p : j["parcels"])
+        parcels[p["parcel_id"].get<std::string>()] = p;
     CHECK(parcels.at("P01")["habitat_before"] == "tidal_flat");
     CHECK(parcels.at("P01")["habitat_project"] == "mangrove");
     CHECK(parcels.at("P01")["credits_t_co2e"].get<std::int64_t>() > 1000);
     CHECK(parcels.at("P02")["habitat_before"] == "aquaculture_pond");
     CHECK(parcels.at("P02")["credits_t_co2e"].get<std::int64_t>() > 1000);
-    CHECK(parcels.at("P03")["credits_t_co2e"] == 0);  // existing mangrove, unchanged: no removal beyond the baseline
+    CHECK(parcels.at("P03")["credits_t_co2e"] == 0); // existing mangrove, unchanged: no removal beyond the baseline
     CHECK_THAT(parcels.at("P06")["excluded_reason"].get<std::string>(), Contains("not forest"));
     CHECK(j["summary"]["credits_t_co2e"] == parcels.at("P01")["credits_t_co2e"].get<std::int64_t>() +
                                                 parcels.at("P02")["credits_t_co2e"].get<std::int64_t>());
@@ -63,7 +66,7 @@ TEST_CASE("credits on the sample credits the afforestation and pond-retirement p
     REQUIRE(h.code == 0);
     CHECK_THAT(h.out, Contains("credits: VM0033 2.1, period 2020-2050"));
     CHECK_THAT(h.out, Contains("credits.csv"));
-    CHECK(slurp(s.dir / "output" / "credits.csv") == csv);  // another tile size, the same table
+    CHECK(slurp(s.dir / "output" / "credits.csv") == csv); // another tile size, the same table
 }
 
 TEST_CASE("credits with CCER-14-002 and the project's precision table", "[cli][credits]") {

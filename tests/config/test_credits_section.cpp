@@ -14,43 +14,45 @@ namespace fs = std::filesystem;
 namespace {
 // Lines 1-6: the core sections; [credits] starts on line 7. Keep the layout: tests check line numbers.
 std::string project(const std::string& credits) {
-    return "[project]\n"                       // 1
-           "climate_zone = \"subtropical\"\n"  // 2
-           "[habitat]\n"                       // 3
-           "map = \"classes.tif\"\n"           // 4
-           "[habitat.classes]\n"               // 5
-           "5 = \"mangrove\"\n"                // 6
+    return "[project]\n"                      // 1
+           "climate_zone = \"subtropical\"\n" // 2
+           "[habitat]\n"                      // 3
+           "map = \"classes.tif\"\n"          // 4
+           "[habitat.classes]\n"              // 5
+           "5 = \"mangrove\"\n"               // 6
            + credits;
 }
 
 // A valid section; `key` names the line to replace with `line` (removed when `line` is empty); a key not in the
 // section is added as line 15.
 std::string credits(const std::string& key = "", const std::string& line = "") {
-    const char* lines[] = {"[credits]",                        // 7
-                           "start_year = 2020",                // 8
-                           "end_year = 2050",                  // 9
-                           "profile = \"vm0033\"",             // 10
-                           "buffer_percent = 15",              // 11
-                           "price = 12.5",                     // 12
-                           "currency = \"USD\"",               // 13
-                           "discount_rate = 3",                // 14
-                           "[[credits.snapshots]]",            // 15
-                           "year = 2020",                      // 16
-                           "map = \"habitat.tif\"",            // 17
-                           "[[credits.snapshots]]",            // 18
-                           "year = 2025",                      // 19
-                           "map = \"monitoring_2025.tif\""};   // 20
+    const char* lines[] = {"[credits]",                      // 7
+                           "start_year = 2020",              // 8
+                           "end_year = 2050",                // 9
+                           "profile = \"vm0033\"",           // 10
+                           "buffer_percent = 15",            // 11
+                           "price = 12.5",                   // 12
+                           "currency = \"USD\"",             // 13
+                           "discount_rate = 3",              // 14
+                           "[[credits.snapshots]]",          // 15
+                           "year = 2020",                    // 16
+                           "map = \"habitat.tif\"",          // 17
+                           "[[credits.snapshots]]",          // 18
+                           "year = 2025",                    // 19
+                           "map = \"monitoring_2025.tif\""}; // 20
     const auto is_key = [&](const std::string& text) {
         return !key.empty() && (text == key || text.rfind(key + " ", 0) == 0);
     };
     bool found = false;
-    for (const char* l : lines) found = found || is_key(l);
+    for (const char* l : lines)
+        found = found || is_key(l);
     std::string s;
     bool replaced = false;
     for (const char* l : lines) {
         const std::string text(l);
         if (found && !replaced && is_key(text)) {
-            if (!line.empty()) s += line + "\n";
+            if (!line.empty())
+                s += line + "\n";
             replaced = true;
             continue;
         }
@@ -72,7 +74,7 @@ std::string error_of(const std::string& text) {
     }
     return "(no error)";
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("credits section values and default vintages", "[config][credits]") {
     const auto cfg = parse_project(project(credits()), "/data/p/project.toml");
@@ -181,8 +183,8 @@ TEST_CASE("ccer-14-002 needs its precision-discount table", "[config][credits]")
     CHECK(error_of(project(credits("profile", "profile = \"ccer-14-002\""))) ==
           "project.toml:7: credits: missing key \"precision_table\": ccer-14-002 needs the project's "
           "precision-discount table (90 % reliability); it is never guessed");
-    const auto cfg = parse_project(
-        project(credits("profile", "profile = \"ccer-14-002\"\nprecision_table = \"precision.csv\"")),
-        "/p/project.toml");
+    const auto cfg =
+        parse_project(project(credits("profile", "profile = \"ccer-14-002\"\nprecision_table = \"precision.csv\"")),
+                      "/p/project.toml");
     CHECK(cfg.credits.precision_table == std::optional<fs::path>("/p/precision.csv"));
 }

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr double k_x0 = 390000, k_y0 = 3266000;  // upper-left corner, EPSG:32651, 10 m cells
+constexpr double k_x0 = 390000, k_y0 = 3266000; // upper-left corner, EPSG:32651, 10 m cells
 
 // A 40 x 40 map (16-pixel blocks): tidal flat (3) everywhere, forest (7) in rows 20-29 x columns 12-21 (parcel F);
 // with `planted`, mangrove (5) in rows 10-17 of columns 10-19 (80 % of parcel A, cells 10-19 x 10-19). Both parcels
@@ -39,8 +39,10 @@ void write_map(const fs::path& file, bool planted) {
     for (int r = 0; r < 40; ++r) {
         for (int c = 0; c < 40; ++c) {
             std::uint8_t h = 3;
-            if (r >= 20 && r < 30 && c >= 12 && c < 22) h = 7;
-            if (planted && r >= 10 && r < 18 && c >= 10 && c < 20) h = 5;
+            if (r >= 20 && r < 30 && c >= 12 && c < 22)
+                h = 7;
+            if (planted && r >= 10 && r < 18 && c >= 10 && c < 20)
+                h = 5;
             b.px[static_cast<std::size_t>(r * 40 + c)] = h;
         }
     }
@@ -101,14 +103,14 @@ pipeline::RunContext run_with(int threads, std::int64_t tile) {
 }
 
 // Shipped Tier-1 rows (data/tier1_pools.csv 2026.1), subtropical mangrove on mineral soil:
-constexpr double k_growth = 18.1, k_cap = 75, k_rs = 0.96, k_cf = 0.45;  // t d.m./ha/yr, t d.m./ha, -, t C/t d.m.
+constexpr double k_growth = 18.1, k_cap = 75, k_rs = 0.96, k_cf = 0.45; // t d.m./ha/yr, t d.m./ha, -, t C/t d.m.
 constexpr double k_co2 = 44.0 / 12.0;
 // Relative 90 % half-widths: the growth and soil-rate rows give no interval, so the stock rows' do:
 // AGB 75 (37.5-112.5) and SOC 286 (247-330), σ = width / (2 × 1.959964), half-width = 1.6448536 σ.
 const double k_rel_bio = 1.6448536269514722 * (75.0 / (2 * 1.959963984540054)) / 75.0;
 const double k_rel_soil = 1.6448536269514722 * (83.0 / (2 * 1.959963984540054)) / 286.0;
 
-}  // namespace
+} // namespace
 
 TEST_CASE("credits on a hand-worked parcel with VM0033", "[pipeline][credits]") {
     Fixture f;
@@ -126,20 +128,20 @@ TEST_CASE("credits on a hand-worked parcel with VM0033", "[pipeline][credits]") 
     const double soil1 = 0.8 * 3 * 1.46 * k_co2;
     const auto& a1 = r.rows[0];
     CHECK(a1.parcel_id == "A");
-    CHECK(a1.baseline_t_co2e == 0.0);  // bare flat held unchanged: no flows at Tier 1
+    CHECK(a1.baseline_t_co2e == 0.0); // bare flat held unchanged: no flows at Tier 1
     CHECK(a1.project_t_co2e == Approx(-(bio1 + soil1)).epsilon(1e-12));
-    CHECK(a1.ner_t_co2e == Approx(153.33296).epsilon(1e-12));  // 0.8 x 52.2726 x 44/12
+    CHECK(a1.ner_t_co2e == Approx(153.33296).epsilon(1e-12)); // 0.8 x 52.2726 x 44/12
     const double u1 = std::hypot(bio1 * k_rel_bio, soil1 * k_rel_soil) / (bio1 + soil1);
     CHECK(a1.uncertainty_pct == Approx(100 * u1).epsilon(1e-12));
-    CHECK(u1 == Approx(0.38459).epsilon(1e-4));  // above 20 %: NER x (1 - U + 0.20)
+    CHECK(u1 == Approx(0.38459).epsilon(1e-4)); // above 20 %: NER x (1 - U + 0.20)
     const double adj1 = (bio1 + soil1) * (1 - u1 + 0.20);
     CHECK(a1.adjusted_ner_t_co2e == Approx(adj1).epsilon(1e-12));
     CHECK(a1.buffer_t_co2e == Approx(0.15 * adj1).epsilon(1e-12));
-    const double net1 = 0.85 * adj1;  // 106.28...
+    const double net1 = 0.85 * adj1; // 106.28...
     CHECK(a1.credits_t_co2e == static_cast<std::int64_t>(std::floor(net1)));
     CHECK(a1.credits_t_co2e == 106);
     CHECK(a1.carried_t_co2e == Approx(net1 - 106).epsilon(1e-9));
-    CHECK(a1.value == 1060.0);  // 106 x 10 USD
+    CHECK(a1.value == 1060.0); // 106 x 10 USD
 
     // 2023-2024: AGB 54.3 -> 72.4 -> 75 (capped): + 20.7 t d.m./ha; soil 2 x 1.46.
     const double bio2 = 0.8 * (k_cap - 3 * k_growth) * (1 + k_rs) * k_cf * k_co2;
@@ -149,7 +151,7 @@ TEST_CASE("credits on a hand-worked parcel with VM0033", "[pipeline][credits]") 
     CHECK(a2.vintage_end == 2025);
     CHECK(a2.ner_t_co2e == Approx(bio2 + soil2).epsilon(1e-12));
     const double u2 = std::hypot(bio2 * k_rel_bio, soil2 * k_rel_soil) / (bio2 + soil2);
-    const double net2 = 0.85 * (bio2 + soil2) * (1 - u2 + 0.20) + (net1 - 106);  // the remainder carries
+    const double net2 = 0.85 * (bio2 + soil2) * (1 - u2 + 0.20) + (net1 - 106); // the remainder carries
     CHECK(a2.credits_t_co2e == static_cast<std::int64_t>(std::floor(net2)));
     CHECK(a2.carried_t_co2e == Approx(net2 - std::floor(net2)).epsilon(1e-9));
 
@@ -189,8 +191,11 @@ TEST_CASE("credits keep the columns of an existing parcels.gpkg", "[pipeline][cr
     PolygonReadOptions po;
     po.id_field = "id";
     const auto parcels = read_polygons(f.dir / "parcels.geojson", po);
-    PolygonLayerSpec spec{"parcels", parcels.crs, {{"id", VectorField::Type::text}, {"owner", VectorField::Type::text}},
-                          "bluecarbon parcels", "<qgis/>"};
+    PolygonLayerSpec spec{"parcels",
+                          parcels.crs,
+                          {{"id", VectorField::Type::text}, {"owner", VectorField::Type::text}},
+                          "bluecarbon parcels",
+                          "<qgis/>"};
     write_polygons_gpkg(cfg.output_dir / "parcels.gpkg", spec, parcels.geometries, {{"A", "Ms Li"}, {"F", "Mr Wu"}});
     const auto r = pipeline::run_credits(cfg, run_with(2, 16));
     CHECK_FALSE(r.parcels_gpkg_created);
@@ -210,19 +215,19 @@ TEST_CASE("credits on a hand-worked parcel with CCER-14-002", "[pipeline][credit
     REQUIRE(r.rows.size() == 2);
     CHECK(r.profile == "CCER-14-002-V01");
     // 2020-2024: AGB 0 -> 75 (capped in the fifth year); soil at WS2013 Table 4.12's 1.62 t C/ha/yr (no cover gate).
-    const double bio = 0.8 * k_cap * (1 + k_rs) * k_cf * k_co2;  // 0.8 x 66.15 x 44/12
+    const double bio = 0.8 * k_cap * (1 + k_rs) * k_cf * k_co2; // 0.8 x 66.15 x 44/12
     const double soil = 0.8 * 5 * 1.62 * k_co2;
     const auto& a = r.rows[0];
     CHECK(a.baseline_t_co2e == 0.0);
     CHECK(a.project_t_co2e == Approx(-(bio + soil)).epsilon(1e-12));
-    CHECK(a.ner_t_co2e == Approx(217.8).epsilon(1e-9));  // 0.8 x (66.15 + 8.1) x 44/12 = 217.8
+    CHECK(a.ner_t_co2e == Approx(217.8).epsilon(1e-9)); // 0.8 x (66.15 + 8.1) x 44/12 = 217.8
     const double precision = 100 * std::hypot(bio * k_rel_bio, soil * k_rel_soil) / (bio + soil);
     CHECK(a.uncertainty_pct == Approx(precision).epsilon(1e-12));
     REQUIRE(precision > 10);
-    REQUIRE(precision <= 40);  // the table's 10 % discount
+    REQUIRE(precision <= 40); // the table's 10 % discount
     CHECK(a.adjusted_ner_t_co2e == Approx(0.9 * (bio + soil)).epsilon(1e-12));
     CHECK(a.buffer_t_co2e == Approx(0.15 * 0.9 * (bio + soil)).epsilon(1e-12));
-    CHECK(a.credits_t_co2e == static_cast<std::int64_t>(std::floor(0.85 * 0.9 * (bio + soil))));  // 166
+    CHECK(a.credits_t_co2e == static_cast<std::int64_t>(std::floor(0.85 * 0.9 * (bio + soil)))); // 166
     CHECK(a.credits_t_co2e == 166);
     // Forest before the project: not a bare flat or retired pond.
     CHECK_THAT(r.rows[1].excluded_reason, Contains("not forest"));
@@ -237,7 +242,8 @@ TEST_CASE("credits are identical for any thread count and tile size", "[pipeline
             cfg.output_dir = f.dir / fmt::format("out-{}-{}", threads, tile);
             const auto r = pipeline::run_credits(cfg, run_with(threads, tile));
             const auto csv = slurp(cfg.output_dir / "credits.csv");
-            if (first.empty()) first = csv;
+            if (first.empty())
+                first = csv;
             CHECK(csv == first);
             CHECK(r.tiles >= 1);
         }
@@ -263,8 +269,7 @@ TEST_CASE("credits refusals", "[pipeline][credits]") {
     SECTION("a class code the project does not map") {
         cfg.habitat.classes = science::ClassMapping();
         cfg.habitat.classes.add(3, science::Habitat::tidal_flat);
-        CHECK_THROWS_WITH(pipeline::run_credits(cfg, run_with(1, 16)),
-                          Contains("not in [habitat.classes]"));
-        CHECK_FALSE(fs::exists(f.dir / "out" / "credits.csv"));  // nothing is published
+        CHECK_THROWS_WITH(pipeline::run_credits(cfg, run_with(1, 16)), Contains("not in [habitat.classes]"));
+        CHECK_FALSE(fs::exists(f.dir / "out" / "credits.csv")); // nothing is published
     }
 }

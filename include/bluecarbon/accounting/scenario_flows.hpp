@@ -27,14 +27,14 @@ inline constexpr std::size_t k_flow_habitats = 8;
 
 /// Per-habitat Tier-1 parameters the flows need (per ha).
 struct FlowHabitat {
-    double agb_cap_t_dm{0};          ///< AGB stock of a mature stand, t d.m./ha
-    double agb_growth_t_dm_yr{0};    ///< AGB growth of a young stand, t d.m./ha/yr
+    double agb_cap_t_dm{0};       ///< AGB stock of a mature stand, t d.m./ha
+    double agb_growth_t_dm_yr{0}; ///< AGB growth of a young stand, t d.m./ha/yr
     double root_shoot{0};
     double carbon_fraction{0};
-    double dead_litter_c{0};         ///< dead wood + litter of a mature stand, t C/ha
-    double soil_c{0};                ///< soil carbon stock, t C/ha (counted only for wetlands)
-    double soil_rate_c_yr{0};        ///< ungated soil accumulation, t C/ha/yr (for what a later loss emits)
-    bool wetland{false};             ///< blue-carbon habitat (mangrove, salt marsh, seagrass)
+    double dead_litter_c{0};  ///< dead wood + litter of a mature stand, t C/ha
+    double soil_c{0};         ///< soil carbon stock, t C/ha (counted only for wetlands)
+    double soil_rate_c_yr{0}; ///< ungated soil accumulation, t C/ha/yr (for what a later loss emits)
+    bool wetland{false};      ///< blue-carbon habitat (mangrove, salt marsh, seagrass)
 };
 using FlowParameters = std::array<FlowHabitat, k_flow_habitats>;
 
@@ -62,7 +62,7 @@ struct FlowState {
     bool mature{true};
     bool soil_accumulating{false};
     double agb_t_dm{0};
-    double soil_c{0};  ///< counted wetland soil (stock + accumulated at the ungated rate)
+    double soil_c{0}; ///< counted wetland soil (stock + accumulated at the ungated rate)
 };
 [[nodiscard]] FlowState initial_flow_state(const FlowParameters& p, std::size_t before);
 /// One year: a change to `habitat` first (if any), then the year's growth and accumulation, added × area_ha.
@@ -77,4 +77,4 @@ void add_pixel_flows(const FlowParameters& p, std::size_t before, int start_year
     }
 }
 
-}  // namespace bluecarbon::accounting
+} // namespace bluecarbon::accounting

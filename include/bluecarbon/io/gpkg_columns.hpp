@@ -20,4 +20,4 @@ void update_gpkg_columns(const std::filesystem::path& path, const std::string& l
                          const std::map<std::string, std::vector<FieldValue>>& values,
                          OutputTransaction* transaction = nullptr);
 
-}  // namespace bluecarbon
+} // namespace bluecarbon

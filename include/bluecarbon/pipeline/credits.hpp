@@ -20,23 +20,23 @@ namespace bluecarbon::pipeline {
 /// One parcel's totals over every vintage (the columns added to parcels.gpkg).
 struct CreditsParcelTotal {
     std::string parcel_id;
-    std::string habitat_before;   ///< largest habitat of the first snapshot
-    std::string habitat_project;  ///< largest habitat of the last snapshot
-    double area_ha{0};            ///< mapped area (cells with a habitat in every map)
-    double unmapped_ha{0};        ///< area of cells without a habitat in some map (not credited)
+    std::string habitat_before;  ///< largest habitat of the first snapshot
+    std::string habitat_project; ///< largest habitat of the last snapshot
+    double area_ha{0};           ///< mapped area (cells with a habitat in every map)
+    double unmapped_ha{0};       ///< area of cells without a habitat in some map (not credited)
     double ner_t_co2e{0};
     double adjusted_ner_t_co2e{0};
     double buffer_t_co2e{0};
     std::int64_t credits_t_co2e{0};
-    double carried_t_co2e{0};     ///< after the last vintage
+    double carried_t_co2e{0}; ///< after the last vintage
     double value{0};
     std::string excluded_reason;
 };
 
 struct CreditsResult {
-    std::string profile;          ///< "VM0033", "CCER-14-002-V01"
+    std::string profile; ///< "VM0033", "CCER-14-002-V01"
     std::string profile_version;
-    std::string profile_table;    ///< file name of the profile table
+    std::string profile_table; ///< file name of the profile table
     std::string tier1_version;
     std::string currency;
     int start_year{0}, end_year{0};
@@ -46,15 +46,15 @@ struct CreditsResult {
     Grid grid;
     std::size_t tiles{0};
     int threads{1};
-    std::vector<accounting::CreditRow> rows;  ///< credits.csv, parcel order then vintage order
-    std::vector<CreditsParcelTotal> parcels;  ///< input order
+    std::vector<accounting::CreditRow> rows; ///< credits.csv, parcel order then vintage order
+    std::vector<CreditsParcelTotal> parcels; ///< input order
     std::int64_t credits_t_co2e{0};
     double buffer_t_co2e{0};
     double value{0};
-    double npv{0};  ///< Σ value / (1 + d)^(vintage end − start_year)
+    double npv{0}; ///< Σ value / (1 + d)^(vintage end − start_year)
     std::size_t parcels_credited{0}, parcels_excluded{0};
     std::filesystem::path output_dir, credits_csv, parcels_gpkg;
-    bool parcels_gpkg_created{false};  ///< no parcels.gpkg existed: one was written with the credit columns only
+    bool parcels_gpkg_created{false}; ///< no parcels.gpkg existed: one was written with the credit columns only
     std::vector<std::string> warnings;
     double wall_seconds{0};
     double peak_rss_mb{0};
@@ -69,4 +69,4 @@ struct CreditsResult {
 [[nodiscard]] std::string to_json(const CreditsResult& r);
 [[nodiscard]] std::string summary_text(const CreditsResult& r);
 
-}  // namespace bluecarbon::pipeline
+} // namespace bluecarbon::pipeline

@@ -56,12 +56,11 @@ std::string to_json(const CreditsResult& r) {
 }
 
 std::string summary_text(const CreditsResult& r) {
-    std::string s = fmt::format("credits: {} {}, period {}-{}, snapshots {}, buffer {} %: {} t CO2e on {} eligible "
-                                "parcel(s), {} excluded; value {:.2f} {} (NPV at {}: {:.2f})\n",
-                                r.profile, r.profile_version, r.start_year, r.end_year,
-                                fmt::join(r.snapshot_years, " "),
-                                r.buffer_percent, r.credits_t_co2e, r.parcels_credited, r.parcels_excluded, r.value,
-                                r.currency, r.start_year, r.npv, r.currency);
+    std::string s = fmt::format(
+        "credits: {} {}, period {}-{}, snapshots {}, buffer {} %: {} t CO2e on {} eligible "
+        "parcel(s), {} excluded; value {:.2f} {} (NPV at {}: {:.2f})\n",
+        r.profile, r.profile_version, r.start_year, r.end_year, fmt::join(r.snapshot_years, " "), r.buffer_percent,
+        r.credits_t_co2e, r.parcels_credited, r.parcels_excluded, r.value, r.currency, r.start_year, r.npv, r.currency);
     s += fmt::format("  {:<10} {:<17} {:<17} {:>9} {:>12} {:>10} {:>9}  {}\n", "parcel", "before", "project", "ha",
                      "adj. NER", "buffer", "credits", "excluded");
     for (const auto& p : r.parcels) {
@@ -69,9 +68,10 @@ std::string summary_text(const CreditsResult& r) {
                          p.habitat_before, p.habitat_project, p.area_ha, p.adjusted_ner_t_co2e, p.buffer_t_co2e,
                          p.credits_t_co2e, p.excluded_reason);
     }
-    for (const auto& w : r.warnings) s += "  warning: " + w + "\n";
+    for (const auto& w : r.warnings)
+        s += "  warning: " + w + "\n";
     s += fmt::format("  {}\n  {}\n", r.credits_csv.string(), r.parcels_gpkg.string());
     return s;
 }
 
-}  // namespace bluecarbon::pipeline
+} // namespace bluecarbon::pipeline

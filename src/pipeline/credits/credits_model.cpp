@@ -17,19 +17,23 @@ struct Removals {
     Slots biomass{}, soil{};
     [[nodiscard]] double total() const {
         double s = 0;
-        for (std::size_t h = 0; h < k_flow_habitats; ++h) s += biomass[h] + soil[h];
+        for (std::size_t h = 0; h < k_flow_habitats; ++h)
+            s += biomass[h] + soil[h];
         return s;
     }
 };
 
-std::size_t slot(std::uint64_t key, std::size_t k) { return static_cast<std::size_t>(habitat_in(key, k) - 1); }
+std::size_t slot(std::uint64_t key, std::size_t k) {
+    return static_cast<std::size_t>(habitat_in(key, k) - 1);
+}
 
 // One year's removals: soil at the profile's rate, VM0033's default gated by the parcel's vegetated cover that year.
 void add_year(const CreditsModel& m, const YearFlows& f, Removals& out) {
     double vegetated = 0, mapped = 0;
     for (std::size_t h = 0; h < k_flow_habitats; ++h) {
         mapped += f.present_ha[h];
-        if (m.flows[h].wetland) vegetated += f.present_ha[h];
+        if (m.flows[h].wetland)
+            vegetated += f.present_ha[h];
     }
     const double cover = mapped > 0 ? std::min(1.0, vegetated / mapped) : 0.0;
     for (std::size_t h = 0; h < k_flow_habitats; ++h) {
@@ -41,20 +45,23 @@ void add_year(const CreditsModel& m, const YearFlows& f, Removals& out) {
 
 Removals over(const CreditsModel& m, const std::vector<YearFlows>& years, const accounting::VintageYears& v) {
     Removals r;
-    for (int y = v.start_year; y < v.end_year; ++y) add_year(m, years[static_cast<std::size_t>(y - m.start_year)], r);
+    for (int y = v.start_year; y < v.end_year; ++y)
+        add_year(m, years[static_cast<std::size_t>(y - m.start_year)], r);
     return r;
 }
 
 std::string largest(const Slots& ha) {
     std::size_t best = k_flow_habitats;
     for (std::size_t h = 0; h < k_flow_habitats; ++h) {
-        if (ha[h] > 0 && (best == k_flow_habitats || ha[h] > ha[best])) best = h;
+        if (ha[h] > 0 && (best == k_flow_habitats || ha[h] > ha[best]))
+            best = h;
     }
-    if (best == k_flow_habitats) return "";
+    if (best == k_flow_habitats)
+        return "";
     return std::string(science::habitat_name(science::all_habitats()[best]));
 }
 
-}  // namespace
+} // namespace
 
 std::vector<accounting::CreditRow> parcel_rows(const CreditsModel& m, const std::string& parcel_id,
                                                const std::map<std::uint64_t, ExactSum>& areas_m2,
@@ -65,10 +72,11 @@ std::vector<accounting::CreditRow> parcel_rows(const CreditsModel& m, const std:
     std::vector<YearFlows> project(static_cast<std::size_t>(last - first)), baseline(project.size());
     Slots before_ha{}, after_ha{};
     total.parcel_id = parcel_id;
-    for (const auto& [key, sum] : areas_m2) {  // key order: the same sums for any tiling
+    for (const auto& [key, sum] : areas_m2) { // key order: the same sums for any tiling
         const double ha = sum.value() / 1e4;
         bool mapped = true;
-        for (std::size_t k = 0; k < maps + (m.baseline_map ? 1 : 0); ++k) mapped = mapped && habitat_in(key, k) > 0;
+        for (std::size_t k = 0; k < maps + (m.baseline_map ? 1 : 0); ++k)
+            mapped = mapped && habitat_in(key, k) > 0;
         if (!mapped) {
             total.unmapped_ha += ha;
             continue;
@@ -82,13 +90,15 @@ std::vector<accounting::CreditRow> parcel_rows(const CreditsModel& m, const std:
             m.flows, before, first, last,
             [&](int y) {
                 for (std::size_t k = 1; k < maps; ++k) {
-                    if (m.snapshot_years[k] > y) return slot(key, k);
+                    if (m.snapshot_years[k] > y)
+                        return slot(key, k);
                 }
                 return slot(key, maps - 1);
             },
             ha, project);
         const std::size_t base = m.baseline_map ? slot(key, maps) : before;
-        accounting::add_pixel_flows(m.flows, before, first, last, [&](int) { return base; }, ha, baseline);
+        accounting::add_pixel_flows(
+            m.flows, before, first, last, [&](int) { return base; }, ha, baseline);
     }
     total.habitat_before = largest(before_ha);
     total.habitat_project = largest(after_ha);
@@ -105,12 +115,13 @@ std::vector<accounting::CreditRow> parcel_rows(const CreditsModel& m, const std:
             v.years = m.vintages[i];
             v.baseline_t_co2e = -b.total() * m.co2_per_c;
             v.project_t_co2e = -p.total() * m.co2_per_c;
-            v.stock_change_t_co2e = v.baseline_t_co2e - v.project_t_co2e;  // every flow here is a stock change
+            v.stock_change_t_co2e = v.baseline_t_co2e - v.project_t_co2e; // every flow here is a stock change
             for (std::size_t h = 0; h < k_flow_habitats; ++h) {
                 const double d[2] = {p.biomass[h] - b.biomass[h], p.soil[h] - b.soil[h]};
                 for (int pool = 0; pool < 2; ++pool) {
                     const double hw = std::fabs(d[pool]) * m.co2_per_c * m.rel90[static_cast<std::size_t>(pool)][h];
-                    if (hw > 0) v.ci90_half_widths_t_co2e.push_back(hw);
+                    if (hw > 0)
+                        v.ci90_half_widths_t_co2e.push_back(hw);
                 }
             }
             v.price_per_t_co2e = m.vintage_price[i];
@@ -150,4 +161,4 @@ std::vector<accounting::CreditRow> parcel_rows(const CreditsModel& m, const std:
     return rows;
 }
 
-}  // namespace bluecarbon::pipeline::credits
+} // namespace bluecarbon::pipeline::credits

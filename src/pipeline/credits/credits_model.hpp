@@ -19,13 +19,13 @@ struct CreditsModel {
     std::optional<accounting::Vm0033Profile> vm0033;
     std::optional<accounting::Ccer14002Profile> ccer;
     accounting::FlowParameters flows{};
-    std::array<double, accounting::k_flow_habitats> soil_rate{};  ///< t C/ha/yr (VM0033 mangrove/marsh: full rate)
-    std::array<bool, accounting::k_flow_habitats> cover_gated{};  ///< VM0033's default rate, gated by cover
+    std::array<double, accounting::k_flow_habitats> soil_rate{}; ///< t C/ha/yr (VM0033 mangrove/marsh: full rate)
+    std::array<bool, accounting::k_flow_habitats> cover_gated{}; ///< VM0033's default rate, gated by cover
     /// Relative 90 % half-width per pool (0 biomass, 1 soil) and habitat.
     std::array<std::array<double, accounting::k_flow_habitats>, 2> rel90{};
     double co2_per_c{44.0 / 12.0};
     int start_year{0};
-    std::vector<int> snapshot_years;  ///< maps 0..n-1 of a trajectory key; map n is the baseline map
+    std::vector<int> snapshot_years; ///< maps 0..n-1 of a trajectory key; map n is the baseline map
     bool baseline_map{false};
     std::vector<accounting::VintageYears> vintages;
     std::vector<double> vintage_price;
@@ -38,4 +38,4 @@ struct CreditsModel {
                                                              const std::map<std::uint64_t, ExactSum>& areas_m2,
                                                              CreditsParcelTotal& total);
 
-}  // namespace bluecarbon::pipeline::credits
+} // namespace bluecarbon::pipeline::credits

@@ -30,12 +30,13 @@ using credits::CreditsModel;
 using science::Habitat;
 using science::Tier1Parameter;
 
-constexpr double k_z90 = 1.6448536269514722;  // two-sided 90 %: the 95th percentile of the standard normal
+constexpr double k_z90 = 1.6448536269514722; // two-sided 90 %: the 95th percentile of the standard normal
 
 accounting::ProfileValues profile_values(const fs::path& file) {
     const auto t = read_parameter_table(file, {"profile", "version", "revision"});
     accounting::ProfileValues v{t.metadata.at("profile"), t.metadata.at("version"), {}};
-    for (const auto& r : t.rows) v.values.emplace_back(r.parameter, r.value);
+    for (const auto& r : t.rows)
+        v.values.emplace_back(r.parameter, r.value);
     return v;
 }
 
@@ -51,7 +52,8 @@ void set_tier1(const config::ProjectConfig& cfg, const science::Tier1Table& t, C
     const auto rel = [&](Tier1Parameter rate, Tier1Parameter stock, Habitat h) {
         for (auto p : {rate, stock}) {
             const auto* r = t.find(p, h, zone, soil);
-            if (r && r->value > 0 && r->sigma() > 0) return k_z90 * r->sigma() / r->value;
+            if (r && r->value > 0 && r->sigma() > 0)
+                return k_z90 * r->sigma() / r->value;
         }
         return 0.0;
     };
@@ -67,8 +69,8 @@ void set_tier1(const config::ProjectConfig& cfg, const science::Tier1Table& t, C
             value(Tier1Parameter::dead_wood_mg_c_per_ha, h) + value(Tier1Parameter::litter_mg_c_per_ha, h);
         f.soil_c = f.wetland ? value(Tier1Parameter::soc_1m_mg_c_per_ha, h) : 0.0;
         // VM0033's default rate (gated by cover) where the profile lists it, else WS2013 Table 4.12.
-        const bool vm_default = m.vm0033 && t.find(Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr, h, zone,
-                                                   soil) != nullptr;
+        const bool vm_default =
+            m.vm0033 && t.find(Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr, h, zone, soil) != nullptr;
         m.cover_gated[i] = vm_default;
         m.soil_rate[i] = vm_default ? m.vm0033->default_soil_rate_t_c_per_ha_yr
                                     : value(Tier1Parameter::soc_accumulation_mg_c_per_ha_yr, h);
@@ -82,7 +84,8 @@ void set_tier1(const config::ProjectConfig& cfg, const science::Tier1Table& t, C
 
 double csv_number(const CsvTable& t, std::size_t row, std::size_t col) {
     const auto v = parse_number(t.field(row, col));
-    if (!v) throw t.error(row, col, "\"" + t.field(row, col) + "\" is not a number");
+    if (!v)
+        throw t.error(row, col, "\"" + t.field(row, col) + "\" is not a number");
     return *v;
 }
 
@@ -93,15 +96,20 @@ std::vector<double> vintage_prices(const config::CreditsConfig& c) {
         const auto yc = t.require_column("year"), pc = t.require_column("price");
         for (std::size_t i = 0; i < t.size(); ++i) {
             const double y = csv_number(t, i, yc), p = csv_number(t, i, pc);
-            if (y != std::floor(y)) throw t.error(i, yc, "must be a whole year");
-            if (p < 0) throw t.error(i, pc, "must not be negative");
-            if (!table.emplace(static_cast<int>(y), p).second) throw t.error(i, yc, "repeats a year");
+            if (y != std::floor(y))
+                throw t.error(i, yc, "must be a whole year");
+            if (p < 0)
+                throw t.error(i, pc, "must not be negative");
+            if (!table.emplace(static_cast<int>(y), p).second)
+                throw t.error(i, yc, "repeats a year");
         }
     }
     std::vector<double> out;
-    for (const auto& v : c.vintages) {  // the price of the year a vintage ends (is issued)
-        if (const auto it = table.find(v.end); it != table.end()) out.push_back(it->second);
-        else if (c.price) out.push_back(*c.price);
+    for (const auto& v : c.vintages) { // the price of the year a vintage ends (is issued)
+        if (const auto it = table.find(v.end); it != table.end())
+            out.push_back(it->second);
+        else if (c.price)
+            out.push_back(*c.price);
         else
             throw ConfigError(fmt::format("{}: no price for {} (the end of vintage {}-{}) and no [credits] price",
                                           c.price_table_origin.str(), v.end, v.start, v.end));
@@ -113,8 +121,10 @@ std::vector<accounting::PrecisionDiscountRow> precision_table(const fs::path& fi
     const auto t = read_csv(file);
     const auto pc = t.require_column("precision_up_to_pct"), dc = t.require_column("discount_pct");
     std::vector<accounting::PrecisionDiscountRow> rows;
-    for (std::size_t i = 0; i < t.size(); ++i) rows.push_back({csv_number(t, i, pc), csv_number(t, i, dc)});
-    if (rows.empty()) throw InputError(file.string() + ": the precision-discount table has no rows");
+    for (std::size_t i = 0; i < t.size(); ++i)
+        rows.push_back({csv_number(t, i, pc), csv_number(t, i, dc)});
+    if (rows.empty())
+        throw InputError(file.string() + ": the precision-discount table has no rows");
     return rows;
 }
 
@@ -143,13 +153,16 @@ CreditsModel build_model(const config::ProjectConfig& cfg, CreditsResult& r) {
     r.profile_version = values.version;
     r.profile_table = table.filename().string();
     auto tier1 = science::Tier1Table::load(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv"));
-    for (const auto& ov : cfg.tier1.overrides) tier1.apply_override(ov);
+    for (const auto& ov : cfg.tier1.overrides)
+        tier1.apply_override(ov);
     r.tier1_version = tier1.version();
     set_tier1(cfg, tier1, m);
     m.start_year = c.start_year;
-    for (const auto& s : c.snapshots) m.snapshot_years.push_back(s.year);
+    for (const auto& s : c.snapshots)
+        m.snapshot_years.push_back(s.year);
     m.baseline_map = c.baseline_map.has_value();
-    for (const auto& v : c.vintages) m.vintages.push_back({v.start, v.end});
+    for (const auto& v : c.vintages)
+        m.vintages.push_back({v.start, v.end});
     m.vintage_price = vintage_prices(c);
     m.buffer_percent = c.buffer_percent;
     return m;
@@ -160,9 +173,12 @@ std::string csv_text(const std::vector<accounting::CreditRow>& rows) {
     for (const auto& row : rows) {
         std::vector<std::string> fields;
         for (const auto& f : accounting::credit_row_fields(row)) {
-            if (const auto* s = std::get_if<std::string>(&f)) fields.push_back(*s);
-            else if (const auto* n = std::get_if<std::int64_t>(&f)) fields.push_back(std::to_string(*n));
-            else fields.push_back(format_number(std::get<double>(f) == 0.0 ? 0.0 : std::get<double>(f)));
+            if (const auto* s = std::get_if<std::string>(&f))
+                fields.push_back(*s);
+            else if (const auto* n = std::get_if<std::int64_t>(&f))
+                fields.push_back(std::to_string(*n));
+            else
+                fields.push_back(format_number(std::get<double>(f) == 0.0 ? 0.0 : std::get<double>(f)));
         }
         w.add_row(std::move(fields));
     }
@@ -170,29 +186,34 @@ std::string csv_text(const std::vector<accounting::CreditRow>& rows) {
 }
 
 const std::vector<VectorField>& gpkg_fields() {
-    static const std::vector<VectorField> f{{"credits_profile", VectorField::Type::text},
-                                            {"ner_t_co2e", VectorField::Type::real},
-                                            {"adjusted_ner_t_co2e", VectorField::Type::real},
-                                            {"buffer_t_co2e", VectorField::Type::real},
-                                            {"credits_t_co2e", VectorField::Type::integer},
-                                            {"carried_t_co2e", VectorField::Type::real},
-                                            {"credits_value", VectorField::Type::real},
-                                            {"credits_excluded_reason", VectorField::Type::text}};
+    static const std::vector<VectorField> f{
+        {"credits_profile", VectorField::Type::text},     {"ner_t_co2e", VectorField::Type::real},
+        {"adjusted_ner_t_co2e", VectorField::Type::real}, {"buffer_t_co2e", VectorField::Type::real},
+        {"credits_t_co2e", VectorField::Type::integer},   {"carried_t_co2e", VectorField::Type::real},
+        {"credits_value", VectorField::Type::real},       {"credits_excluded_reason", VectorField::Type::text}};
     return f;
 }
 
 std::vector<FieldValue> gpkg_values(const CreditsResult& r, const CreditsParcelTotal& p) {
-    return {r.profile + " " + r.profile_version, p.ner_t_co2e,  p.adjusted_ner_t_co2e, p.buffer_t_co2e,
-            p.credits_t_co2e,                    p.carried_t_co2e, p.value,            p.excluded_reason};
+    return {r.profile + " " + r.profile_version,
+            p.ner_t_co2e,
+            p.adjusted_ner_t_co2e,
+            p.buffer_t_co2e,
+            p.credits_t_co2e,
+            p.carried_t_co2e,
+            p.value,
+            p.excluded_reason};
 }
 
-}  // namespace
+} // namespace
 
 CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto& c = cfg.credits;
-    if (!c.present) throw ConfigError(cfg.file.string() + ": no [credits] section");
-    if (!cfg.parcels.path) throw ConfigError(cfg.file.string() + ": [credits] needs the parcels ([parcels] path)");
+    if (!c.present)
+        throw ConfigError(cfg.file.string() + ": no [credits] section");
+    if (!cfg.parcels.path)
+        throw ConfigError(cfg.file.string() + ": [credits] needs the parcels ([parcels] path)");
     const TileExecutor executor(resolve_threads(ctx, cfg.processing.threads));
     const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
 
@@ -213,21 +234,22 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
         r.snapshot_years.push_back(s.year);
         maps.push_back({maps.empty() ? RasterSource::open(s.map) : RasterSource::open_aligned(s.map, r.grid, aligned),
                         s.map.filename().string()});
-        if (maps.size() == 1) r.grid = maps.front().source->grid();
+        if (maps.size() == 1)
+            r.grid = maps.front().source->grid();
     }
     if (c.baseline_map)
-        maps.push_back({RasterSource::open_aligned(*c.baseline_map, r.grid, aligned),
-                        c.baseline_map->filename().string()});
+        maps.push_back(
+            {RasterSource::open_aligned(*c.baseline_map, r.grid, aligned), c.baseline_map->filename().string()});
     if (cfg.habitat.classes.empty())
         throw ConfigError(cfg.file.string() + ": [credits] snapshots need [habitat.classes] (their class codes)");
 
     PolygonReadOptions po;
-    po.id_field = "id";  // TODO(parcels): [parcels] id when that key lands
+    po.id_field = "id"; // TODO(parcels): [parcels] id when that key lands
     po.target_crs = r.grid.crs();
     const auto parcels = read_polygons(*cfg.parcels.path, po);
 
-    const auto areas = credits::trajectory_areas(r.grid, maps, cfg.habitat.classes, parcels.geometries, executor,
-                                                 tile, ctx);
+    const auto areas =
+        credits::trajectory_areas(r.grid, maps, cfg.habitat.classes, parcels.geometries, executor, tile, ctx);
     r.tiles = areas.tiles;
     for (std::size_t i = 0; i < parcels.size(); ++i) {
         CreditsParcelTotal total;
@@ -254,7 +276,8 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
     write_text_file(r.credits_csv, csv_text(r.rows), &transaction);
     if (fs::exists(r.parcels_gpkg)) {
         std::map<std::string, std::vector<FieldValue>> values;
-        for (const auto& p : r.parcels) values[p.parcel_id] = gpkg_values(r, p);
+        for (const auto& p : r.parcels)
+            values[p.parcel_id] = gpkg_values(r, p);
         update_gpkg_columns(r.parcels_gpkg, "parcels", "id", gpkg_fields(), values, &transaction);
     } else {
         PolygonLayerSpec spec{"parcels", r.grid.crs(), {{"id", VectorField::Type::text}}, "", ""};
@@ -276,4 +299,4 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
     return r;
 }
 
-}  // namespace bluecarbon::pipeline
+} // namespace bluecarbon::pipeline

@@ -24,20 +24,23 @@ struct TileScratch {
 
 using TileResult = std::vector<std::pair<std::size_t, std::map<std::uint64_t, ExactSum>>>;
 
-}  // namespace
+} // namespace
 
 TrajectoryRun trajectory_areas(const Grid& grid, std::span<const MapInput> maps, const science::ClassMapping& classes,
-                               std::span<const MultiPolygon> parcels, const TileExecutor& executor,
-                               std::int64_t tile, const RunContext& ctx) {
-    if (maps.size() > k_max_maps) throw ConfigError(fmt::format("at most {} habitat maps", k_max_maps));
+                               std::span<const MultiPolygon> parcels, const TileExecutor& executor, std::int64_t tile,
+                               const RunContext& ctx) {
+    if (maps.size() > k_max_maps)
+        throw ConfigError(fmt::format("at most {} habitat maps", k_max_maps));
     std::vector<parcels::PixelPolygon> polygons;
-    for (const auto& g : parcels) polygons.emplace_back(g, grid.transform());
+    for (const auto& g : parcels)
+        polygons.emplace_back(g, grid.transform());
     const parcels::ParcelIndex index(polygons);
     const auto& first = *maps.front().source;
     const TilePlan plan = TilePlan::aligned_to_blocks(grid, tile, tile, first.block_width(), first.block_height());
-    std::vector<std::size_t> tiles;  // only those touching a parcel
+    std::vector<std::size_t> tiles; // only those touching a parcel
     for (std::size_t t = 0; t < plan.size(); ++t) {
-        if (!index.query(plan.window(t)).empty()) tiles.push_back(t);
+        if (!index.query(plan.window(t)).empty())
+            tiles.push_back(t);
     }
 
     TrajectoryRun run;
@@ -58,7 +61,8 @@ TrajectoryRun trajectory_areas(const Grid& grid, std::span<const MapInput> maps,
                 classes.apply(s.codes.px, s.codes.valid, s.habitat, unmapped, maps[k].label);
                 if (!unmapped.empty()) {
                     std::string list;
-                    for (auto c : unmapped) list += (list.empty() ? "" : ", ") + std::to_string(c);
+                    for (auto c : unmapped)
+                        list += (list.empty() ? "" : ", ") + std::to_string(c);
                     throw InputError(fmt::format("{}: class code(s) {} not in [habitat.classes]", maps[k].label, list));
                 }
                 for (std::size_t i = 0; i < n; ++i) {
@@ -70,24 +74,28 @@ TrajectoryRun trajectory_areas(const Grid& grid, std::span<const MapInput> maps,
             for (std::size_t p : index.query(w)) {
                 parcels::coverage_fractions(polygons[p], w, s.cov, s.cov_scratch);
                 const Window& cw = s.cov.window;
-                if (cw.empty()) continue;
+                if (cw.empty())
+                    continue;
                 std::map<std::uint64_t, ExactSum> areas;
                 for (std::int64_t r = cw.row_off; r < cw.row_end(); ++r) {
                     const double cell = grid.cell_area_m2(r);
                     for (std::int64_t c = cw.col_off; c < cw.col_end(); ++c) {
                         const double f = s.cov.at(c, r);
-                        if (!(f > 0)) continue;
+                        if (!(f > 0))
+                            continue;
                         const auto i = static_cast<std::size_t>((r - w.row_off) * w.cols + (c - w.col_off));
                         areas[s.keys[i]].add(f * cell);
                     }
                 }
-                if (!areas.empty()) out.emplace_back(p, std::move(areas));
+                if (!areas.empty())
+                    out.emplace_back(p, std::move(areas));
             }
             return out;
         },
         [&](std::size_t, TileResult&& r) {
             for (auto& [p, areas] : r) {
-                for (auto& [key, sum] : areas) run.area_m2[p][key].merge(sum);
+                for (auto& [key, sum] : areas)
+                    run.area_m2[p][key].merge(sum);
             }
             phase.tick();
         });
@@ -95,4 +103,4 @@ TrajectoryRun trajectory_areas(const Grid& grid, std::span<const MapInput> maps,
     return run;
 }
 
-}  // namespace bluecarbon::pipeline::credits
+} // namespace bluecarbon::pipeline::credits

@@ -28,12 +28,12 @@ inline constexpr std::size_t k_max_maps = 16;
 }
 
 struct MapInput {
-    std::unique_ptr<RasterSource> source;  // aligned to the grid, nearest
-    std::string label;                     // for messages ("monitoring_2025.tif")
+    std::unique_ptr<RasterSource> source; // aligned to the grid, nearest
+    std::string label;                    // for messages ("monitoring_2025.tif")
 };
 
 struct TrajectoryRun {
-    std::vector<std::map<std::uint64_t, ExactSum>> area_m2;  // per parcel
+    std::vector<std::map<std::uint64_t, ExactSum>> area_m2; // per parcel
     std::size_t tiles{0};
 };
 
@@ -44,4 +44,4 @@ struct TrajectoryRun {
                                              std::span<const MultiPolygon> parcels, const TileExecutor& executor,
                                              std::int64_t tile, const RunContext& ctx);
 
-}  // namespace bluecarbon::pipeline::credits
+} // namespace bluecarbon::pipeline::credits
