@@ -10,6 +10,8 @@
 #include "pipeline_fixtures.hpp"
 
 #include <catch2/catch.hpp>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -205,6 +207,14 @@ TEST_CASE("credits keep the columns of an existing parcels.gpkg", "[pipeline][cr
     CHECK(gpkg.attributes[0][0] == "Ms Li");
     CHECK(gpkg.attributes[0][1] == std::to_string(r.parcels[0].credits_t_co2e));
     CHECK(r.parcels[0].credits_t_co2e > 0);
+    // The layer style is still there.
+    GDALDatasetUniquePtr ds(GDALDataset::Open((cfg.output_dir / "parcels.gpkg").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(ds);
+    OGRLayer* styles = ds->GetLayerByName("layer_styles");
+    REQUIRE(styles != nullptr);
+    OGRFeatureUniquePtr style(styles->GetNextFeature());
+    REQUIRE(style);
+    CHECK(std::string(style->GetFieldAsString("styleQML")) == "<qgis/>");
 }
 
 TEST_CASE("credits on a hand-worked parcel with CCER-14-002", "[pipeline][credits]") {
