@@ -24,9 +24,10 @@ TEST_CASE("parallel_for visits every position once with a slot below the thread 
     std::vector<int> visits(n, 0);
     std::vector<int> slots(n, -1);
     exec.parallel_for(n, [&](std::size_t p, int slot) {
-        ++visits[p];  // each position is written by exactly one call, so no race
+        ++visits[p]; // each position is written by exactly one call, so no race
         slots[p] = slot;
-        if (p % 97 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
+        if (p % 97 == 0)
+            std::this_thread::sleep_for(std::chrono::microseconds(100));
     });
     for (std::size_t p = 0; p < n; ++p) {
         CHECK(visits[p] == 1);
@@ -56,7 +57,8 @@ TEST_CASE("parallel_for rethrows the first error and does no work after it", "[e
     CHECK_THROWS_WITH(exec.parallel_for(10000,
                                         [&](std::size_t p, int) {
                                             ++started;
-                                            if (p == 5) throw InputError("position 5 failed");
+                                            if (p == 5)
+                                                throw InputError("position 5 failed");
                                             std::this_thread::sleep_for(std::chrono::microseconds(50));
                                         }),
                       "position 5 failed");
@@ -72,13 +74,15 @@ TEST_CASE("an exception thrown in merge stops the run and is rethrown", "[engine
     CHECK_THROWS_AS(exec.run_ordered(
                         200, [&](std::size_t, int) { ++worked; },
                         [&](std::size_t p, int) {
-                            if (p == 10) throw std::runtime_error("merge of 10 failed");
+                            if (p == 10)
+                                throw std::runtime_error("merge of 10 failed");
                             merged.push_back(p);
                         }),
                     std::runtime_error);
     // Merges run in order, so exactly positions 0..9 were merged and none after the failing one.
     REQUIRE(merged.size() == 10);
-    for (std::size_t i = 0; i < merged.size(); ++i) CHECK(merged[i] == i);
+    for (std::size_t i = 0; i < merged.size(); ++i)
+        CHECK(merged[i] == i);
     // Workers stop picking up work after the error: at most the 11 merged-or-failed positions plus one in flight
     // per thread ran.
     CHECK(worked.load() <= 11 + threads);
@@ -88,7 +92,8 @@ TEST_CASE("the merge error's message is the one rethrown", "[engine][omp]") {
     CHECK_THROWS_WITH(TileExecutor(3).run_ordered(
                           50, [](std::size_t, int) {},
                           [](std::size_t p, int) {
-                              if (p >= 7) throw InputError("merge " + std::to_string(p));
+                              if (p >= 7)
+                                  throw InputError("merge " + std::to_string(p));
                           }),
                       "merge 7");
 }
@@ -116,7 +121,8 @@ TEST_CASE("OpenMP code inside a worker runs on that worker's thread only", "[eng
     }
     // The caller's own setting is untouched by the workers.
     const int before = omp_get_max_threads();
-    exec.run_ordered(8, [](std::size_t, int) {}, [](std::size_t, int) {});
+    exec.run_ordered(
+        8, [](std::size_t, int) {}, [](std::size_t, int) {});
     CHECK(omp_get_max_threads() == before);
 #else
     SUCCEED("built without OpenMP: nothing nests");
