@@ -12,6 +12,7 @@
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/io/raster_source.hpp>
+#include <bluecarbon/io/stale_temporaries.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
 #include <bluecarbon/version.hpp>
 
@@ -177,6 +178,7 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     const Grid& grid = source->grid();
     if (grid.crs().empty()) throw InputError(rq.input.string() + " has no CRS");
     ensure_writable_dir(rq.out);
+    remove_stale_temporaries(rq.out);  // left by runs that were killed
     const TilePlan plan = TilePlan::aligned_to_blocks(grid, tile, tile, source->block_width(), source->block_height());
 
     // Every output goes through one transaction: all of them appear at the end, or none.

@@ -17,6 +17,7 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/io/stale_temporaries.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
 #include <bluecarbon/science/pools.hpp>
 
@@ -98,6 +99,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     run.timings.statistics = clock.mark();
 
     ensure_writable_dir(cfg.output_dir);
+    remove_stale_temporaries(cfg.output_dir);  // left by runs that were killed
     OutputTransaction transaction;
     stock::StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction);
     const std::vector<double> row_area = row_areas(inputs.grid);
@@ -110,6 +112,8 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
 
     rasters.finish(exec.threads());
     run.timings.finish = clock.mark();
+    // A cancel that arrived while the rasters were finished: still nothing published.
+    if (ctx.cancel && ctx.cancel->load()) throw Cancelled();
     run.timings.total = clock.total();
     StockResult result;
     result.run_json = stock::write_stock_tables(run, transaction, result.outputs);
