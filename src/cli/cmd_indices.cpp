@@ -75,6 +75,7 @@ void print_summary(const CliContext& ctx, const pipeline::IndicesResult& r) {
         ctx.out << fmt::format("  {:<6} valid {:>12}  min {:>9.4f}  max {:>9.4f}  mean {:>9.4f}  -> {}\n", name,
                                st.valid_pixels(), *st.min(), *st.max(), *st.mean(), o.file.string());
     }
+    for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
 }
 
 void run(const CliContext& ctx, const IndicesOptions& o) {

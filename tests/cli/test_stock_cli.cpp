@@ -273,6 +273,24 @@ TEST_CASE("rules + tidal masks give the same maps and sums for any thread count 
     }
 }
 
+TEST_CASE("reflectance read without its scale is reported in the summary and the run JSON", "[stock][reflectance]") {
+    Scene s;
+    auto text = project_text(k_rules);
+    const std::string bands = "bands = { green = 1, red = 2, nir = 3, swir1 = 4 }\n";
+    // scale = 1 overrides the file's 1e-4: the bands are read as raw DN (350..3000), far above 1.5.
+    const auto unscaled = std::string(text).replace(text.find(bands), bands.size(), bands + "scale = 1\n");
+    auto r = run({"habitat", s.project(unscaled).string(), "--quiet"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("  warning: reflectance above 1.5 in "));
+    CHECK_THAT(slurp(s.out() / "habitat_run.json"), Catch::Contains("\"warnings\": [\n    \"reflectance above 1.5"));
+    // With the file's scale: no warning.
+    r = run({"habitat", s.project(text).string(), "--quiet"});
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("warning"));
+    CHECK_THAT(slurp(s.out() / "habitat_run.json"), Catch::Contains("\"warnings\": []"));
+}
+
 TEST_CASE("habitat command reports the thresholds it chose", "[stock]") {
     Scene s;
     const auto r = run({"habitat", s.project(project_text(k_rules)).string(), "--quiet", "--json"});
