@@ -79,28 +79,27 @@ def rasterio_cmd(scene, out_file, threads):
 
 
 def rasterio_ndvi(src_path, dst_path, threads):
-    """NDVI with rasterio + numpy as a Python user would write it for speed: 512 x 512 windows computed on
-    `threads` threads (numpy and GDAL release the GIL), written to an uncompressed tiled float32 GeoTIFF."""
+    """NDVI with rasterio + numpy as rasterio's own concurrency example does it: 512 x 512 windows computed on
+    `threads` threads (numpy releases the GIL), reads and writes each under a lock (a rasterio dataset is not
+    thread-safe), written to an uncompressed tiled float32 GeoTIFF."""
     import concurrent.futures
     import threading
     import rasterio
     from rasterio.windows import Window
 
-    with rasterio.Env(GDAL_NUM_THREADS=str(threads)), rasterio.open(src_path) as src:
+    with rasterio.open(src_path) as src:
         profile = src.profile.copy()
-        profile.update(driver="GTiff", count=1, dtype="float32", nodata=-9999.0, compress=None, tiled=True,
-                       blockxsize=512, blockysize=512, BIGTIFF="IF_SAFER", predictor=None)
-        profile.pop("compress")
-        profile.pop("predictor")
+        profile.update(driver="GTiff", count=1, dtype="float32", nodata=-9999.0, tiled=True, blockxsize=512,
+                       blockysize=512, BIGTIFF="IF_SAFER")
+        profile.pop("compress", None)
+        profile.pop("predictor", None)
         windows = [Window(c, r, min(512, src.width - c), min(512, src.height - r))
                    for r in range(0, src.height, 512) for c in range(0, src.width, 512)]
-        local = threading.local()
-        write_lock = threading.Lock()
+        read_lock, write_lock = threading.Lock(), threading.Lock()
         with rasterio.open(dst_path, "w", **profile) as dst:
             def work(w):
-                if not hasattr(local, "src"):
-                    local.src = rasterio.open(src_path)  # a dataset handle per thread: GDAL handles are not shared
-                red, nir = local.src.read((2, 3), window=w)
+                with read_lock:
+                    red, nir = src.read((2, 3), window=w)
                 nir = nir.astype(np.float32)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     ndvi = (nir - red) / (nir + red)
