@@ -28,7 +28,7 @@ std::vector<float> pixels(const fs::path& p) {
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("stock with a biomass model is bit-identical for threads 1 and 2 and tiles 64 256 512",
           "[pipeline][stock][model][determinism]") {
@@ -52,9 +52,11 @@ TEST_CASE("stock with a biomass model is bit-identical for threads 1 and 2 and t
             const auto r = pipeline::run_stock(cfg, ctx);
             REQUIRE(r.model);
             std::int64_t model_pixels = 0;
-            for (const auto& h : r.habitats) model_pixels += h.model_pixels;
+            for (const auto& h : r.habitats)
+                model_pixels += h.model_pixels;
             if (reference.empty()) {
-                for (const char* f : rasters) reference.push_back(pixels(cfg.output_dir / f));
+                for (const char* f : rasters)
+                    reference.push_back(pixels(cfg.output_dir / f));
                 ref_habitats = r.habitats;
                 ref_model_pixels = model_pixels;
                 // The model applies somewhere, or this test would not exercise it.

@@ -33,13 +33,13 @@ survey::BiomassModelFit model(double cv_rmse) {
     m.form = survey::ModelForm::linear;
     m.predictors = {"ndvi"};
     m.intercept = 0.0;
-    m.coefficients = {100.0};  // AGB = 100 x NDVI t d.m./ha
+    m.coefficients = {100.0}; // AGB = 100 x NDVI t d.m./ha
     m.residual_sigma = 5.0;
     m.cv_rmse_t_dm_per_ha = cv_rmse;
     m.habitats = {Habitat::mangrove};
     return m;
 }
-}  // namespace
+} // namespace
 
 TEST_CASE("a model pixel's pool densities and σ by hand", "[pools][model]") {
     const auto table = Tier1Table::parse(k_table, "test.csv");
@@ -75,7 +75,8 @@ TEST_CASE("a model pixel's pool densities and σ by hand", "[pools][model]") {
     std::vector<float> unc(1);
     std::vector<std::uint8_t> valid(1);
     PoolSpans ps;
-    for (std::size_t k = 0; k < 5; ++k) ps.density[k] = out[k];
+    for (std::size_t k = 0; k < 5; ++k)
+        ps.density[k] = out[k];
     ps.uncertainty_90 = unc;
     ps.valid = valid;
     pools.compute(codes, 1, pv, pk, ps);
@@ -87,7 +88,7 @@ TEST_CASE("a model pixel's pool densities and σ by hand", "[pools][model]") {
 TEST_CASE("a model whose error is below the Tier-1 σ does not lower the pixel's σ", "[pools][model]") {
     const auto table = Tier1Table::parse(k_table, "test.csv");
     const std::array<Habitat, 1> hs{Habitat::mangrove};
-    const auto m = model(4.0);  // CV RMSE 4 < the Tier-1 AGB σ of 10
+    const auto m = model(4.0); // CV RMSE 4 < the Tier-1 AGB σ of 10
     const PoolModel pools(table, ClimateZone::subtropical, SoilType::mineral, hs, &m);
     std::array<double, 5> d{}, s{};
     pools.model_pixel(Habitat::mangrove, 80.0, d, s);
