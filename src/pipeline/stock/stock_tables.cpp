@@ -114,6 +114,7 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
         hab_json.push_back(e);
     }
     report["habitats"] = hab_json;
+    report["warnings"] = run.warnings;
 
     std::vector<std::string> outputs = {(cfg.output_dir / "habitat.tif").string(),
                                         (cfg.output_dir / "habitat.tif.aux.xml").string()};
