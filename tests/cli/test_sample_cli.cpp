@@ -99,18 +99,19 @@ TEST_CASE("sample writes a complete, readable project", "[cli][sample]") {
         }
     }
 
-    // Parcels: six valid polygons in EPSG:32651 with id, name and habitat.
+    // Parcels: eight valid polygons in EPSG:32651 with id, name, owner and habitat.
     GDALDatasetUniquePtr vec(GDALDataset::Open((out / "parcels.geojson").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     REQUIRE(vec);
     OGRLayer* layer = vec->GetLayer(0);
     REQUIRE(layer != nullptr);
-    CHECK(layer->GetFeatureCount() == 6);
+    CHECK(layer->GetFeatureCount() == 8);
     REQUIRE(layer->GetSpatialRef() != nullptr);
     CHECK(std::string(layer->GetSpatialRef()->GetAuthorityCode(nullptr)) == "32651");
     for (auto& feature : *layer) {
         INFO(feature->GetFieldAsString("id"));
         CHECK(std::string(feature->GetFieldAsString("name")).size() > 3);
         CHECK(std::string(feature->GetFieldAsString("habitat")).size() > 3);
+        CHECK(std::string(feature->GetFieldAsString("owner")).size() > 3);
         REQUIRE(feature->GetGeometryRef() != nullptr);
         CHECK(feature->GetGeometryRef()->IsValid());
     }

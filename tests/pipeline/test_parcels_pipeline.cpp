@@ -26,7 +26,21 @@ TEST_CASE("run_parcels runs the stock step only when its rasters are missing or 
     CHECK(fs::exists(cfg.output_dir / "tidal.tif"));
     CHECK(fs::exists(cfg.output_dir / "parcels.gpkg"));
     CHECK(fs::exists(cfg.output_dir / "parcels.geojson"));
-    CHECK(first.parcels.parcels.size() == 6);
+    // The sample: an owner per parcel; P07 (300 m²) fails the minimum mapping unit and P08 (salt marsh with the
+    // seawall and ponds behind it, above HAT) the tidal frame; every other parcel is eligible.
+    const auto& recs = first.parcels.parcels;
+    REQUIRE(recs.size() == 8);
+    CHECK(first.parcels.eligible == 6);
+    for (const auto& rec : recs) {
+        INFO(rec.id);
+        CHECK_FALSE(rec.owner.empty());
+        const std::string want = rec.id == "P07" ? "below_mmu" : rec.id == "P08" ? "outside_tidal_frame" : "";
+        CHECK(rec.eligibility.reasons_text() == want);
+        CHECK(rec.tidal_share >= 0.0);
+        CHECK(rec.tidal_share <= 1.0);
+    }
+    CHECK(recs[6].area_m2 < 400.0);
+    CHECK(recs[7].tidal_share < 0.5);
 
     const auto second = pipeline::run_parcels(cfg, ctx);
     CHECK_FALSE(second.stock);
@@ -40,8 +54,8 @@ TEST_CASE("run_parcels runs the stock step only when its rasters are missing or 
     REQUIRE(third.stock);
     CHECK(third.stock_reason == "reflectance.tif is newer than the stock rasters");
     // Same rasters, same parcels: the same numbers, bit for bit.
-    for (std::size_t i = 0; i < 6; ++i)
-        CHECK(third.parcels.parcels[i].stock_mg_c[4] == first.parcels.parcels[i].stock_mg_c[4]);
+    for (std::size_t i = 0; i < recs.size(); ++i)
+        CHECK(third.parcels.parcels[i].stock_mg_c[4] == recs[i].stock_mg_c[4]);
 }
 
 TEST_CASE("parcel stock totals equal run_zonal's total statistic on stock_total.tif", "[pipeline][parcels][zonal]") {
@@ -60,11 +74,11 @@ TEST_CASE("parcel stock totals equal run_zonal's total statistic on stock_total.
     ctx.threads = 2;
     ctx.tile = 64;  // another tile size and thread count: the sums are exact, so still bit-identical
     const auto zr = pipeline::run_zonal(z, ctx);
-    CHECK(zr.summary.parcels == 6);
-    CHECK(pipeline::summary_text(zr).find("zonal: 6 rows x 2 columns (total, area_m2)") == 0);
+    CHECK(zr.summary.parcels == 8);
+    CHECK(pipeline::summary_text(zr).find("zonal: 8 rows x 2 columns (total, area_m2)") == 0);
     const auto table = read_csv(z.out);
-    REQUIRE(table.size() == 6);
-    for (std::size_t i = 0; i < 6; ++i) {
+    REQUIRE(table.size() == 8);
+    for (std::size_t i = 0; i < 8; ++i) {
         const auto& rec = p.parcels.parcels[i];
         CHECK(table.field(i, 0) == rec.id);
         CHECK(*parse_number(table.field(i, 1)) == rec.stock_mg_c[4]);

@@ -119,6 +119,7 @@ ParcelsResult run_parcels(const config::ProjectConfig& cfg, const RunContext& ct
     r.parcels = parcels::run_parcels_job(req);
     phase.tick();
     phase.finish();
+    (void)clock.mark();
     r.wall_seconds = clock.total().wall;
     r.peak_rss_mb = peak_rss_mb();
     return r;

@@ -41,6 +41,7 @@ ZonalResult run_zonal(const ZonalRequest& req, const RunContext& ctx) {
     r.summary = parcels::run_zonal_job(job);
     phase.tick();
     phase.finish();
+    (void)clock.mark();
     r.wall_seconds = clock.total().wall;
     r.peak_rss_mb = peak_rss_mb();
     return r;
