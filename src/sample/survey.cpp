@@ -310,6 +310,8 @@ that keeps varying, so every pixel differs. Deterministic: the same pixels for a
 reflectance.tif  4 bands uint16 (green, red, nir, swir1), reflectance = DN x {}, DN 0 = nodata; tiled, DEFLATE
 habitat.tif      uint8 class codes as in the sample project
 dem.tif          float32 ellipsoidal heights [m] (geoid model of the sample area, repeated)
+parcels.gpkg     layer "parcels" (id, owner): star-shaped polygons with a hole, one per lattice cell, for
+                 `bluecarbon zonal` benchmarks (--parcels N sets the count; default 5000)
 )",
         size, size, size, k_reflectance_scale);
 }

@@ -158,7 +158,16 @@ TEST_CASE("synthetic scenes do not depend on threads or tiles", "[cli][sample][s
     REQUIRE(run({"sample", "--out", sample_dir.path().string(), "--quiet"}).code == 0);
     for (const char* f : {"reflectance.tif", "habitat.tif", "dem.tif"})
         CHECK(window_hash(dir / "a" / f, 600, 600) == window_hash(sample_dir / f, 600, 600));
-    CHECK(files_in(dir / "a").size() == 4);  // three rasters and README.txt, no temporaries
+    CHECK(files_in(dir / "a").size() == 5);  // three rasters, parcels.gpkg and README.txt, no temporaries
+    // The default 5000 parcels, and --parcels N for another count.
+    const auto count = [](const fs::path& gpkg) {
+        GDALDatasetUniquePtr v(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        return v ? v->GetLayerByName("parcels")->GetFeatureCount() : -1;
+    };
+    CHECK(count(dir / "a" / "parcels.gpkg") == 5000);
+    REQUIRE(run({"sample", "--synthetic", "--size", "600", "--parcels", "37", "--out", (dir / "c").string(),
+                 "--quiet"}).code == 0);
+    CHECK(count(dir / "c" / "parcels.gpkg") == 37);
 }
 
 TEST_CASE("sample rejects bad options with exit code 2 and writes nothing", "[cli][sample][bad-input]") {
@@ -177,6 +186,8 @@ TEST_CASE("sample rejects bad options with exit code 2 and writes nothing", "[cl
     check_bad({"sample", "--synthetic", "--size", "0", "--out", out.string(), "--quiet"}, "--size", out);
     check_bad({"sample", "--synthetic", "--size", "-5", "--out", out.string(), "--quiet"}, "--size", out);
     check_bad({"sample", "--size", "100", "--out", out.string(), "--quiet"}, "--size", out);
+    check_bad({"sample", "--parcels", "100", "--out", out.string(), "--quiet"}, "--parcels", out);
+    check_bad({"sample", "--synthetic", "--parcels", "0", "--out", out.string(), "--quiet"}, "--parcels", out);
     check_bad({"sample", "--out", out.string(), "--threads", "0", "--quiet"}, "--threads", out);
     std::ofstream(dir / "a_file") << "x";
     const fs::path bad = dir / "a_file" / "sample";
