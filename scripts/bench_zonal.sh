@@ -62,12 +62,13 @@ run() {  # run LABEL CMD...: one timed run, appended to $work/LABEL.runs as "sec
   /usr/bin/time -v -o "$work/$label.time" "$@" >"$work/$label.out" 2>"$work/$label.err" || {
     echo "bench_zonal: $label failed:" >&2; tail -5 "$work/$label.err" >&2; exit 1; }
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+              /User time|System time/ { cpu += $2 }
               /Maximum resident set size/ { rss = $2 / 1024 }
-              END { printf "%.3f %.0f\n", s, rss }' "$work/$label.time" >> "$work/$label.runs"
+              END { printf "%.3f %.0f %.3f\n", s, rss, cpu }' "$work/$label.time" >> "$work/$label.runs"
 }
-median_of() {  # LABEL: prints "median_seconds max_rss_mb"
-  sort -n "$work/$1.runs" | awk '{ s[NR] = $1; if ($2 > m) m = $2 }
-    END { if (NR % 2) med = s[(NR + 1) / 2]; else med = (s[NR / 2] + s[NR / 2 + 1]) / 2; printf "%.3f %d\n", med, m }'
+median_of() {  # LABEL: prints "median_seconds max_rss_mb cpu_seconds" (CPU: user + system, all threads, of the median run)
+  sort -n "$work/$1.runs" | awk '{ s[NR] = $1; c[NR] = $3; if ($2 > m) m = $2 }
+    END { h = int((NR + 1) / 2); printf "%.3f %d %.3f\n", s[h], m, c[h] }'
 }
 
 ee=""
@@ -100,23 +101,23 @@ print(f"{statistics.median(d):.2e}")
 PY
 )
 
-read -r bc_s bc_rss < <(median_of bluecarbon_few)
-read -r np_s np_rss < <(median_of bincount_few)
-read -r bm_s bm_rss < <(median_of bluecarbon_many)
-read -r nm_s nm_rss < <(median_of bincount_many)
+read -r bc_s bc_rss bc_c < <(median_of bluecarbon_few)
+read -r np_s np_rss np_c < <(median_of bincount_few)
+read -r bm_s bm_rss bm_c < <(median_of bluecarbon_many)
+read -r nm_s nm_rss nm_c < <(median_of bincount_many)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
 printf 'zonal bench: %s x %s float32 raster (dem.tif), sum/mean/count, %s threads, median of %s runs\n' \
   "$size" "$size" "$threads" "$runs"
-printf '  %-34s %10s %12s\n' method seconds "peak RSS MB"
-printf '  %-34s %10s %12s\n' "bluecarbon zonal, $n_few parcels" "$bc_s" "$bc_rss" \
-  "bincount script, $n_few parcels" "$np_s" "$np_rss" "bluecarbon zonal, $many parcels" "$bm_s" "$bm_rss" \
-  "bincount script, $many parcels" "$nm_s" "$nm_rss"
+printf '  %-34s %10s %10s %12s\n' method seconds "CPU s" "peak RSS MB"
+printf '  %-34s %10s %10s %12s\n' "bluecarbon zonal, $n_few parcels" "$bc_s" "$bc_c" "$bc_rss" \
+  "bincount script, $n_few parcels" "$np_s" "$np_c" "$np_rss" \
+  "bluecarbon zonal, $many parcels" "$bm_s" "$bm_c" "$bm_rss" "bincount script, $many parcels" "$nm_s" "$nm_c" "$nm_rss"
 ee_json='"exactextract": "skipped: not on PATH (no Debian package)"'
 if [ -n "$ee" ]; then
-  read -r ef_s ef_rss < <(median_of exactextract_few)
-  read -r em_s em_rss < <(median_of exactextract_many)
-  printf '  %-34s %10s %12s\n' "exactextract, $n_few parcels" "$ef_s" "$ef_rss" "exactextract, $many parcels" \
-    "$em_s" "$em_rss"
+  read -r ef_s ef_rss ef_c < <(median_of exactextract_few)
+  read -r em_s em_rss em_c < <(median_of exactextract_many)
+  printf '  %-34s %10s %10s %12s\n' "exactextract, $n_few parcels" "$ef_s" "$ef_c" "$ef_rss" \
+    "exactextract, $many parcels" "$em_s" "$em_c" "$em_rss"
   ee_json="\"exactextract_few\": {\"median_seconds\": $ef_s, \"peak_rss_mb\": $ef_rss},
  \"exactextract_many\": {\"median_seconds\": $em_s, \"peak_rss_mb\": $em_rss},
  \"speedup_vs_exactextract_few\": $(ratio "$bc_s" "$ef_s"), \"speedup_vs_exactextract_many\": $(ratio "$bm_s" "$em_s")"
@@ -125,14 +126,17 @@ else
   echo "  exactextract: skipped (not on PATH; it is no Debian package)"
 fi
 echo "  speed-up vs bincount: $(ratio "$bc_s" "$np_s")x ($n_few), $(ratio "$bm_s" "$nm_s")x ($many); target >= 2.5x"
+echo "  CPU-time ratio vs bincount: $(ratio "$bc_c" "$np_c")x ($n_few), $(ratio "$bm_c" "$nm_c")x ($many)" \
+  "(wall-time ratios depend on how busy the machine is: load average $(cut -d' ' -f1 /proc/loadavg))"
 echo "  peak RSS of bluecarbon: $bc_rss MB ($n_few), $bm_rss MB ($many); target <= 250 MB"
 echo "  median relative difference of the sums, exact vs pixel centres ($n_few parcels): $agree"
 cat > bench/zonal_results.json <<JSON
 {"size": $size, "threads": $threads, "runs": $runs, "parcels_few": $n_few, "parcels_many": $many,
- "bluecarbon_few": {"median_seconds": $bc_s, "peak_rss_mb": $bc_rss},
- "bincount_few": {"median_seconds": $np_s, "peak_rss_mb": $np_rss},
- "bluecarbon_many": {"median_seconds": $bm_s, "peak_rss_mb": $bm_rss},
- "bincount_many": {"median_seconds": $nm_s, "peak_rss_mb": $nm_rss},
+ "bluecarbon_few": {"median_seconds": $bc_s, "median_cpu_seconds": $bc_c, "peak_rss_mb": $bc_rss},
+ "bincount_few": {"median_seconds": $np_s, "median_cpu_seconds": $np_c, "peak_rss_mb": $np_rss},
+ "bluecarbon_many": {"median_seconds": $bm_s, "median_cpu_seconds": $bm_c, "peak_rss_mb": $bm_rss},
+ "bincount_many": {"median_seconds": $nm_s, "median_cpu_seconds": $nm_c, "peak_rss_mb": $nm_rss},
+ "load_average_1min": $(cut -d' ' -f1 /proc/loadavg),
  "speedup_vs_bincount_few": $(ratio "$bc_s" "$np_s"), "speedup_vs_bincount_many": $(ratio "$bm_s" "$nm_s"),
  "median_relative_sum_difference_vs_bincount": $agree,
  $ee_json}
