@@ -1,5 +1,7 @@
 #include "sample/sample_project_toml.hpp"
 
+#include "sample/monitoring.hpp"
+
 namespace bluecarbon::sample {
 
 std::string sample_project_toml() {
@@ -133,7 +135,7 @@ overlap_tolerance_m2 = 1     # overlaps with other parcels up to this area are d
 trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
-)";
+)" + sample_credits_toml();
 }
 
 }  // namespace bluecarbon::sample
