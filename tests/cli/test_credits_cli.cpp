@@ -84,8 +84,10 @@ TEST_CASE("credits with CCER-14-002 and the project's precision table", "[cli][c
             CHECK(q["excluded_reason"] == "");
             CHECK(q["credits_t_co2e"].get<std::int64_t>() > 1000);
         } else {
-            // Existing mangrove, marsh, seagrass, forest: not afforestation of a bare flat or retired pond.
-            CHECK_THAT(q["excluded_reason"].get<std::string>(), Contains("CCER-14-002-V01 covers"));
+            // Existing mangrove, marsh, seagrass, forest, and ponds left as ponds: not afforestation of a bare
+            // flat or retired pond; the reason names the profile.
+            CHECK_THAT(q["excluded_reason"].get<std::string>(), Contains("CCER-14-002-V01"));
+            CHECK(q["credits_t_co2e"].get<std::int64_t>() == 0);
         }
     }
 }

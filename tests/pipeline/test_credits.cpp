@@ -176,7 +176,7 @@ TEST_CASE("credits on a hand-worked parcel with VM0033", "[pipeline][credits]") 
                     0) == 0);
     CHECK(csv.find("A,VM0033,2.1,2020,2023,0,") != std::string::npos);
     PolygonReadOptions po;
-    po.id_field = "id";
+    po.id_field = "parcel_id";  // the parcels.gpkg contract
     po.attribute_fields = {"credits_t_co2e", "buffer_t_co2e", "credits_excluded_reason"};
     const auto gpkg = read_polygons(cfg.output_dir / "parcels.gpkg", po);
     REQUIRE(gpkg.size() == 2);
@@ -193,9 +193,10 @@ TEST_CASE("credits keep the columns of an existing parcels.gpkg", "[pipeline][cr
     PolygonReadOptions po;
     po.id_field = "id";
     const auto parcels = read_polygons(f.dir / "parcels.geojson", po);
+    po.id_field = "parcel_id";  // the parcels.gpkg contract
     PolygonLayerSpec spec{"parcels",
                           parcels.crs,
-                          {{"id", VectorField::Type::text}, {"owner", VectorField::Type::text}},
+                          {{"parcel_id", VectorField::Type::text}, {"owner", VectorField::Type::text}},
                           "bluecarbon parcels",
                           "<qgis/>"};
     write_polygons_gpkg(cfg.output_dir / "parcels.gpkg", spec, parcels.geometries, {{"A", "Ms Li"}, {"F", "Mr Wu"}});

@@ -244,7 +244,8 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
         throw ConfigError(cfg.file.string() + ": [credits] snapshots need [habitat.classes] (their class codes)");
 
     PolygonReadOptions po;
-    po.id_field = "id"; // TODO(parcels): [parcels] id when that key lands
+    po.id_field = cfg.parcels.id_field;
+    po.layer = cfg.parcels.layer;
     po.target_crs = r.grid.crs();
     const auto parcels = read_polygons(*cfg.parcels.path, po);
 
@@ -278,9 +279,9 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
         std::map<std::string, std::vector<FieldValue>> values;
         for (const auto& p : r.parcels)
             values[p.parcel_id] = gpkg_values(r, p);
-        update_gpkg_columns(r.parcels_gpkg, "parcels", "id", gpkg_fields(), values, &transaction);
+        update_gpkg_columns(r.parcels_gpkg, "parcels", "parcel_id", gpkg_fields(), values, &transaction);
     } else {
-        PolygonLayerSpec spec{"parcels", r.grid.crs(), {{"id", VectorField::Type::text}}, "", ""};
+        PolygonLayerSpec spec{"parcels", r.grid.crs(), {{"parcel_id", VectorField::Type::text}}, "", ""};
         spec.fields.insert(spec.fields.end(), gpkg_fields().begin(), gpkg_fields().end());
         std::vector<std::vector<FieldValue>> rows;
         for (const auto& p : r.parcels) {
