@@ -134,10 +134,12 @@ StockSinks StockRasters::sinks() const {
     return s;
 }
 
-void StockRasters::finish(int threads) {
+std::vector<RasterSink*> StockRasters::all() const {
     std::vector<RasterSink*> all{m_habitat.get()};
-    for (auto& s : m_pools) all.push_back(s.get());
-    RasterSink::finish_all(all, threads);
+    for (const auto& s : m_pools) all.push_back(s.get());
+    return all;
 }
+
+void StockRasters::finish(int threads) { RasterSink::finish_all(all(), threads); }
 
 }  // namespace bluecarbon::pipeline::stock
