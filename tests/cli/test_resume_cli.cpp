@@ -61,7 +61,7 @@ TEST_CASE("stock --resume after kill -9 at 20 random moments ends with the bytes
     std::uniform_real_distribution<double> moment(0.0, 1.5 * seconds + 0.3);
 
     const fs::path out = dir / "resumed";
-    const std::vector<std::string> cmd{k_bluecarbon_exe, "stock", project.string(), "--out", out.string(), "--quiet",
+    const std::vector<std::string> cmd{test::k_bluecarbon_exe, "stock", project.string(), "--out", out.string(), "--quiet",
                                        "--tile", "128", "--threads", "2", "--resume"};
     const std::vector<std::string> outputs{"habitat.tif", "habitat.tif.aux.xml", "stock_agb.tif", "stock_soc.tif",
                                            "stock_total.tif", "uncertainty.tif", "stock_summary.csv"};

@@ -82,8 +82,9 @@ TEST_CASE("stock in 1 2 3 and 7 shards then merge writes the bytes of one proces
 TEST_CASE("merge and resume refuse shards that do not make one run", "[cli][shard][errors]") {
     test::TempDir dir("bc-shard-bad");
     const fs::path project = rules_and_model_project(dir / "sample");
-    auto shard = [&](const fs::path& out, const std::string& spec, std::vector<std::string> extra = {}) {
-        std::vector<std::string> a{"stock", project.string(), "--out", out.string(), "--quiet", "--tile", "128",
+    auto shard = [&](const fs::path& out, const std::string& spec, std::vector<std::string> extra = {},
+                     const std::string& tile = "128") {
+        std::vector<std::string> a{"stock", project.string(), "--out", out.string(), "--quiet", "--tile", tile,
                                    "--shard", spec};
         a.insert(a.end(), extra.begin(), extra.end());
         return run(a);
@@ -120,8 +121,9 @@ TEST_CASE("merge and resume refuse shards that do not make one run", "[cli][shar
     SECTION("shards of different plans tool versions or inputs") {
         const fs::path out = dir / "o";
         REQUIRE(shard(out, "0/2").code == 0);
-        REQUIRE(shard(out, "1/2", {"--tile", "256"}).code == 0);
-        CHECK(merge_error(out).find("tile width 128 vs 256") != std::string::npos);
+        // The sample is 600 pixels wide in 512-pixel blocks: 128 rounds to 512, 1024 to the whole width.
+        REQUIRE(shard(out, "1/2", {}, "1024").code == 0);
+        CHECK(merge_error(out).find("tile width 512 vs 600") != std::string::npos);
         REQUIRE(shard(out, "1/2").code == 0);
         const fs::path m = out / "shard-1-of-2" / "manifest.json";
         std::string text = slurp(m);

@@ -103,6 +103,7 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
             throw ConfigError(fmt::format("--resume: {} holds a checkpoint of another run: {}", dir.string(),
                                           fmt::join(diff, "; ")));
         m.thresholds = old.thresholds;  // computed by the interrupted run from the same inputs
+        if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
         resuming = true;
     }
     StockRunSummary run;
