@@ -13,6 +13,7 @@ PACKAGES=(
   libgeographiclib-dev geographiclib-tools
   libcairo2-dev chromium
   libzstd-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

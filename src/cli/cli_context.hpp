@@ -51,8 +51,10 @@ struct ScaleOptions {
     bool resume{false}, mpi{false};
 };
 void add_scale_options(CLI::App& cmd, ScaleOptions& opts);
-/// Sets rc.shard / rc.resume; ConfigError "--shard: ..." for a bad spec, InputError for --mpi without MPI.
-void apply_scale_options(const ScaleOptions& opts, pipeline::RunContext& rc);
+/// `run` with the options applied to `rc`; under --mpi through pipeline::run_mpi (`merge` on rank 0). Returns
+/// whether this process prints the result.
+bool run_scaled(const ScaleOptions& opts, pipeline::RunContext& rc, const std::function<void()>& run,
+                const std::function<void()>& merge);
 
 /// Option checks whose failure reads "--threads: must be at least 1 (got 0)" (CLI11 prefixes the option name);
 /// help shows them as "N:POSITIVE". at_least is for whole numbers, positive for any number > 0.

@@ -3,31 +3,25 @@
 
 #include <bluecarbon/pipeline/merge.hpp>
 
-#include <fmt/format.h>
-
 #include <ostream>
 
 namespace bluecarbon::cli {
 
 void add_merge_command(CLI::App& app, CliContext& ctx) {
-    struct Opts {
-        pipeline::MergeRequest req;
-        CommonOptions common;
-    };
-    auto o = std::make_shared<Opts>();
-    CLI::App* cmd = app.add_subcommand("merge", "Merge the shard-<i>-of-<n>/ folders of a sharded run (--shard) "
-                                                "into DIR: outputs byte-identical to one process's");
-    cmd->add_option("dir", o->req.dir, "The output folder holding the shard folders")->required()->type_name("DIR");
-    add_common_options(*cmd, o->common, false);
-    cmd->callback([o, &ctx] {
-        CliProgress progress(ctx, o->common);
+    auto req = std::make_shared<pipeline::MergeRequest>();
+    auto common = std::make_shared<CommonOptions>();
+    CLI::App* cmd = app.add_subcommand("merge", "Write the outputs of a sharded run (--shard) into DIR from its "
+                                                "shard-<i>-of-<n>/ folders: the bytes one process writes");
+    cmd->add_option("dir", req->dir, "The output folder holding the shard folders")->required()->type_name("DIR");
+    add_common_options(*cmd, *common, false);
+    cmd->callback([req, common, &ctx] {
+        CliProgress progress(ctx, *common);
         pipeline::RunContext rc;
-        rc.threads = o->common.threads;
+        rc.threads = common->threads;
         rc.progress = &progress;
-        const auto r = pipeline::run_merge(o->req, rc);
-        if (o->common.json) ctx.out << pipeline::to_json(r) << '\n';
-        else ctx.out << fmt::format("merge: {} shards of `{}` -> {} outputs in {} ({:.2f} s)\n", r.shards, r.command,
-                                    r.run.outputs.size(), r.run.output_dir.string(), r.run.timings.total.wall);
+        const auto r = pipeline::run_merge(*req, rc);
+        ctx.out << (common->json ? pipeline::to_json(r) : "merge: " + std::to_string(r.shards) + " shards of " +
+                                                              r.command + " -> " + r.run.output_dir.string()) << '\n';
     });
 }
 

@@ -4,6 +4,7 @@
 
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/habitat.hpp>
+#include <bluecarbon/pipeline/merge.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 #include <bluecarbon/science/habitat.hpp>
 
@@ -71,10 +72,16 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     if (threads_given) rc.threads = o.common.threads;
     if (tile_given) rc.tile = o.common.tile;
     rc.progress = &progress;
-    apply_scale_options(o.scale, rc);
     pipeline::StockResult r;
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}, {"shard", "--shard"}},
-               [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); });
+               [&] {
+                   if (!run_scaled(
+                           o.scale, rc,
+                           [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); },
+                           [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; }))
+                       r.command.clear();
+               });
+    if (r.command.empty()) return;  // an MPI rank other than 0
     if (o.common.json)
         ctx.out << pipeline::to_json(r) << '\n';
     else

@@ -2,6 +2,7 @@
 #include "cli/cli_context.hpp"
 
 #include <bluecarbon/error.hpp>
+#include <bluecarbon/pipeline/scale.hpp>
 
 namespace bluecarbon::cli {
 
@@ -11,27 +12,16 @@ void add_scale_options(CLI::App& cmd, ScaleOptions& o) {
         ->type_name("I/N");
     cmd.add_flag("--resume", o.resume, "Continue an interrupted checkpointed run (with --shard: that shard), "
                                        "redoing only unfinished tiles; without --shard the run is checkpointed");
-    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N and rank 0 merges");
+    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N, rank 0 merges");
 }
 
-void apply_scale_options(const ScaleOptions& o, pipeline::RunContext& rc) {
-    if (o.mpi)
-        throw InputError("--mpi: this bluecarbon was built without MPI (Open MPI was not found when it was "
-                         "configured); use --shard I/N and `bluecarbon merge`, or rebuild with libopenmpi-dev");
+bool run_scaled(const ScaleOptions& o, pipeline::RunContext& rc, const std::function<void()>& run,
+                const std::function<void()>& merge) {
     rc.resume = o.resume;
-    if (o.shard.empty()) return;
-    std::size_t i = 0, n = 0, used = 0;
-    try {
-        i = std::stoul(o.shard, &used);
-        if (o.shard.at(used) != '/') throw std::invalid_argument("/");
-        const std::string rest = o.shard.substr(used + 1);
-        n = std::stoul(rest, &used);
-        if (used != rest.size()) throw std::invalid_argument("tail");
-    } catch (const std::exception&) {
-        throw ConfigError("--shard: expected I/N, e.g. 0/4 (got " + o.shard + ")");
-    }
-    if (i >= n) throw ConfigError("--shard: " + o.shard + ": the index must be below the count (0 <= I < N)");
-    rc.shard = pipeline::ShardSpec{i, n};
+    if (o.mpi && !o.shard.empty()) throw ConfigError("--shard: not with --mpi (each rank is its own shard)");
+    if (!o.shard.empty()) rc.shard = pipeline::parse_shard(o.shard);
+    if (!o.mpi) run();
+    return !o.mpi || pipeline::run_mpi(rc, run, merge);
 }
 
 }  // namespace bluecarbon::cli

@@ -3,6 +3,7 @@
 // project with its rules (an otsu() scene statistic, tidal masks from the DEM) and a biomass model calibrated on
 // its survey. Then the ways a merge or a resume must refuse.
 #include <bluecarbon/cli/run_cli.hpp>
+#include <bluecarbon/pipeline/scale.hpp>
 
 #include "cli/cli_fixtures.hpp"
 #include "support/temp_dir.hpp"
@@ -102,10 +103,15 @@ TEST_CASE("merge and resume refuse shards that do not make one run", "[cli][shar
         CHECK(r.err.find("--shard: 3/3: the index must be below the count") != std::string::npos);
         CHECK(shard(dir / "bad", "1-of-3").code == 2);
     }
-    SECTION("--mpi in a build without MPI") {
-        const auto r = run({"stock", project.string(), "--mpi", "--quiet"});
+    SECTION("--mpi with --shard or in a build without MPI") {
+        auto r = run({"stock", project.string(), "--mpi", "--shard", "0/2", "--quiet"});
         CHECK(r.code == 2);
-        CHECK(r.err.find("built without MPI") != std::string::npos);
+        CHECK(r.err.find("--shard: not with --mpi") != std::string::npos);
+        if (!pipeline::mpi_available()) {
+            r = run({"stock", project.string(), "--mpi", "--quiet"});
+            CHECK(r.code == 2);
+            CHECK(r.err.find("built without MPI") != std::string::npos);
+        }
     }
     SECTION("a missing shard, a duplicated one, shards of two splits") {
         const fs::path out = dir / "o";
