@@ -71,5 +71,7 @@ for run in array mpi; do
     else echo "slurm-test: $run $f DIFFERS (or is missing)"; status=1; fi
   done
 done
+cleanup
+trap - EXIT
 [ $status -eq 0 ] && rm -rf "$work" || echo "slurm-test: logs and outputs kept in $work" >&2
 exit $status
