@@ -80,6 +80,22 @@ TEST_CASE("stock in 1 2 3 and 7 shards then merge writes the bytes of one proces
     }
 }
 
+TEST_CASE("habitat in 2 shards then merge writes the bytes of one process", "[cli][shard]") {
+    test::TempDir dir("bc-shard-habitat");
+    const fs::path project = rules_and_model_project(dir / "sample");
+    const fs::path single = dir / "single", out = dir / "sharded";
+    REQUIRE(run({"habitat", project.string(), "--out", single.string(), "--quiet", "--tile", "128"}).code == 0);
+    for (const char* spec : {"0/2", "1/2"})
+        REQUIRE(run({"habitat", project.string(), "--out", out.string(), "--quiet", "--tile", "128", "--shard", spec})
+                    .code == 0);
+    const auto r = run({"merge", out.string(), "--json"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\"command\": \"habitat\"") != std::string::npos);
+    for (const char* f : {"habitat.tif", "habitat.tif.aux.xml"}) CHECK(slurp(single / f) == slurp(out / f));
+    CHECK_FALSE(fs::exists(out / "stock_total.tif"));
+}
+
 TEST_CASE("merge and resume refuse shards that do not make one run", "[cli][shard][errors]") {
     test::TempDir dir("bc-shard-bad");
     const fs::path project = rules_and_model_project(dir / "sample");

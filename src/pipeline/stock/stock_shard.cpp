@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -75,6 +76,23 @@ void remove_shard_folder(const fs::path& dir) {
     fs::remove_all(aside, ec);
 }
 
+// The scene statistics of a sibling shard of the same run (same inputs, parameters, plan and tool version), when
+// one has already been computed in `out`: they are the same numbers, and the pass over the whole scene is the one
+// piece of work every shard would otherwise repeat.
+std::optional<std::map<std::string, double>> sibling_statistics(const fs::path& out, const shard::Manifest& m) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(out, ec)) {
+        if (!fs::exists(e.path() / "manifest.json")) continue;
+        try {
+            const shard::Manifest other = shard::read_manifest(e.path());
+            if (shard::differences(other, m, false).empty()) return other.thresholds;
+        } catch (const Error&) {
+            // not a usable manifest: ignore it
+        }
+    }
+    return std::nullopt;
+}
+
 [[noreturn]] void throw_unmapped(const config::ProjectConfig& cfg, const std::vector<std::int64_t>& unmapped) {
     throw InputError(fmt::format("{}: class codes {} occur in {} but are not in [habitat.classes]; map every code to "
                                  "a habitat",
@@ -114,7 +132,12 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
     if (inputs.model) run.model_path = *cfg.stock.biomass_model;
     run.timings.inputs = clock.mark();
     if (!resuming) {
-        m.thresholds = compute_scene_statistics(inputs, exec, ctx);
+        if (auto known = sibling_statistics(cfg.output_dir, m)) {
+            m.thresholds = *known;
+            if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
+        } else {
+            m.thresholds = compute_scene_statistics(inputs, exec, ctx);
+        }
         remove_shard_folder(dir);
         ensure_writable_dir(dir);
         shard::write_manifest(dir, m);
