@@ -45,14 +45,12 @@ void check_compression_level(const std::string& codec, int level);
 /// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
 
-/// --shard I/N, --resume and --mpi (commands that can run split across processes).
+/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: rank 0 under MPI); false: print nothing.
 struct ScaleOptions {
     std::string shard;
     bool resume{false}, mpi{false};
 };
 void add_scale_options(CLI::App& cmd, ScaleOptions& opts);
-/// `run` with the options applied to `rc`; under --mpi through pipeline::run_mpi (`merge` on rank 0). Returns
-/// whether this process prints the result.
 bool run_scaled(const ScaleOptions& opts, pipeline::RunContext& rc, const std::function<void()>& run,
                 const std::function<void()>& merge);
 

@@ -1,7 +1,8 @@
-// `bluecarbon merge DIR`: the outputs of a sharded run from its shard folders; the work is pipeline::run_merge.
+// `bluecarbon merge DIR` (pipeline::run_merge), and the --shard/--resume/--mpi options of the split commands.
 #include "cli/cli_context.hpp"
 
 #include <bluecarbon/pipeline/merge.hpp>
+#include <bluecarbon/pipeline/scale.hpp>
 
 #include <ostream>
 
@@ -23,6 +24,21 @@ void add_merge_command(CLI::App& app, CliContext& ctx) {
         ctx.out << (common->json ? pipeline::to_json(r) : "merge: " + std::to_string(r.shards) + " shards of " +
                                                               r.command + " -> " + r.run.output_dir.string()) << '\n';
     });
+}
+
+void add_scale_options(CLI::App& cmd, ScaleOptions& o) {
+    cmd.add_option("--shard", o.shard, "Compute only shard I of N into <output>/shard-I-of-N/ (checkpointed); "
+                                       "`bluecarbon merge <output>` then writes the outputs")->type_name("I/N");
+    cmd.add_flag("--resume", o.resume, "Continue an interrupted checkpointed run, redoing only unfinished tiles "
+                                       "(without --shard: the run is checkpointed, then merged)");
+    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N, rank 0 merges");
+}
+
+bool run_scaled(const ScaleOptions& o, pipeline::RunContext& rc, const std::function<void()>& run,
+                const std::function<void()>& merge) {
+    rc.resume = o.resume;
+    if (!o.shard.empty()) rc.shard = pipeline::parse_shard(o.shard);
+    return o.mpi ? pipeline::run_mpi(rc, run, merge) : (run(), true);
 }
 
 }  // namespace bluecarbon::cli

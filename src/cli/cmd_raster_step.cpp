@@ -73,14 +73,10 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     if (tile_given) rc.tile = o.common.tile;
     rc.progress = &progress;
     pipeline::StockResult r;
+    auto step = [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); };
+    auto merge = [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; };
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}, {"shard", "--shard"}},
-               [&] {
-                   if (!run_scaled(
-                           o.scale, rc,
-                           [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); },
-                           [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; }))
-                       r.command.clear();
-               });
+               [&] { r.command = run_scaled(o.scale, rc, step, merge) ? r.command : std::string(); });
     if (r.command.empty()) return;  // an MPI rank other than 0
     if (o.common.json)
         ctx.out << pipeline::to_json(r) << '\n';

@@ -44,6 +44,7 @@ struct MpiSession {  // MPI_Init .. MPI_Finalize around the run (OpenMP threads 
 }  // namespace
 
 bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::function<void()>& merge) {
+    if (ctx.shard) throw RequestError("shard", "not with --mpi (each rank is its own shard)");
     const MpiSession session;
     int rank = 0, size = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -71,7 +72,8 @@ bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::funct
 #else
 bool mpi_available() noexcept { return false; }
 
-bool run_mpi(RunContext&, const std::function<void()>&, const std::function<void()>&) {
+bool run_mpi(RunContext& ctx, const std::function<void()>&, const std::function<void()>&) {
+    if (ctx.shard) throw RequestError("shard", "not with --mpi (each rank is its own shard)");
     throw InputError("--mpi: this bluecarbon was built without MPI (Open MPI was not found when it was configured); "
                      "use --shard I/N and `bluecarbon merge`, or rebuild with libopenmpi-dev installed");
 }

@@ -16,7 +16,8 @@ namespace bluecarbon::pipeline {
 
 /// Under MPI: `run` as shard rank/size (ctx.threads, when 0, set to the cores bound to this rank), then, once
 /// every rank succeeded, `merge` on rank 0 (ctx.shard unset). Returns whether this is rank 0. A rank whose part
-/// failed rethrows its error; the others throw Error naming the failure elsewhere. Throws InputError without MPI.
+/// failed rethrows its error; the others throw Error naming the failure elsewhere. Throws InputError without MPI,
+/// RequestError ("shard: not with --mpi ...") when ctx.shard is already set.
 bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::function<void()>& merge);
 
 }  // namespace bluecarbon::pipeline
