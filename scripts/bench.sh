@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
     --tile) tile="$2"; shift 2 ;;
     --clean) clean=1; shift ;;
     --no-stock) stock=0; shift ;;
+    --scale) shift; exec scripts/bench_scale.sh "$@" ;;  # shards, merge and MPI (scripts/bench_scale.sh)
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac

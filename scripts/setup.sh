@@ -13,6 +13,8 @@ PACKAGES=(
   libgeographiclib-dev geographiclib-tools
   libcairo2-dev chromium
   python3-rasterio
+  libzstd-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

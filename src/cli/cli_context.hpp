@@ -45,6 +45,15 @@ void check_compression_level(const std::string& codec, int level);
 /// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
 void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
 
+/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: rank 0 under MPI); false: print nothing.
+struct ScaleOptions {
+    std::string shard;
+    bool resume{false}, mpi{false};
+};
+void add_scale_options(CLI::App& cmd, ScaleOptions& opts);
+bool run_scaled(const ScaleOptions& opts, pipeline::RunContext& rc, const std::function<void()>& run,
+                const std::function<void()>& merge);
+
 /// Option checks whose failure reads "--threads: must be at least 1 (got 0)" (CLI11 prefixes the option name);
 /// help shows them as "N:POSITIVE". at_least is for whole numbers, positive for any number > 0.
 [[nodiscard]] CLI::Validator at_least(std::int64_t min);
@@ -81,5 +90,6 @@ void add_stock_command(CLI::App& app, CliContext& ctx);
 void add_zonal_command(CLI::App& app, CliContext& ctx);
 void add_parcels_command(CLI::App& app, CliContext& ctx);
 void add_credits_command(CLI::App& app, CliContext& ctx);
+void add_merge_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace bluecarbon::cli

@@ -5,6 +5,7 @@
 
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/habitat.hpp>
+#include <bluecarbon/pipeline/merge.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 #include <bluecarbon/science/habitat.hpp>
 
@@ -22,6 +23,8 @@ struct RasterStepOptions {
     std::filesystem::path project;
     CommonOptions common;
     CompressionOptions compression;  ///< else the project's [processing] compression
+    ScaleOptions scale;
+    std::filesystem::path out;  ///< else the project's output
 };
 
 void print_summary(const CliContext& ctx, const pipeline::StockResult& r) {
@@ -60,6 +63,7 @@ void print_summary(const CliContext& ctx, const pipeline::StockResult& r) {
 void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock, bool threads_given,
               bool tile_given) {
     config::ProjectConfig cfg = config::load_project(o.project);
+    if (!o.out.empty()) cfg.output_dir = std::filesystem::absolute(o.out);
     if (!o.compression.codec.empty()) cfg.processing.compression = o.compression.codec;
     if (o.compression.level > 0) {
         check_compression_level(cfg.processing.compression, o.compression.level);
@@ -73,8 +77,11 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
     rc.cancel = interrupts.flag();
     pipeline::StockResult r;
-    with_flags({{"threads", "--threads"}, {"tile size", "--tile"}},
-               [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); });
+    auto step = [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); };
+    auto merge = [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; };
+    with_flags({{"threads", "--threads"}, {"tile size", "--tile"}, {"shard", "--shard"}},
+               [&] { r.command = run_scaled(o.scale, rc, step, merge) ? r.command : std::string(); });
+    if (r.command.empty()) return;  // an MPI rank other than 0
     if (o.common.json)
         ctx.out << pipeline::to_json(r) << '\n';
     else
@@ -87,6 +94,8 @@ void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string
     cmd->add_option("project", opts->project, "The project file (project.toml)")->required()->type_name("FILE");
     add_common_options(*cmd, opts->common);
     add_compression_options(*cmd, opts->compression);
+    add_scale_options(*cmd, opts->scale);
+    cmd->add_option("--out", opts->out, "Output folder (default: the project's output)")->type_name("DIR");
     cmd->callback([opts, cmd, with_stock, &ctx] {
         run_step(ctx, *opts, with_stock, cmd->count("--threads") > 0, cmd->count("--tile") > 0);
     });

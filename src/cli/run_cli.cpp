@@ -28,6 +28,7 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     cli::add_zonal_command(app, ctx);
     cli::add_parcels_command(app, ctx);
     cli::add_credits_command(app, ctx);
+    cli::add_merge_command(app, ctx);
 }
 }  // namespace
 

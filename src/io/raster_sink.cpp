@@ -4,6 +4,7 @@
 
 #include "gdal_util.hpp"
 #include "output_files.hpp"
+#include "tile_codec.hpp"
 
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@
 #include <type_traits>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -218,8 +220,14 @@ struct RasterSink::Impl {
     // Overview levels we compute ourselves (factors 2, 4, ...) while finishing, so the COG driver only has
     // to copy them; empty when the COG driver computes them (resampling methods we do not implement).
     std::vector<int> overview_factors;
+    // Shard runs: converted, compressed blocks by window origin (row, column), until take_tile().
+    bool capturing{false};
+    std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::byte>> captured;
 
     void create();
+    template <typename Out>
+    void capture(const Window& w, const Out* px);
+    [[nodiscard]] std::size_t pixel_bytes() const noexcept;
     template <typename In>
     void write(const Block<In>& b);
     template <typename Out>
@@ -380,22 +388,40 @@ void RasterSink::Impl::write(const Block<In>& b) {
         case PixelType::float32: {
             Scratch<float> px(b.px.size());
             convert<float>(b, static_cast<float>(options.nodata), px.data());
-            write_converted<float>(w, px.data());
+            capturing ? capture(w, px.data()) : write_converted<float>(w, px.data());
             break;
         }
         case PixelType::uint8: {
             Scratch<std::uint8_t> px(b.px.size());
             convert<std::uint8_t>(b, static_cast<std::uint8_t>(options.nodata), px.data());
-            write_converted<std::uint8_t>(w, px.data());
+            capturing ? capture(w, px.data()) : write_converted<std::uint8_t>(w, px.data());
             break;
         }
         case PixelType::int16: {
             Scratch<std::int16_t> px(b.px.size());
             convert<std::int16_t>(b, static_cast<std::int16_t>(options.nodata), px.data());
-            write_converted<std::int16_t>(w, px.data());
+            capturing ? capture(w, px.data()) : write_converted<std::int16_t>(w, px.data());
             break;
         }
     }
+}
+
+template <typename Out>
+void RasterSink::Impl::capture(const Window& w, const Out* px) {
+    // Compressed on the calling thread, outside the lock, like the conversion.
+    auto data = io::compress_tile({reinterpret_cast<const std::byte*>(px), static_cast<std::size_t>(w.size()) *
+                                                                               sizeof(Out)});
+    std::lock_guard lock(mutex);
+    captured[{w.row_off, w.col_off}] = std::move(data);
+}
+
+std::size_t RasterSink::Impl::pixel_bytes() const noexcept {
+    switch (options.type) {
+        case PixelType::float32: return 4;
+        case PixelType::uint8: return 1;
+        case PixelType::int16: return 2;
+    }
+    return 4;
 }
 
 void RasterSink::Impl::close_dataset() {
@@ -648,5 +674,45 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
 }
 
 const fs::path& RasterSink::path() const noexcept { return m_impl->final_path; }
+
+void RasterSink::capture_tiles() {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->capturing = true;
+}
+
+std::vector<std::byte> RasterSink::take_tile(const Window& w) {
+    std::lock_guard lock(m_impl->mutex);
+    auto it = m_impl->captured.find({w.row_off, w.col_off});
+    if (it == m_impl->captured.end())
+        throw std::logic_error("RasterSink::take_tile: no block captured at " + std::to_string(w.row_off) + "," +
+                               std::to_string(w.col_off));
+    std::vector<std::byte> data = std::move(it->second);
+    m_impl->captured.erase(it);
+    return data;
+}
+
+void RasterSink::write_tile(const Window& w, std::span<const std::byte> captured) {
+    if (w.empty() || w.col_off < 0 || w.row_off < 0 || w.col_end() > m_impl->grid.width() ||
+        w.row_end() > m_impl->grid.height())
+        throw std::out_of_range(fmt::format("RasterSink::write_tile {}: window outside the grid", path().string()));
+    std::vector<std::byte> raw;
+    try {
+        raw = io::decompress_tile(captured, static_cast<std::size_t>(w.size()) * m_impl->pixel_bytes());
+    } catch (const std::runtime_error& e) {
+        throw IoError(path(), fmt::format("tile at rows {}-{}, columns {}-{}: {}", w.row_off, w.row_end() - 1,
+                                          w.col_off, w.col_end() - 1, e.what()));
+    }
+    switch (m_impl->options.type) {
+        case PixelType::float32:
+            m_impl->write_converted(w, reinterpret_cast<const float*>(raw.data()));
+            break;
+        case PixelType::uint8:
+            m_impl->write_converted(w, reinterpret_cast<const std::uint8_t*>(raw.data()));
+            break;
+        case PixelType::int16:
+            m_impl->write_converted(w, reinterpret_cast<const std::int16_t*>(raw.data()));
+            break;
+    }
+}
 
 }  // namespace bluecarbon

@@ -98,7 +98,7 @@ void write_cbc_case(const fs::path& dir, const std::vector<std::uint8_t>& y2010)
 TEST_CASE("invest cbc: hand-worked pixels under InVEST's names", "[invest][cbc]") {
     const test::TempDir dir("bc-invest");
     write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
-    const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {1, 64, nullptr, nullptr});
+    const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {1, 64, nullptr, nullptr, {}, false});
     CHECK(r.outputs.size() == 11);  // 3 stocks; 2 accumulation, 1 emissions, 2 net; total; 2 NPV
     const fs::path out = dir / "ws" / "output";
     const float nd = std::numeric_limits<float>::lowest();
@@ -140,7 +140,7 @@ TEST_CASE("invest cbc: same pixels for any threads and tiles", "[invest][cbc][de
     std::vector<std::vector<float>> reference;
     for (const auto& [threads, tile] : std::vector<std::pair<int, std::int64_t>>{{1, 4096}, {3, 16}, {2, 32}}) {
         fs::remove_all(dir / "ws");
-        const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {threads, tile, nullptr, nullptr});
+        const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {threads, tile, nullptr, nullptr, {}, false});
         std::vector<std::vector<float>> got;
         for (const auto& f : r.outputs) got.push_back(read(f.file).px);
         if (reference.empty()) {
@@ -180,7 +180,7 @@ TEST_CASE("invest cbc agrees with an independent re-computation of InVEST's rast
     const std::string gen = "/usr/bin/python3 " + (scripts / "bench_cbc.py").string() + " generate " + dir.path().string() +
                             " 150";
     REQUIRE(std::system(gen.c_str()) == 0);
-    const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {2, 64, nullptr, nullptr});
+    const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {2, 64, nullptr, nullptr, {}, false});
     CHECK(r.outputs.size() == 16);
     const std::string cmp = "/usr/bin/python3 " + (scripts / "invest_cbc_reference.py").string() + " compare " +
                             (dir / "args.json").string() + " > " + (dir / "compare.txt").string();
@@ -200,7 +200,7 @@ TEST_CASE("invest carbon: storage, change, NPV and the summary, by hand", "[inve
         "carbon_pools_path": "pools.csv", "calc_sequestration": true, "do_valuation": true,
         "price_per_metric_ton_of_c": 43, "discount_rate": 10, "rate_change": 0, "lulc_bas_year": 2020,
         "lulc_alt_year": 2022})");
-    const auto r = pipeline::run_invest_carbon({dir / "args.json"}, {2, 64, nullptr, nullptr});
+    const auto r = pipeline::run_invest_carbon({dir / "args.json"}, {2, 64, nullptr, nullptr, {}, false});
     // K = 43 / 2 x (1 + 1/1.1)
     const double k = 43.0 / 2.0 * (1.0 + 1.0 / 1.1);
     REQUIRE(r.valuation_constant);

@@ -3,7 +3,9 @@
 /// name, converted at the end into a Cloud-Optimised GeoTIFF with overviews, then renamed into place.
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/grid.hpp>
+#include <bluecarbon/core/window.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -82,6 +84,15 @@ public:
     /// failure, throws IoError and leaves no file behind. Call once, after the last write().
     void finish();
     [[nodiscard]] const std::filesystem::path& path() const noexcept;
+
+    /// Shard and checkpoint runs: from now on write() does not touch the file but keeps each block, converted
+    /// to the file's type and compressed (zstd), until take_tile() collects it. The sink is then never finished.
+    void capture_tiles();
+    /// The captured block of window `w` (removed from the sink); throws std::logic_error when there is none.
+    [[nodiscard]] std::vector<std::byte> take_tile(const Window& w);
+    /// Writes a block that take_tile() returned (by this sink's options, in any process): the file then holds
+    /// exactly what write() of the original block would have put there. Throws IoError for corrupt data.
+    void write_tile(const Window& w, std::span<const std::byte> captured);
 
     /// Finishes several sinks, up to `threads` at a time: the overview and COG steps of different rasters run
     /// side by side (each COG step also compresses on GDAL's worker threads). Every sink is finished or

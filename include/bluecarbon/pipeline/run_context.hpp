@@ -9,6 +9,7 @@
 #include <bluecarbon/error.hpp>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,13 @@ public:
     virtual void end() = 0;
 };
 
+/// One of `count` processes sharing a run (--shard index/count, or an MPI rank): it computes its contiguous range
+/// of the tile plan (TilePlan::shard) into DIR/shard-<index>-of-<count>/, and `merge` writes the outputs.
+struct ShardSpec {
+    std::size_t index{0};
+    std::size_t count{1};
+};
+
 struct RunContext {
     /// Worker threads; 0: the project's [processing] threads where a project applies, else all cores.
     int threads{0};
@@ -35,6 +43,12 @@ struct RunContext {
     std::optional<std::int64_t> tile;
     ProgressObserver* progress{nullptr};       ///< not owned; null: no progress
     const std::atomic<bool>* cancel{nullptr};  ///< not owned; when it becomes true the run stops with Cancelled
+    /// Set: compute only this shard's tiles (checkpointed: each finished tile journalled durably). Unset with
+    /// `resume`: the whole plan as shard 0 of 1, checkpointed, then merged into the outputs.
+    std::optional<ShardSpec> shard;
+    /// Continue the checkpoint journal of an interrupted run of the same inputs and parameters (refused, naming
+    /// what changed, otherwise); without a journal the run starts afresh.
+    bool resume{false};
 };
 
 /// A request field (or RunContext member) out of range. what() is "<field>: <problem>", e.g.

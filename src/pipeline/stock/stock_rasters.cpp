@@ -147,11 +147,13 @@ StockSinks StockRasters::sinks() const {
     return s;
 }
 
-void StockRasters::finish(int threads) {
+std::vector<RasterSink*> StockRasters::all() const {
     std::vector<RasterSink*> all{m_habitat.get()};
-    for (auto& s : m_pools) all.push_back(s.get());
+    for (const auto& s : m_pools) all.push_back(s.get());
     if (m_tidal) all.push_back(m_tidal.get());
-    RasterSink::finish_all(all, threads);
+    return all;
 }
+
+void StockRasters::finish(int threads) { RasterSink::finish_all(all(), threads); }
 
 }  // namespace bluecarbon::pipeline::stock

@@ -25,6 +25,8 @@ public:
     [[nodiscard]] StockSinks sinks() const;
     /// Finishes every raster (overviews, COG), `threads` at a time.
     void finish(int threads);
+    /// Every sink, habitat first then the pools in StockSinks order (a shard record's blob order).
+    [[nodiscard]] std::vector<RasterSink*> all() const;
 
 private:
     std::unique_ptr<RasterSink> m_habitat;

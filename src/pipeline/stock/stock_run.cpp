@@ -11,6 +11,7 @@
 #include "pipeline/stock/stock_inputs.hpp"
 #include "pipeline/stock/stock_kernel.hpp"
 #include "pipeline/stock/stock_rasters.hpp"
+#include "pipeline/stock/stock_shard.hpp"
 #include "pipeline/stock/stock_tables.hpp"
 
 #include <bluecarbon/engine/tile_executor.hpp>
@@ -36,12 +37,6 @@ namespace {
 // the rasters' finish (overviews, COG) streams through it, and more cache buys no speed there but costs resident
 // memory, times the rasters finished at once.
 constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;
-
-std::vector<double> row_areas(const Grid& grid) {
-    std::vector<double> a(static_cast<std::size_t>(grid.height()));
-    for (std::int64_t r = 0; r < grid.height(); ++r) a[static_cast<std::size_t>(r)] = grid.cell_area_m2(r);
-    return a;
-}
 
 // The second pass: every tile classified (and its pools computed) and written; the per-habitat sums merged in
 // tile order. Throws InputError when the class map holds codes the mapping lacks.
@@ -81,6 +76,7 @@ science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock:
 }
 
 StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& ctx, bool with_stock) {
+    if (ctx.shard || ctx.resume) return stock::run_checkpointed(cfg, ctx, with_stock);
     RunClock clock;
     const int threads = resolve_threads(ctx, cfg.processing.threads);
     const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
@@ -105,7 +101,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     remove_stale_temporaries(cfg.output_dir);  // left by runs that were killed
     OutputTransaction transaction;
     stock::StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction);
-    const std::vector<double> row_area = row_areas(inputs.grid);
+    const std::vector<double> row_area = stock::row_areas(inputs.grid);
     const stock::StockKernel kernel(inputs, cfg.habitat, rasters.sinks(), row_area);
     science::ReflectanceCheck reflectance;
     const science::SceneStockSums scene_sums = run_tiles(cfg, inputs, kernel, exec, ctx, with_stock, reflectance);
@@ -122,11 +118,29 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     // A cancel that arrived while the rasters were finished: still nothing published.
     if (ctx.cancel && ctx.cancel->load()) throw Cancelled();
     run.timings.total = clock.total();
-    StockResult result;
-    result.run_json = stock::write_stock_tables(run, transaction, result.outputs);
+    std::vector<std::filesystem::path> outputs;
+    std::string run_json = stock::write_stock_tables(run, transaction, outputs);
     transaction.commit();
+    return stock::make_result(run, std::move(run_json), std::move(outputs));
+}
 
-    result.command = with_stock ? "stock" : "habitat";
+}  // namespace
+
+namespace stock {
+
+std::vector<double> row_areas(const Grid& grid) {
+    std::vector<double> a(static_cast<std::size_t>(grid.height()));
+    for (std::int64_t r = 0; r < grid.height(); ++r) a[static_cast<std::size_t>(r)] = grid.cell_area_m2(r);
+    return a;
+}
+
+StockResult make_result(const StockRunSummary& run, std::string run_json, std::vector<std::filesystem::path> outputs) {
+    const auto& cfg = *run.cfg;
+    const auto& inputs = *run.inputs;
+    StockResult result;
+    result.run_json = std::move(run_json);
+    result.outputs = std::move(outputs);
+    result.command = run.with_stock ? "stock" : "habitat";
     result.grid = inputs.grid;
     result.tiles = inputs.plan->size();
     result.threads = run.threads;
@@ -146,7 +160,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     return result;
 }
 
-}  // namespace
+}  // namespace stock
 
 StockResult run_stock(const config::ProjectConfig& cfg, const RunContext& ctx) {
     return run_raster_step(cfg, ctx, true);

@@ -1,0 +1,33 @@
+#pragma once
+/// `bluecarbon merge DIR`: the outputs of a run split into shards (`--shard i/n`, MPI ranks), written into DIR
+/// from its shard-<i>-of-<n>/ folders, byte-identical to what one process writes (rasters with their COG
+/// overviews, CSVs, totals). The shards' manifests must agree (command, project, plan, inputs' SHA-256,
+/// parameters, scene statistics, tool version) and cover the plan exactly once; every shard must be finished.
+#include <bluecarbon/pipeline/run_context.hpp>
+#include <bluecarbon/pipeline/stock.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace bluecarbon::pipeline {
+
+struct MergeRequest {
+    std::filesystem::path dir;  ///< the output folder holding the shard folders
+};
+
+struct MergeResult {
+    std::string command;   ///< the sharded command ("stock", "habitat")
+    std::size_t shards{0};
+    StockResult run;       ///< as run_stock / run_habitat would have returned (its run_json from this merge)
+};
+
+/// Checks the shard folders in req.dir and writes the outputs there through one OutputTransaction. Throws
+/// InputError naming the shard folder and what is wrong (missing, duplicated, of another plan, input, parameter
+/// or tool version, unfinished), before any output exists.
+[[nodiscard]] MergeResult run_merge(const MergeRequest& req, const RunContext& ctx = {});
+
+/// The --json text: the merged run's record.
+[[nodiscard]] inline const std::string& to_json(const MergeResult& r) { return r.run.run_json; }
+
+}  // namespace bluecarbon::pipeline

@@ -1,0 +1,44 @@
+// `bluecarbon merge DIR` (pipeline::run_merge), and the --shard/--resume/--mpi options of the split commands.
+#include "cli/cli_context.hpp"
+
+#include <bluecarbon/pipeline/merge.hpp>
+#include <bluecarbon/pipeline/scale.hpp>
+
+#include <ostream>
+
+namespace bluecarbon::cli {
+
+void add_merge_command(CLI::App& app, CliContext& ctx) {
+    auto req = std::make_shared<pipeline::MergeRequest>();
+    auto common = std::make_shared<CommonOptions>();
+    CLI::App* cmd = app.add_subcommand("merge", "Write the outputs of a sharded run (--shard) into DIR from its "
+                                                "shard-<i>-of-<n>/ folders: the bytes one process writes");
+    cmd->add_option("dir", req->dir, "The output folder holding the shard folders")->required()->type_name("DIR");
+    add_common_options(*cmd, *common, false);
+    cmd->callback([req, common, &ctx] {
+        CliProgress progress(ctx, *common);
+        pipeline::RunContext rc;
+        rc.threads = common->threads;
+        rc.progress = &progress;
+        const auto r = pipeline::run_merge(*req, rc);
+        ctx.out << (common->json ? pipeline::to_json(r) : "merge: " + std::to_string(r.shards) + " shards of " +
+                                                              r.command + " -> " + r.run.output_dir.string()) << '\n';
+    });
+}
+
+void add_scale_options(CLI::App& cmd, ScaleOptions& o) {
+    cmd.add_option("--shard", o.shard, "Compute only shard I of N into <output>/shard-I-of-N/ (checkpointed); "
+                                       "`bluecarbon merge <output>` then writes the outputs")->type_name("I/N");
+    cmd.add_flag("--resume", o.resume, "Continue an interrupted checkpointed run, redoing only unfinished tiles "
+                                       "(without --shard: the run is checkpointed, then merged)");
+    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N, rank 0 merges");
+}
+
+bool run_scaled(const ScaleOptions& o, pipeline::RunContext& rc, const std::function<void()>& run,
+                const std::function<void()>& merge) {
+    rc.resume = o.resume;
+    if (!o.shard.empty()) rc.shard = pipeline::parse_shard(o.shard);
+    return o.mpi ? pipeline::run_mpi(rc, run, merge) : (run(), true);
+}
+
+}  // namespace bluecarbon::cli

@@ -1,0 +1,55 @@
+// MPI: `mpirun -n N bluecarbon stock project.toml --mpi` with 1, 2 and 3 ranks must write the bytes of one
+// process (rank r computes shard r/N, rank 0 merges). In a build without MPI, --mpi must exit 2 with the reason.
+#include <bluecarbon/pipeline/scale.hpp>
+
+#include "cli/cli_fixtures.hpp"
+#include "support/temp_dir.hpp"
+#include "test_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+
+using namespace bluecarbon;
+using bluecarbon::test::run;
+using bluecarbon::test::slurp;
+namespace fs = std::filesystem;
+
+TEST_CASE("stock --mpi on 1 2 and 3 ranks writes the bytes of one process", "[cli][mpi]") {
+    test::TempDir dir("bc-mpi");
+    const fs::path d = dir / "sample";
+    REQUIRE(run({"sample", "--out", d.string(), "--quiet"}).code == 0);
+    const fs::path project = d / "project.toml";
+    std::string toml = slurp(project);
+    const std::string map = "source = \"map\"";
+    toml.replace(toml.find(map), map.size(), "source = \"rules\"");
+    std::ofstream(project) << toml;
+    if (!pipeline::mpi_available()) {
+        const auto r = run({"stock", project.string(), "--mpi", "--quiet"});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("built without MPI") != std::string::npos);
+        return;
+    }
+    const fs::path single = dir / "single";
+    REQUIRE(run({"stock", project.string(), "--out", single.string(), "--quiet", "--tile", "128"}).code == 0);
+    for (int ranks : {1, 2, 3}) {
+        const fs::path out = dir / ("ranks" + std::to_string(ranks));
+        const std::string cmd = "mpirun -n " + std::to_string(ranks) + " --oversubscribe --allow-run-as-root " +
+                                std::string(test::k_bluecarbon_exe) + " stock '" + project.string() + "' --out '" +
+                                out.string() + "' --quiet --tile 128 --threads 1 --mpi > '" + (dir / "log").string() +
+                                "' 2>&1";
+        const int status = std::system(cmd.c_str());
+        INFO(slurp(dir / "log"));
+        REQUIRE(WIFEXITED(status));
+        REQUIRE(WEXITSTATUS(status) == 0);
+        for (const char* f : {"habitat.tif", "habitat.tif.aux.xml", "stock_agb.tif", "stock_bgb.tif", "stock_dead.tif",
+                              "stock_soc.tif", "stock_total.tif", "uncertainty.tif", "stock_summary.csv"}) {
+            INFO(ranks << " ranks: " << f);
+            CHECK(slurp(out / f) == slurp(single / f));
+        }
+    }
+}
