@@ -201,6 +201,12 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
         auto& src = open(ri);
         for (std::size_t b = 0; b < ri.bands.size(); ++b) in.bands[ri.bands[b].first].source = &src;
     }
+    // The tidal frame for the parcels step's tidal-frame rule: the intertidal mask, written as tidal.tif.
+    if (with_stock && cfg.dem && cfg.tidal) {
+        in.datums = cfg.tidal->datums;
+        in.tidal_frame = true;
+        needed.insert("intertidal");
+    }
     if (std::any_of(needed.begin(), needed.end(), StockInputs::is_dem_variable)) {
         set_up_dem(cfg, in);
         in.dem = &open(cfg.dem->raster);
