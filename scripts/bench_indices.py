@@ -3,7 +3,7 @@
 `--compress none` against rasterio + numpy on 2 threads; writes the figures as JSON.
 
 Called by scripts/bench.sh after it has built the tool and written the synthetic scenes; uses only Debian's
-python3-gdal, python3-numpy and python3-rasterio. Each command runs under GNU time (/usr/bin/time -f "%e %M"): wall seconds and
+python3-gdal, python3-numpy and python3-rasterio. Each command runs under GNU time (/usr/bin/time): wall seconds and
 peak resident set size (KiB). Figures are medians over --runs runs.
 """
 import argparse

@@ -59,28 +59,11 @@ geoid_grid = "$grid"
 [habitat]
 source = "rules"
 fallback = "other"
-[[habitat.rules]]
-habitat = "aquaculture_pond"
-when = "mndwi > 0.3 && supratidal"
-[[habitat.rules]]
-habitat = "mangrove"
-when = "mvi > otsu(mvi) && ndvi > 0.5 && intertidal"
-[[habitat.rules]]
-habitat = "salt_marsh"
-when = "ndvi > 0.3 && intertidal"
-[[habitat.rules]]
-habitat = "seagrass"
-when = "mndwi > 0.2 && ndvi > 0.05 && intertidal"
-[[habitat.rules]]
-habitat = "tidal_flat"
-when = "intertidal"
-[[habitat.rules]]
-habitat = "water"
-when = "subtidal || ndvi < 0"
-[[habitat.rules]]
-habitat = "forest"
-when = "ndvi > 0.6 && supratidal"
 TOML
+# The rules: the sample project's own rule set (one copy, in src/sample/sample_project_toml.cpp).
+awk '/^std::string sample_habitat_rules_toml\(\) \{/{f=1; next} f && /^\)";/{exit} f' src/sample/sample_project_toml.cpp |
+  sed '1s/^    return R"(//' >> "$scene/stock_bench.toml"
+grep -q "^\[\[habitat.rules\]\]" "$scene/stock_bench.toml" || { echo "bench_stock: no rules found in the sample" >&2; exit 1; }
 
 measure() {  # label, command...: appends "seconds rss_mb" to $work/<label>.runs
   local label="$1"; shift

@@ -1,10 +1,10 @@
 // `bluecarbon indices`: spectral indices of one reflectance raster, one float32 COG per index; the work is
 // pipeline::run_indices.
 #include "cli/cli_context.hpp"
-#include "cli/interrupt_guard.hpp"
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/indices.hpp>
+#include <bluecarbon/pipeline/interrupt_guard.hpp>
 
 #include <fmt/format.h>
 
@@ -94,7 +94,7 @@ void run(const CliContext& ctx, const IndicesOptions& o) {
     rc.threads = o.common.threads;
     rc.tile = o.common.tile;
     rc.progress = &progress;
-    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    const pipeline::InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
     rc.cancel = interrupts.flag();
     pipeline::IndicesResult r;
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}, {"bands", "--bands"}},

@@ -1,9 +1,9 @@
 // `bluecarbon habitat project.toml` and `bluecarbon stock project.toml`: the two raster steps of a project, one
 // set of options; the work is pipeline::run_habitat / run_stock.
 #include "cli/cli_context.hpp"
-#include "cli/interrupt_guard.hpp"
 
 #include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/pipeline/interrupt_guard.hpp>
 #include <bluecarbon/pipeline/habitat.hpp>
 #include <bluecarbon/pipeline/merge.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
@@ -74,7 +74,7 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     if (threads_given) rc.threads = o.common.threads;
     if (tile_given) rc.tile = o.common.tile;
     rc.progress = &progress;
-    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    const pipeline::InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
     rc.cancel = interrupts.flag();
     pipeline::StockResult r;
     auto step = [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); };

@@ -4,6 +4,38 @@
 
 namespace bluecarbon::sample {
 
+std::string sample_habitat_rules_toml() {
+    return R"([[habitat.rules]]
+habitat = "aquaculture_pond"
+when = "mndwi > 0.3 && supratidal"
+
+[[habitat.rules]]
+habitat = "mangrove"
+when = "mvi > otsu(mvi) && ndvi > 0.5 && intertidal"
+
+[[habitat.rules]]
+habitat = "salt_marsh"
+when = "ndvi > 0.3 && intertidal"
+
+[[habitat.rules]]
+habitat = "seagrass"
+when = "mndwi > 0.2 && ndvi > 0.05 && intertidal"
+
+[[habitat.rules]]
+habitat = "tidal_flat"
+when = "intertidal"
+
+[[habitat.rules]]
+habitat = "water"
+when = "subtidal || ndvi < 0"
+
+[[habitat.rules]]
+habitat = "forest"
+when = "ndvi > 0.6 && supratidal"
+
+)";
+}
+
 std::string sample_project_toml() {
     return R"(# bluecarbon sample project: a stretch of the Xiangshan (Ningbo) coast, Zhejiang, China (EPSG:32651).
 # Paths are relative to this file's folder. `bluecarbon habitat project.toml` and `bluecarbon stock project.toml`
@@ -71,35 +103,7 @@ fallback = "other"        # rules: the habitat of pixels no rule matches
 # Rules (used with source = "rules"): muparser expressions over band names (green, red, nir, swir1),
 # indices (ndvi, evi, savi, ndwi, mndwi, ndmi, mvi), elevation (m above the geoid) and the tidal masks
 # subtidal / intertidal / supratidal. otsu(x) and percentile(x, p) are scene statistics. First match wins.
-[[habitat.rules]]
-habitat = "aquaculture_pond"
-when = "mndwi > 0.3 && supratidal"
-
-[[habitat.rules]]
-habitat = "mangrove"
-when = "mvi > otsu(mvi) && ndvi > 0.5 && intertidal"
-
-[[habitat.rules]]
-habitat = "salt_marsh"
-when = "ndvi > 0.3 && intertidal"
-
-[[habitat.rules]]
-habitat = "seagrass"
-when = "mndwi > 0.2 && ndvi > 0.05 && intertidal"
-
-[[habitat.rules]]
-habitat = "tidal_flat"
-when = "intertidal"
-
-[[habitat.rules]]
-habitat = "water"
-when = "subtidal || ndvi < 0"
-
-[[habitat.rules]]
-habitat = "forest"
-when = "ndvi > 0.6 && supratidal"
-
-[stock]
+)" + sample_habitat_rules_toml() + R"([stock]
 soil = "mineral"
 # A biomass model calibrated on the survey plots replaces the Tier-1 AGB on the habitats it was fitted for (those
 # of its plots) and its cross-validated error enters uncertainty.tif. Write it from the mangrove plots with

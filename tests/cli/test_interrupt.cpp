@@ -1,9 +1,9 @@
 // Ctrl-C (SIGINT) or SIGTERM during `stock`: the signal becomes the run's cancel flag, the run stops and its
 // temporary files are removed; the next run also removes those a killed run left.
 #include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/pipeline/interrupt_guard.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 
-#include "cli/interrupt_guard.hpp"
 #include "sample/sample_writer.hpp"
 #include "support/temp_dir.hpp"
 
@@ -53,7 +53,7 @@ TEST_CASE("a signal during stock cancels it and leaves no temporary file", "[cli
     sigaction(sig, nullptr, &before);
     {
         SignalOnFirstTile observer(sig);
-        const cli::InterruptGuard guard;
+        const pipeline::InterruptGuard guard;
         pipeline::RunContext rc;
         rc.threads = 2;
         rc.tile = 64; // many tiles: the signal comes long before the last one

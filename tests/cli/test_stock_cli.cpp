@@ -4,6 +4,7 @@
 #include <bluecarbon/cli/run_cli.hpp>
 
 #include "cli/cli_fixtures.hpp"
+#include "sample/sample_project_toml.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -134,29 +135,8 @@ std::string project_text(const std::string& habitat, const std::string& extra = 
            "[tidal]\n" + datums + "geoid_grid = \"egm96_15_china.gtx\"\ngeoid_step_px = 4\n" + habitat + extra;
 }
 
-const std::string k_rules = R"(
-[habitat]
-source = "rules"
-fallback = "other"
-[[habitat.rules]]
-habitat = "aquaculture_pond"
-when = "mndwi > 0.3 && supratidal"
-[[habitat.rules]]
-habitat = "mangrove"
-when = "mvi > otsu(mvi) && ndvi > 0.5 && intertidal"
-[[habitat.rules]]
-habitat = "salt_marsh"
-when = "ndvi > 0.3 && intertidal"
-[[habitat.rules]]
-habitat = "tidal_flat"
-when = "intertidal"
-[[habitat.rules]]
-habitat = "water"
-when = "subtidal"
-[[habitat.rules]]
-habitat = "forest"
-when = "ndvi > 0.6 && supratidal"
-)";
+// The sample project's rule set (one copy, in the sample).
+const std::string k_rules = "\n[habitat]\nsource = \"rules\"\nfallback = \"other\"\n" + sample::sample_habitat_rules_toml();
 
 struct Run {
     int code;

@@ -28,7 +28,7 @@ void expect_error(const std::string& text, const std::string& needle, const std:
 } // namespace
 
 // Whole-file errors name line 1 and no key (the message itself names the section).
-TEST_CASE("[project] values and errors", "[config][project]") {
+TEST_CASE("section project: values and errors", "[config][project]") {
     const auto cfg = parse("[project]\nname = \"n\"\ndescription = \"d\"\nclimate_zone = \"tropical_wet\"\n"
                            "output = \"out/run1\"\n[inputs.reflectance]\npath = \"r.tif\"\n"
                            "[habitat]\nmap = \"c.tif\"\n[habitat.classes]\n1 = \"water\"\n");
@@ -51,7 +51,7 @@ TEST_CASE("[project] values and errors", "[config][project]") {
     expect_error(project_text("[nonsense]\n"), "[nonsense]", "nonsense: unknown key");
 }
 
-TEST_CASE("[grid] values and errors", "[config][grid]") {
+TEST_CASE("section grid: values and errors", "[config][grid]") {
     auto cfg = parse(project_text("[grid]\ncrs = \"EPSG:32650\"\nresolution = [10, 20]\nextent = [0, 0, 100, 200]\n"));
     CHECK(cfg.grid.crs == std::optional<std::string>("EPSG:32650"));
     CHECK(cfg.grid.resolution_x == 10.0);
@@ -91,7 +91,7 @@ TEST_CASE("[grid] values and errors", "[config][grid]") {
                  "grid.size: unknown key");
 }
 
-TEST_CASE("[processing] values and errors", "[config][processing]") {
+TEST_CASE("section processing: values and errors", "[config][processing]") {
     const auto cfg = parse(project_text("[processing]\ntile = 256\nthreads = 3\ncompression = \"zstd\"\n"
                                         "compression_level = 22\n"));
     CHECK(cfg.processing.tile == 256);
@@ -110,7 +110,7 @@ TEST_CASE("[processing] values and errors", "[config][processing]") {
                  "processing.tile: must be a positive number of pixels, got 0");
 }
 
-TEST_CASE("[inputs] rasters: bands in the written order, scale, offset, nodata, resampling", "[config][inputs]") {
+TEST_CASE("section inputs: bands in the written order with scale offset nodata and resampling", "[config][inputs]") {
     const auto text = project_text("", "",
                                    "scale = 0.0001\noffset = -0.1\nnodata = 0\nresampling = \"cubic\"\n"
                                    "[inputs.extra]\npath = \"/abs/x.tif\"\n"
@@ -160,7 +160,7 @@ TEST_CASE("[inputs] rasters: bands in the written order, scale, offset, nodata, 
                StartsWith("project.toml:4: inputs.ndvi: expected a table ([inputs.ndvi] with path = ...)"));
 }
 
-TEST_CASE("[inputs.dem] values and errors", "[config][inputs][dem]") {
+TEST_CASE("section inputs.dem: values and errors", "[config][inputs][dem]") {
     const std::string tidal = "[tidal]\nmllw_m = -1\nmhhw_m = 1\nhat_m = 2\n";
     const auto cfg = parse(project_text(tidal, "",
                                         "[inputs.dem]\npath = \"dem.tif\"\nband = 2\nheights = \"geoid\"\n"
@@ -188,7 +188,7 @@ TEST_CASE("[inputs.dem] values and errors", "[config][inputs][dem]") {
                  "inputs.dem.bands: unknown key");
 }
 
-TEST_CASE("[tidal] values and errors", "[config][tidal]") {
+TEST_CASE("section tidal: values and errors", "[config][tidal]") {
     const std::string dem = "[inputs.dem]\npath = \"dem.tif\"\n";
     const auto cfg = parse(project_text("[tidal]\nmllw_m = -2.5\nmhhw_m = 2.25\nhat_m = 3\ngeoid_grid = \"g.tif\"\n"
                                         "geoid_step_px = 8\n",
@@ -216,7 +216,7 @@ TEST_CASE("[tidal] values and errors", "[config][tidal]") {
                  "tidal: tidal datums need [inputs.dem]");
 }
 
-TEST_CASE("[habitat] map and rules: values", "[config][habitat]") {
+TEST_CASE("section habitat: map and rules: values", "[config][habitat]") {
     const auto map =
         parse(project_text("", "[habitat]\nsource = \"map\"\nmap = \"c.tif\"\nband = 2\nfallback = \"other\"\n"
                                "[habitat.classes]\n-1 = \"water\"\n7 = \"seagrass\"\n"));
@@ -239,7 +239,7 @@ TEST_CASE("[habitat] map and rules: values", "[config][habitat]") {
     CHECK(rules.habitat.rules[0].origin == at_line(text, "when", "habitat.rules[1].when"));
 }
 
-TEST_CASE("[habitat] errors", "[config][habitat]") {
+TEST_CASE("section habitat: errors", "[config][habitat]") {
     const std::string classes = "[habitat.classes]\n1 = \"water\"\n";
     expect_error(project_text("", "[habitat]\nsource = \"table\"\nmap = \"c.tif\"\n" + classes), "source",
                  "habitat.source: unknown habitat source \"table\" (map or rules)");
@@ -273,7 +273,7 @@ TEST_CASE("[habitat] errors", "[config][habitat]") {
                  "habitat: source = \"rules\" needs at least one [[habitat.rules]]");
 }
 
-TEST_CASE("[stock] and [survey] values and errors", "[config][stock][survey]") {
+TEST_CASE("sections stock and survey: values and errors", "[config][stock][survey]") {
     const auto cfg = parse(project_text("[stock]\nsoil = \"organic\"\nbiomass_model = \"m/model.json\"\n"
                                         "[survey]\ntrees = \"t.csv\"\nplots = \"/d/plots.csv\"\ncores = \"c.csv\"\n"));
     CHECK(cfg.stock.soil == science::SoilType::organic);
@@ -292,7 +292,7 @@ TEST_CASE("[stock] and [survey] values and errors", "[config][stock][survey]") {
     expect_error(project_text("[survey]\nplot = \"p.csv\"\n"), "plot =", "survey.plot: unknown key");
 }
 
-TEST_CASE("[tier1] overrides: values and errors", "[config][tier1]") {
+TEST_CASE("section tier1: overrides: values and errors", "[config][tier1]") {
     const auto ok = "[[tier1.override]]\nparameter = \"soc_1m_mg_c_per_ha\"\nhabitat = \"seagrass\"\n"
                     "climate_zone = \"*\"\nsoil = \"organic\"\nvalue = 150\nci95 = [100, 200]\nsource = \"s\"\n"
                     "notes = \"n\"\n";

@@ -1,6 +1,6 @@
-#include "cli/interrupt_guard.hpp"
+#include <bluecarbon/pipeline/interrupt_guard.hpp>
 
-namespace bluecarbon::cli {
+namespace bluecarbon::pipeline {
 
 namespace {
 // A signal handler reaches no object: this flag is the one process-wide variable it may set (a lock-free atomic
@@ -34,4 +34,4 @@ const std::atomic<bool>* InterruptGuard::flag() const noexcept {
     return &g_interrupted;
 }
 
-} // namespace bluecarbon::cli
+}  // namespace bluecarbon::pipeline
