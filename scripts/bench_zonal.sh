@@ -41,7 +41,7 @@ mkdir -p "$work"
 [ -n "$scene" ] || scene="$work/scene_$size"
 if [ ! -f "$scene/dem.tif" ]; then
   echo "bench_zonal: writing a ${size} x ${size} synthetic scene with 5000 parcels to $scene" >&2
-  "$bin" sample --synthetic --size "$size" --out "$scene" --quiet --threads "$threads"
+  "$bin" sample --synthetic --size "$size" --out "$scene" --quiet --threads "$threads" >/dev/null
 fi
 scene=$(cd "$scene" && pwd)
 size=$(/usr/bin/python3 -c "from osgeo import gdal; print(gdal.Open('$scene/dem.tif').RasterXSize)")
@@ -49,13 +49,15 @@ parcels_of() {  # parcels_of COUNT FILE: the synthetic parcels of this size (a s
   [ -f "$scene/$2" ] && return 0
   echo "bench_zonal: writing $1 parcels (a synthetic run of the same size) to $scene/$2" >&2
   rm -rf "$work/gen"
-  "$bin" sample --synthetic --size "$size" --parcels "$1" --out "$work/gen" --quiet --threads "$threads"
+  "$bin" sample --synthetic --size "$size" --parcels "$1" --out "$work/gen" --quiet --threads "$threads" >/dev/null
   mv "$work/gen/parcels.gpkg" "$scene/$2"
   rm -rf "$work/gen"
 }
 parcels_of 5000 parcels.gpkg
 parcels_of "$many" "parcels_$many.gpkg"
-n_few=$(/usr/bin/python3 -c "from osgeo import ogr; print(ogr.Open('$scene/parcels.gpkg').GetLayer(0).GetFeatureCount())")
+# (The data source must outlive its layer in Python's GDAL bindings.)
+n_few=$(/usr/bin/python3 -c "from osgeo import ogr
+d = ogr.Open('$scene/parcels.gpkg'); print(d.GetLayer(0).GetFeatureCount())")
 
 run() {  # run LABEL CMD...: one timed run, appended to $work/LABEL.runs as "seconds rss_mb"
   local label="$1"; shift
@@ -66,7 +68,8 @@ run() {  # run LABEL CMD...: one timed run, appended to $work/LABEL.runs as "sec
               /Maximum resident set size/ { rss = $2 / 1024 }
               END { printf "%.3f %.0f %.3f\n", s, rss, cpu }' "$work/$label.time" >> "$work/$label.runs"
 }
-median_of() {  # LABEL: prints "median_seconds max_rss_mb cpu_seconds" (CPU: user + system, all threads, of the median run)
+# LABEL: prints "median_seconds max_rss_mb cpu_seconds" (CPU: user + system, all threads, of the median run)
+median_of() {
   sort -n "$work/$1.runs" | awk '{ s[NR] = $1; c[NR] = $3; if ($2 > m) m = $2 }
     END { h = int((NR + 1) / 2); printf "%.3f %d %.3f\n", s[h], m, c[h] }'
 }
@@ -121,7 +124,8 @@ if [ -n "$ee" ]; then
   ee_json="\"exactextract_few\": {\"median_seconds\": $ef_s, \"peak_rss_mb\": $ef_rss},
  \"exactextract_many\": {\"median_seconds\": $em_s, \"peak_rss_mb\": $em_rss},
  \"speedup_vs_exactextract_few\": $(ratio "$bc_s" "$ef_s"), \"speedup_vs_exactextract_many\": $(ratio "$bm_s" "$em_s")"
-  echo "  speed-up vs exactextract: $(ratio "$bc_s" "$ef_s")x ($n_few), $(ratio "$bm_s" "$em_s")x ($many); target >= 1.5x"
+  echo "  speed-up vs exactextract: $(ratio "$bc_s" "$ef_s")x ($n_few), $(ratio "$bm_s" "$em_s")x ($many);" \
+    "target >= 1.5x"
 else
   echo "  exactextract: skipped (not on PATH; it is no Debian package)"
 fi
@@ -132,10 +136,10 @@ echo "  peak RSS of bluecarbon: $bc_rss MB ($n_few), $bm_rss MB ($many); target 
 echo "  median relative difference of the sums, exact vs pixel centres ($n_few parcels): $agree"
 cat > bench/zonal_results.json <<JSON
 {"size": $size, "threads": $threads, "runs": $runs, "parcels_few": $n_few, "parcels_many": $many,
- "bluecarbon_few": {"median_seconds": $bc_s, "median_cpu_seconds": $bc_c, "peak_rss_mb": $bc_rss},
- "bincount_few": {"median_seconds": $np_s, "median_cpu_seconds": $np_c, "peak_rss_mb": $np_rss},
- "bluecarbon_many": {"median_seconds": $bm_s, "median_cpu_seconds": $bm_c, "peak_rss_mb": $bm_rss},
- "bincount_many": {"median_seconds": $nm_s, "median_cpu_seconds": $nm_c, "peak_rss_mb": $nm_rss},
+ "bluecarbon_few": {"median_seconds": $bc_s, "cpu_seconds": $bc_c, "peak_rss_mb": $bc_rss},
+ "bincount_few": {"median_seconds": $np_s, "cpu_seconds": $np_c, "peak_rss_mb": $np_rss},
+ "bluecarbon_many": {"median_seconds": $bm_s, "cpu_seconds": $bm_c, "peak_rss_mb": $bm_rss},
+ "bincount_many": {"median_seconds": $nm_s, "cpu_seconds": $nm_c, "peak_rss_mb": $nm_rss},
  "load_average_1min": $(cut -d' ' -f1 /proc/loadavg),
  "speedup_vs_bincount_few": $(ratio "$bc_s" "$np_s"), "speedup_vs_bincount_many": $(ratio "$bm_s" "$nm_s"),
  "median_relative_sum_difference_vs_bincount": $agree,
