@@ -83,6 +83,9 @@ TEST_CASE("credits with CCER-14-002 and the project's precision table", "[cli][c
         if (id == "P01" || id == "P02") {
             CHECK(q["excluded_reason"] == "");
             CHECK(q["credits_t_co2e"].get<std::int64_t>() > 1000);
+        } else if (id == "P08") {
+            // Marsh edge and ponds behind the seawall, no planting there: nothing planted to credit.
+            CHECK_THAT(q["excluded_reason"].get<std::string>(), Contains("credits mangrove planted by the project"));
         } else {
             // Existing mangrove, marsh, seagrass, forest, and ponds left as ponds: not afforestation of a bare
             // flat or retired pond; the reason names the profile.
