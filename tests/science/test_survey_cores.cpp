@@ -52,7 +52,9 @@ std::vector<CoreSample> core_a() {
 //   slope 860/500 = 1.72, intercept 46.25 − 1.72 × 25 = 3.25 → at 100 cm: 3.25 + 172 = 175.25 Mg C/ha
 //   residuals −0.45, 0.35, 0.65, −0.55 → RSS 1.05, s = sqrt(1.05/2) = 0.724569
 //   se of the fit at 100: s · sqrt(1/4 + (100 − 25)²/500) = 0.724569 × sqrt(11.5) = 2.457132 Mg C/ha
-//   (numpy.linalg.lstsq gives the same 175.25 and 2.457132475061108)
+//   (numpy.linalg.lstsq gives the same 175.25 and 2.457132475061108); the stock of this core at 100 cm is a new
+//   observation, so its SE is the prediction interval's: s · sqrt(1 + 1/4 + 75²/500) = 0.724569 × sqrt(12.5)
+//   = 2.561738 Mg C/ha
 std::vector<CoreSample> core_b() {
     return {sample("B", 0, 10, 0.5, 0.04), sample("B", 10, 20, 0.6, 0.03), sample("B", 20, 30, 0.7, 0.025),
             sample("B", 30, 40, 0.8, 0.02)};
@@ -109,7 +111,7 @@ TEST_CASE("Core short of the target depth: regression of cumulative stock on dep
     const auto st = stock_to_depth(layers, 100.0);
     CHECK(st.extrapolated);
     CHECK_THAT(st.stock_mg_c_ha, WithinRel(175.25, 1e-12));
-    CHECK_THAT(st.se_mg_c_ha, WithinRel(2.457132475061108, 1e-10));
+    CHECK_THAT(st.se_mg_c_ha, WithinRel(2.5617376914899, 1e-10));
     // Two layers: a prediction but no standard error; one layer: proportional scaling.
     const auto b = core_b();
     const std::vector<CoreSample> two(b.begin(), b.begin() + 2);
@@ -164,15 +166,17 @@ TEST_CASE("Sequestration rate from dated samples", "[survey][cores]") {
     CHECK_THAT(q->stock_mg_c_ha, WithinRel(140.0 / 3.0, 1e-12));
     CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(140.0 / 3.0 / 40.0, 1e-12));
     CHECK(q->timeframe_yr == 40.0);
-    // A 100-yr time frame is longer than the oldest age (60 yr): the whole dated column over 60 yr = 60/60 = 1.
-    q = sequestration_rate(s, layers, 0.0, 100.0);
-    REQUIRE(q);
-    CHECK(q->timeframe_yr == 60.0);
-    CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(1.0, 1e-12));
-    // A per-core age repeated on every row (25 yr): the whole core (60 Mg C/ha) over 25 yr = 2.4.
+    // As BlueCarbon: a 100-yr time frame is longer than the oldest age (60 yr), so no rate, with the reason;
+    // a 5-yr time frame ends above the first dated sample (10 yr at 10 cm): no rate either.
+    std::string why;
+    CHECK_FALSE(sequestration_rate(s, layers, 0.0, 100.0, &why));
+    CHECK(why == "core younger than the time frame (oldest dated sample 60 yr < 100 yr)");
+    CHECK_FALSE(sequestration_rate(s, layers, 0.0, 5.0, &why));
+    CHECK(why == "first dated sample older than the time frame (10 yr > 5 yr)");
+    // A per-core age repeated on every row (25 yr), time frame 25 yr: the whole core (60 Mg C/ha) / 25 yr = 2.4.
     std::vector<CoreSample> per_core = s;
     for (auto& x : per_core) x.age_yr = 25.0;
-    q = sequestration_rate(per_core, layers, 0.0, 100.0);
+    q = sequestration_rate(per_core, layers, 0.0, 25.0);
     REQUIRE(q);
     CHECK_THAT(q->depth_cm, WithinRel(30.0, 1e-12));
     CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(2.4, 1e-12));

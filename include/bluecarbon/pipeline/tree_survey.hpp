@@ -16,7 +16,7 @@ struct TreeSurveyRequest {
     science::survey::TreeSurveyOptions options;    ///< equations, BGB and dead-tree rules, defaults, Monte Carlo
     std::vector<std::filesystem::path> allometry;  ///< extra tables in front of the shipped data/allometry.csv
     std::filesystem::path wood_density;            ///< empty: the shipped Global Wood Density Database
-    std::filesystem::path height_table;            ///< optional regional height-diameter curves
+    std::filesystem::path height_table;            ///< regional height curves; empty: data/height_regions.csv
     bool drop_invalid{false};                      ///< drop bad rows into qa.csv instead of stopping
 };
 

@@ -168,6 +168,11 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
                                              "calibrate`)",
                                              cfg.stock.biomass_model_origin.str(), path.string()));
             in.model = read_biomass_model(path);
+            // Refused only on a known CV R² ≤ 0 (a hand-written model without one is the user's statement).
+            const auto problem = science::survey::model_skill_problem(*in.model);
+            if (problem && std::isfinite(in.model->cv_r2) && !cfg.stock.force_model)
+                throw ConfigError(fmt::format("{}: {} ({}); refit it, or set [stock] force_model = true to apply it",
+                                              cfg.stock.biomass_model_origin.str(), *problem, path.string()));
             for (const auto& p : in.model->predictors) {
                 if (std::find(known.begin(), known.end(), p) == known.end())
                     throw ConfigError(fmt::format("{}: biomass model predictor \"{}\" is not an available band or "

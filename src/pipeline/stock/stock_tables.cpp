@@ -98,6 +98,8 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
                                        {"habitats", hs},
                                        {"cv_rmse_t_dm_per_ha", in.model->cv_rmse_t_dm_per_ha},
                                        {"fallback_pixels", run.model_fallback_pixels}};
+            if (auto problem = science::survey::model_skill_problem(*in.model))
+                report["biomass_model"]["forced_despite"] = *problem;
         }
     }
     json hab_json = json::array();

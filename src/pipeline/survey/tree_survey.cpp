@@ -35,7 +35,9 @@ TreeTables load_tables(const TreeSurveyRequest& rq) {
     t.allometry = load_allometry_tables(extra);
     t.wood_density_path = rq.wood_density.empty() ? data_dir() / "wood_density" / "gwdd.csv" : rq.wood_density;
     t.wood_density = load_wood_density(survey::read_table(t.wood_density_path, "wood_density"));
-    if (!rq.height_table.empty()) t.curves = load_height_curves(survey::read_table(rq.height_table, "height_table"));
+    // The shipped regional curves (Feldpausch et al. 2012) unless the request names a table.
+    t.curves = load_height_curves(rq.height_table.empty() ? read_csv(data_dir() / "height_regions.csv")
+                                                          : survey::read_table(rq.height_table, "height_table"));
     return t;
 }
 
