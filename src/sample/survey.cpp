@@ -220,7 +220,10 @@ std::string trees_csv() {
             if (!forest) {
                 // A few Avicennia marina (trial plantings) in two of the plots.
                 sp = (pi == 2 || pi == 5) && u1 < 0.2 ? &k_avicennia : &k_kandelia;
-                dbh = (3.0 + 9.0 * std::pow(u2, 1.3)) * (0.85 + 0.3 * vigour);
+                // Stratified over the stand's size distribution, so the stand's vigour (not sampling noise)
+                // sets its biomass.
+                const double q = (static_cast<double>(t) + u2) / static_cast<double>(n);
+                dbh = (3.0 + 9.0 * std::pow(q, 1.3)) * (0.85 + 0.3 * vigour);
             } else {
                 sp = u1 < 0.45 ? &k_pinus : u1 < 0.85 ? &k_cunninghamia : &k_schima;
                 dbh = t < n_small ? 5.0 + 4.9 * u2 : 10.0 + 24.0 * std::pow(u2, 1.2);

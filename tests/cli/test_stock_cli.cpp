@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <gdal_priv.h>
 #include <gdal_rat.h>
+#include <nlohmann/json.hpp>
 #include <ogr_spatialref.h>
 
 #include <array>
@@ -485,6 +486,23 @@ TEST_CASE("stock refuses a biomass model it cannot apply", "[stock][model][error
                   "cv_rmse": 1, "habitats": ["mangrov"]})";
         check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
                         "habitats: unknown habitat \"mangrov\"");
+    }
+    SECTION("a model with CV R2 <= 0 unless forced (issue 17, item 4)") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "linear", "predictors": ["ndvi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "cv_r2": -2.07, "habitats": ["mangrove"]})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "cross-validated R² = -2.07 ≤ 0");
+        const auto r = run({"stock",
+                            s.project(project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"
+                                                               "force_model = true\n"))
+                                .string(),
+                            "--quiet", "--threads", "2", "--json"});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        CHECK_THAT(nlohmann::json::parse(r.out)["biomass_model"]["forced_despite"].get<std::string>(),
+                   Catch::Contains("-2.07"));
     }
     SECTION("a predictor the project does not offer") {
         Scene s;
