@@ -215,6 +215,7 @@ void parse_tidal(const Section& s, ProjectConfig& cfg) {
     if (auto g = s.string("geoid_grid")) {
         if (g->empty()) s.fail("geoid_grid", "must not be empty");
         t.geoid_grid = *g;
+        t.geoid_grid_given = true;
     }
     t.geoid_origin = s.origin("geoid_grid");
     if (auto st = s.integer("geoid_step_px")) {

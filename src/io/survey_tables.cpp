@@ -214,6 +214,26 @@ ParsedCores parse_cores(const CsvTable& t) {
     return out;
 }
 
+std::vector<ss::CoreStock> parse_core_stocks(const CsvTable& t) {
+    const auto c_core = t.require_column("core_id");
+    const auto c_depth = t.require_column("target_depth_cm");
+    const auto c_stock = t.require_column("stock_mg_c_ha");
+    const auto c_se = t.require_column("stock_se_mg_c_ha");
+    const auto c_habitat = t.require_column("habitat");
+    std::vector<ss::CoreStock> out;
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        ss::CoreStock c;
+        c.core_id = t.field(r, c_core);
+        c.habitat = ss::normalize_name(t.field(r, c_habitat));
+        c.depth_cm = table_number(t, r, c_depth);
+        c.stock_mg_c_ha = table_number(t, r, c_stock);
+        if (auto se = table_optional_number(t, r, c_se)) c.se_mg_c_ha = *se;
+        c.line = t.rows()[r].line;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 ss::AllometryTable load_allometry(const CsvTable& t) {
     const auto c_name = t.require_column("name");
     const auto c_species = t.require_column("species");

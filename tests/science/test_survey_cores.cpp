@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -246,4 +247,38 @@ TEST_CASE("Core Monte Carlo: deterministic across threads, mean near the determi
         CHECK(std::abs(r1[c].stock_mc.mean / r1[c].stock.stock_mg_c_ha - 1.0) < 0.01);
         CHECK(r1[c].stock_mc.sd > 0.0);
     }
+}
+
+TEST_CASE("soc_from_cores: a habitat's mean soil stock and the σ of that mean", "[survey][cores]") {
+    auto stock = [](std::string id, std::string habitat, double v, double se, std::size_t line) {
+        CoreStock c;
+        c.core_id = std::move(id);
+        c.habitat = std::move(habitat);
+        c.depth_cm = 100;
+        c.stock_mg_c_ha = v;
+        c.se_mg_c_ha = se;
+        c.line = line;
+        return c;
+    };
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    std::vector<CoreStock> cores{stock("M1", "mangrove", 200, 4, 2), stock("G1", "seagrass", 60, 0.5, 3),
+                                 stock("M2", "mangrove", 220, none, 4), stock("M3", "mangrove", 240, 3, 5)};
+    // Mangrove: mean 220; s² = (400 + 0 + 400)/2 = 400, s²/n = 133.333; Σse² / n² = (16 + 9)/9 = 2.777778;
+    // σ² = 136.111111 = 1225/9 → σ = 35/3 = 11.666667. Seagrass: one core, σ = its SE 0.5.
+    const auto h = soc_by_habitat(cores, 100.0, "cores.csv");
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].habitat == "mangrove");
+    CHECK(h[0].n == 3);
+    CHECK_THAT(h[0].mean_mg_c_ha, WithinRel(220.0, 1e-12));
+    CHECK_THAT(h[0].sigma_mg_c_ha, WithinRel(35.0 / 3.0, 1e-12));
+    CHECK(h[0].cores == std::vector<std::string>{"M1", "M2", "M3"});
+    CHECK_THAT(h[1].sigma_mg_c_ha, WithinRel(0.5, 1e-12));
+    // A stock to another depth, and a lone core without an SE, are refused naming the line.
+    cores[1].depth_cm = 40;
+    CHECK_THROWS_WITH(soc_by_habitat(cores, 100.0, "cores.csv"),
+                      Catch::Matchers::StartsWith("cores.csv:3: core 'G1': stock to 40 cm, not 100 cm"));
+    cores[1].depth_cm = 100;
+    cores[1].se_mg_c_ha = none;
+    CHECK_THROWS_WITH(soc_by_habitat(cores, 100.0, "cores.csv"),
+                      Catch::Matchers::Contains("only seagrass core and has no standard error"));
 }

@@ -83,6 +83,7 @@ struct TidalConfig {
     science::TidalDatums datums;
     std::string geoid_grid{"egm96_15_china.gtx"};  ///< as written (resolved at run time: project folder, grids/)
     int geoid_step_px{8};
+    bool geoid_grid_given{false};  ///< false: the default grid (reported by the run)
     Origin origin;
     Origin geoid_origin;
 };

@@ -48,6 +48,7 @@ struct StockResult {
     std::filesystem::path model_path;
     std::vector<science::HabitatSummary> habitats;  ///< pools left at 0 for a habitat run
     std::int64_t model_fallback_pixels{0};
+    std::vector<std::string> notices;  ///< silent choices reported: default geoid grid, rules matching no pixel
     StockTimings timings;
     double peak_rss_mb{0};
     std::filesystem::path output_dir;

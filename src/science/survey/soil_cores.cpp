@@ -274,4 +274,46 @@ std::vector<CoreResult> compute_cores(std::span<const CoreSample> samples, const
     return results;
 }
 
+std::vector<HabitatSoc> soc_by_habitat(std::span<const CoreStock> cores, double depth_cm, std::string_view source) {
+    std::vector<HabitatSoc> out;
+    std::vector<std::vector<const CoreStock*>> members;
+    for (const auto& c : cores) {
+        const std::string where = std::string(source) + ":" + std::to_string(c.line) + ": core '" + c.core_id + "'";
+        if (c.habitat.empty()) throw InputError(where + ": no habitat (a habitat column names each core's habitat)");
+        if (c.depth_cm != depth_cm)
+            throw InputError(where + fmt::format(": stock to {:g} cm, not {:g} cm (run survey cores with --depth-cm "
+                                                 "{:g})",
+                                                 c.depth_cm, depth_cm, depth_cm));
+        auto it = std::find_if(out.begin(), out.end(), [&](const HabitatSoc& h) { return h.habitat == c.habitat; });
+        if (it == out.end()) {
+            out.push_back({c.habitat, 0, 0, 0, {}});
+            members.emplace_back();
+            it = out.end() - 1;
+        }
+        members[static_cast<std::size_t>(it - out.begin())].push_back(&c);
+    }
+    for (std::size_t h = 0; h < out.size(); ++h) {
+        auto& hs = out[h];
+        const auto& m = members[h];
+        const auto n = static_cast<double>(m.size());
+        double sum = 0, se2 = 0;
+        for (const auto* c : m) {
+            sum += c->stock_mg_c_ha;
+            if (std::isfinite(c->se_mg_c_ha)) se2 += c->se_mg_c_ha * c->se_mg_c_ha;
+            hs.cores.push_back(c->core_id);
+        }
+        hs.n = m.size();
+        hs.mean_mg_c_ha = sum / n;
+        double ss = 0;
+        for (const auto* c : m) ss += (c->stock_mg_c_ha - hs.mean_mg_c_ha) * (c->stock_mg_c_ha - hs.mean_mg_c_ha);
+        const double s2 = m.size() > 1 ? ss / (n - 1.0) : 0.0;
+        hs.sigma_mg_c_ha = std::sqrt(s2 / n + se2 / (n * n));
+        if (m.size() == 1 && !(se2 > 0))
+            throw InputError(std::string(source) + ":" + std::to_string(m.front()->line) + ": core '" +
+                             m.front()->core_id + "' is the only " + hs.habitat +
+                             " core and has no standard error: one core gives no interval (add cores)");
+    }
+    return out;
+}
+
 }  // namespace bluecarbon::science::survey

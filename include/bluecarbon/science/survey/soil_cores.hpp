@@ -133,4 +133,29 @@ struct CoreResult {
                                                     const ParallelFor& parallel = serial_for,
                                                     std::string_view source = "cores");
 
+/// One row of `survey cores`' cores.csv, as [stock] soc_from_cores reads it.
+struct CoreStock {
+    std::string core_id;
+    std::string habitat;  ///< lower case
+    double depth_cm{0};   ///< target_depth_cm
+    double stock_mg_c_ha{0};
+    double se_mg_c_ha{std::numeric_limits<double>::quiet_NaN()};  ///< extrapolation SE; NaN: none
+    std::size_t line{0};
+};
+
+/// The soil stock of one habitat from its cores: the mean, and σ of that mean combining the spread between cores
+/// and each core's own extrapolation error, σ² = s²/n + Σ seᵢ² / n² (s the cores' sample SD, 0 for one core).
+struct HabitatSoc {
+    std::string habitat;
+    std::size_t n{0};
+    double mean_mg_c_ha{0};
+    double sigma_mg_c_ha{0};
+    std::vector<std::string> cores;
+};
+
+/// Groups cores by habitat (in order of first appearance). Throws InputError naming `source` and the line for a
+/// core without a habitat, a stock not to `depth_cm`, or a habitat whose one core has no SE (no interval).
+[[nodiscard]] std::vector<HabitatSoc> soc_by_habitat(std::span<const CoreStock> cores, double depth_cm,
+                                                     std::string_view source);
+
 }  // namespace bluecarbon::science::survey
