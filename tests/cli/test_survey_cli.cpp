@@ -166,6 +166,9 @@ TEST_CASE("survey trees --json", "[cli][survey]") {
     CHECK(j["plots"][0]["plot_id"] == "P1");
     CHECK_THAT(j["plots"][0]["agb_mg_ha"].get<double>(), WithinRel(12.68615038502831, 1e-12));
     CHECK(j["plots"][0]["agb"]["draws"] == 1000);
+    // Xylocarpus granatum is in the GWDD and Avicennia marina has its own equation: no fallback to report. The
+    // unknown "Ficus unknownii" has a measured density and the mangrove default: nothing at genus level either.
+    CHECK(j["notices"].empty());
     CHECK(j["outputs"].size() == 2);
 }
 

@@ -24,6 +24,7 @@ struct TreeSurveyResult {
     science::survey::TreeSurveyResult survey;  ///< per stem and per plot (rows that passed QA)
     std::filesystem::path wood_density;        ///< the table used
     std::size_t dropped_rows{0};
+    std::vector<std::string> notices;  ///< species that fell back to their genus (wood density or equation)
     std::vector<std::filesystem::path> outputs;
     std::string json;  ///< what --json prints
 };
