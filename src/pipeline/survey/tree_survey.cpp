@@ -69,12 +69,14 @@ std::vector<std::string> fallback_notices(const std::vector<ss::TreeRecord>& tre
             wd == ss::WoodDensityLevel::site_mean)
             by_species[trees[i].species].insert("wood density at " +
                                                 std::string(ss::wood_density_level_name(wd)) + " level");
+        if (!r.wood_density.synonym.empty())
+            by_species[trees[i].species].insert("wood density of its synonym " + r.wood_density.synonym);
         if (r.equation_level == ss::EquationLevel::genus)
             by_species[trees[i].species].insert("a congener's equation (" + r.equation + ")");
     }
     std::vector<std::string> out;
     for (const auto& [species, what] : by_species)
-        out.push_back(fmt::format("'{}' is not in the tables: {}", species, fmt::join(what, ", ")));
+        out.push_back(fmt::format("'{}' is not in the tables under that name: {}", species, fmt::join(what, ", ")));
     return out;
 }
 

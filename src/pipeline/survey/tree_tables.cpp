@@ -38,11 +38,12 @@ std::string trees_csv(const CsvTable& table, const std::vector<ss::TreeRecord>& 
         const auto& r = result.trees[i];
         auto row = table.rows()[tree_rows[i]].fields;
         const auto level = r.wood_density.level;
-        const std::string source = level == ss::WoodDensityLevel::measured ? "measured"
+        std::string source = level == ss::WoodDensityLevel::measured ? "measured"
                                    : level == ss::WoodDensityLevel::species || level == ss::WoodDensityLevel::genus ||
                                            level == ss::WoodDensityLevel::family
                                        ? wd_source
                                    : level == ss::WoodDensityLevel::none ? "" : "survey trees";
+        if (!r.wood_density.synonym.empty()) source += " (as " + r.wood_density.synonym + ")";
         const std::vector<std::string> computed{
             num(r.height_m),
             std::string(ss::height_source_name(r.height_source)),
