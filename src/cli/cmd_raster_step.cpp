@@ -1,6 +1,7 @@
 // `bluecarbon habitat project.toml` and `bluecarbon stock project.toml`: the two raster steps of a project, one
 // set of options; the work is pipeline::run_habitat / run_stock.
 #include "cli/cli_context.hpp"
+#include "cli/interrupt_guard.hpp"
 
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/habitat.hpp>
@@ -53,6 +54,7 @@ void print_summary(const CliContext& ctx, const pipeline::StockResult& r) {
                                    s.area_ha);
     }
     for (const auto& n : r.notices) ctx.out << "  note: " << n << '\n';
+    for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
     ctx.out << "  outputs in " << r.output_dir.string() << "\n";
 }
 
@@ -69,6 +71,8 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     if (threads_given) rc.threads = o.common.threads;
     if (tile_given) rc.tile = o.common.tile;
     rc.progress = &progress;
+    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    rc.cancel = interrupts.flag();
     pipeline::StockResult r;
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}},
                [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); });

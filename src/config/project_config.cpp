@@ -347,7 +347,7 @@ void parse_tier1(const Section& s, ProjectConfig& cfg) {
                                                    science::climate_zone_name_list()));
             row.soil = o.string("soil").value_or("*");
             if (row.soil != "*" && !science::parse_soil_type(row.soil))
-                o.fail("soil", fmt::format("unknown soil type \"{}\" (mineral, organic or *)", row.soil));
+                o.fail("soil", fmt::format("unknown soil type \"{}\" (mineral, organic, unknown or *)", row.soil));
             const auto* value = o.get("value");
             if (!value) o.fail_section("missing key \"value\"");
             if (!value->is_number()) o.fail("value", "expected a number, found " + type_name(*value));
