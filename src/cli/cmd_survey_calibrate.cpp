@@ -76,7 +76,8 @@ void print_fit(const CliContext& ctx, const CalibrateOptions& o, const pipeline:
         ctx.out << fmt::format("  left out: {} (AGB <= 0), {} (less than {:.0f} % valid pixels)\n",
                                fit.excluded.size(), low_coverage.size(), 100 * o.min_valid);
     if (!r.dropped_plots.empty() || r.dropped_rows > 0)
-        ctx.out << fmt::format("  dropped: {} table rows, plots {}\n", r.dropped_rows, fmt::join(r.dropped_plots, "; "));
+        ctx.out << fmt::format("  dropped: {} table rows, plots {}\n", r.dropped_rows,
+                               fmt::join(r.dropped_plots, "; "));
     for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
     ctx.out << "  -> " << r.output.string() << '\n';
 }

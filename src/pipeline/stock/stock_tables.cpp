@@ -62,7 +62,8 @@ json input_records(const config::ProjectConfig& cfg, const StockInputs& in, cons
     for (const auto& [name, src] : in.sources)
         if (const auto* ri = cfg.input(name)) files.emplace_back(name, fs::absolute(ri->path));
     if (!in.geoid_grid.empty()) files.emplace_back("geoid_grid", fs::absolute(in.geoid_grid));
-    if (in.table) files.emplace_back("tier1_table", fs::absolute(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv")));
+    if (in.table)
+        files.emplace_back("tier1_table", fs::absolute(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv")));
     if (in.model) files.emplace_back("biomass_model", fs::absolute(run.model_path));
     if (cfg.stock.soc_from_cores && run.with_stock) files.emplace_back("soc_from_cores", *cfg.stock.soc_from_cores);
     json out = json::object();
@@ -140,7 +141,8 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
     if (in.rules_mode) {
         json rules = json::array();
         for (const auto& r : cfg.habitat.rules)
-            rules.push_back({{"habitat", science::habitat_name(r.habitat)}, {"when", r.expression}, {"origin", r.origin}});
+            rules.push_back(
+                {{"habitat", science::habitat_name(r.habitat)}, {"when", r.expression}, {"origin", r.origin}});
         report["rules"] = {{"rules", rules}, {"fallback", science::habitat_name(cfg.habitat.fallback)}};
     }
     if (cfg.tidal) {

@@ -65,8 +65,8 @@ std::vector<std::string> fallback_notices(const std::vector<ss::TreeRecord>& tre
         const auto taxon = ss::parse_taxon(trees[i].species);
         if (!taxon.has_species()) continue;
         const auto wd = r.wood_density.level;
-        if (wd == ss::WoodDensityLevel::genus || wd == ss::WoodDensityLevel::family || wd == ss::WoodDensityLevel::plot_mean ||
-            wd == ss::WoodDensityLevel::site_mean)
+        using L = ss::WoodDensityLevel;
+        if (wd == L::genus || wd == L::family || wd == L::plot_mean || wd == L::site_mean)
             by_species[trees[i].species].insert("wood density at " +
                                                 std::string(ss::wood_density_level_name(wd)) + " level");
         if (!r.wood_density.synonym.empty())

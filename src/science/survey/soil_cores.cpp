@@ -146,7 +146,8 @@ std::optional<SequestrationRate> sequestration_rate(std::span<const CoreSample> 
     if (!(t > 0)) return std::nullopt;
     // BlueCarbon's rules: the dated column must span the time frame, from a first sample younger than it.
     if (max_age < t) {
-        if (why) *why = fmt::format("core younger than the time frame (oldest dated sample {:g} yr < {:g} yr)", max_age, t);
+        if (why)
+            *why = fmt::format("core younger than the time frame (oldest dated sample {:g} yr < {:g} yr)", max_age, t);
         return std::nullopt;
     }
     if (pts[1].second > t) {
