@@ -56,6 +56,7 @@ void print_summary(const CliContext& ctx, const pipeline::StockResult& r) {
             ctx.out << fmt::format("  {:<17} {:>12} pixels {:>12.2f} ha\n", science::habitat_name(s.habitat), s.pixels,
                                    s.area_ha);
     }
+    for (const auto& n : r.notices) ctx.out << "  note: " << n << '\n';
     for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
     ctx.out << "  outputs in " << r.output_dir.string() << "\n";
 }

@@ -62,6 +62,7 @@ void print_trees(const CliContext& ctx, const TreesOptions& o, const pipeline::T
         ctx.out << fmt::format("  {:<10} {:<9} {:>5} {:>10.1f} {:>10.1f} {:>11.1f} {:>22}\n", r.plot_id, r.habitat,
                                r.n_trees, r.agb_mg_ha, r.bgb_mg_ha, r.carbon_mg_c_ha, ci);
     }
+    for (const auto& n : res.notices) ctx.out << "  note: " << n << '\n';
     for (const auto& w : written) ctx.out << "  -> " << w.string() << '\n';
 }
 

@@ -35,6 +35,7 @@ struct CalibrateOptions {
     double min_valid{0.5};
     fs::path out;
     std::vector<fs::path> allometry;
+    bool drop_invalid{false};
     CommonOptions common;
 };
 
@@ -74,6 +75,10 @@ void print_fit(const CliContext& ctx, const CalibrateOptions& o, const pipeline:
     if (!fit.excluded.empty() || !low_coverage.empty())
         ctx.out << fmt::format("  left out: {} (AGB <= 0), {} (less than {:.0f} % valid pixels)\n",
                                fit.excluded.size(), low_coverage.size(), 100 * o.min_valid);
+    if (!r.dropped_plots.empty() || r.dropped_rows > 0)
+        ctx.out << fmt::format("  dropped: {} table rows, plots {}\n", r.dropped_rows,
+                               fmt::join(r.dropped_plots, "; "));
+    for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
     ctx.out << "  -> " << r.output.string() << '\n';
 }
 
@@ -90,6 +95,7 @@ void run_calibrate(const CliContext& ctx, const CalibrateOptions& o) {
     rq.min_valid = o.min_valid;
     rq.allometry = o.allometry;
     rq.out = o.out;
+    rq.drop_invalid = o.drop_invalid;
     CliProgress progress(ctx, o.common);
     pipeline::RunContext rc;
     rc.threads = o.common.threads;
@@ -134,6 +140,8 @@ void add_survey_calibrate_command(CLI::App& survey, CliContext& ctx) {
         ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--allometry", o->allometry, "Extra allometry table(s), as for `survey trees`")->type_name("FILE");
     cmd->add_option("--out,-o", o->out, "Model file (default: <project output>/biomass_model.json)")->type_name("FILE");
+    cmd->add_flag("--drop-invalid", o->drop_invalid,
+                  "Leave out bad rows (calibrate_qa.csv) and plots outside the input instead of stopping");
     add_common_options(*cmd, o->common, false);
     cmd->callback([o, &ctx] { run_calibrate(ctx, *o); });
 }

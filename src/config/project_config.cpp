@@ -215,6 +215,7 @@ void parse_tidal(const Section& s, ProjectConfig& cfg) {
     if (auto g = s.string("geoid_grid")) {
         if (g->empty()) s.fail("geoid_grid", "must not be empty");
         t.geoid_grid = *g;
+        t.geoid_grid_given = true;
     }
     t.geoid_origin = s.origin("geoid_grid");
     if (auto st = s.integer("geoid_step_px")) {
@@ -301,11 +302,18 @@ void parse_stock(const Section& s, ProjectConfig& cfg) {
     s.check_keys();
     if (auto soil = s.string("soil")) {
         const auto t = science::parse_soil_type(*soil);
-        if (!t) s.fail("soil", fmt::format("unknown soil type \"{}\" (mineral or organic)", *soil));
+        if (!t) s.fail("soil", fmt::format("unknown soil type \"{}\" (mineral, organic or unknown)", *soil));
         cfg.stock.soil = *t;
     }
     cfg.stock.biomass_model = s.path("biomass_model");
     cfg.stock.biomass_model_origin = s.origin("biomass_model");
+    if (const auto* f = s.get("force_model")) {
+        if (!f->is_boolean()) s.fail("force_model", "expected true or false, found " + type_name(*f));
+        cfg.stock.force_model = *f->value<bool>();
+    }
+    if (cfg.stock.force_model && !cfg.stock.biomass_model) s.fail("force_model", "needs biomass_model");
+    cfg.stock.soc_from_cores = s.path("soc_from_cores");
+    cfg.stock.soc_from_cores_origin = s.origin("soc_from_cores");
 }
 
 void parse_tier1(const Section& s, ProjectConfig& cfg) {
@@ -339,7 +347,7 @@ void parse_tier1(const Section& s, ProjectConfig& cfg) {
                                                    science::climate_zone_name_list()));
             row.soil = o.string("soil").value_or("*");
             if (row.soil != "*" && !science::parse_soil_type(row.soil))
-                o.fail("soil", fmt::format("unknown soil type \"{}\" (mineral, organic or *)", row.soil));
+                o.fail("soil", fmt::format("unknown soil type \"{}\" (mineral, organic, unknown or *)", row.soil));
             const auto* value = o.get("value");
             if (!value) o.fail_section("missing key \"value\"");
             if (!value->is_number()) o.fail("value", "expected a number, found " + type_name(*value));
@@ -353,6 +361,10 @@ void parse_tier1(const Section& s, ProjectConfig& cfg) {
             if (auto problem = science::tier1_value_problem(row.parameter, row.value, row.ci95_low, row.ci95_high))
                 o.fail(row.ci95_low && problem->find("interval") != std::string::npos ? "ci95" : "value", *problem);
             row.source = o.required_string("source");
+            // Without an interval the value would enter σ as exact (± 0): say so rather than assume a convention.
+            if (!row.ci95_low)
+                o.fail_section("missing key \"ci95\" ([low, high], the value's 95 % interval; [v, v] states an "
+                               "exact value)");
             row.notes = o.string("notes").value_or("");
             row.origin = fmt::format("{}:{}", s.ctx().file, o.line());
             for (const auto& prev : cfg.tier1.overrides)
@@ -451,7 +463,7 @@ ProjectConfig parse_project(const std::string& text, const fs::path& path) {
     if (auto s = section("tidal", {"mllw_m", "mhhw_m", "hat_m", "geoid_grid", "geoid_step_px"})) parse_tidal(*s, cfg);
     if (auto s = section("habitat", {"source", "map", "band", "classes", "fallback", "rules"})) parse_habitat(*s, cfg);
     else top.fail_section("missing [habitat] section (source = \"map\" with classes, or rules)");
-    if (auto s = section("stock", {"soil", "biomass_model"})) parse_stock(*s, cfg);
+    if (auto s = section("stock", {"soil", "biomass_model", "force_model", "soc_from_cores"})) parse_stock(*s, cfg);
     if (auto s = section("tier1", {"table", "override"})) parse_tier1(*s, cfg);
     if (auto s = section("survey", {"trees", "plots", "cores"})) parse_survey(*s, cfg);
     for (const auto& later : later_sections())

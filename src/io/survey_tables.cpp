@@ -88,6 +88,7 @@ ParsedTrees parse_trees(const CsvTable& t) {
     const auto c_status = t.find_column("status");
     const auto c_stem = t.find_column("stem_id");
     const auto c_family = t.find_column("family");
+    const auto c_d01 = t.find_column("d01_cm");
 
     ParsedTrees out;
     for (std::size_t r = 0; r < t.size(); ++r) {
@@ -102,6 +103,8 @@ ParsedTrees parse_trees(const CsvTable& t) {
         rec.dbh_cm = rd.required_number(c_dbh);
         rec.height_m = rd.optional_number(c_h);
         rec.wood_density_g_cm3 = rd.optional_number(c_wd);
+        rec.d01_cm = rd.optional_number(c_d01);
+        if (rec.d01_cm && !(*rec.d01_cm > 0)) rd.fail(*c_d01, "bad_value", t.field(r, *c_d01), "d01_cm must be > 0");
         if (c_status) {
             const auto s = ss::normalize_name(rd.text(c_status));
             if (s.empty() || s == "live" || s == "alive" || s == "l") rec.status = ss::TreeStatus::live;
@@ -167,18 +170,21 @@ ParsedCores parse_cores(const CsvTable& t) {
     const auto c_bd = t.require_column("bulk_density_g_cm3");
     const auto c_pct = t.find_column("oc_percent");
     const auto c_frac = t.find_column("oc_fraction");
+    const auto c_loi = t.find_column("loi_percent");
     if (c_pct && c_frac)
         throw InputError(t.source() +
                          ": both oc_percent and oc_fraction are present; keep one (the column name declares the unit)");
-    if (!c_pct && !c_frac)
-        throw InputError(t.source() + ": missing column 'oc_percent' or 'oc_fraction' (the name declares the unit)");
-    const auto c_oc = c_pct ? *c_pct : *c_frac;
+    if (!c_pct && !c_frac && !c_loi)
+        throw InputError(t.source() + ": missing column 'oc_percent', 'oc_fraction' or 'loi_percent' (the name "
+                                      "declares the unit)");
+    const std::optional<std::size_t> c_oc = c_pct ? c_pct : c_frac;
     const double to_fraction = c_pct ? 0.01 : 1.0;
     const auto c_comp = t.find_column("compaction_percent");
     const auto c_age = t.find_column("age_yr");
+    const auto c_habitat = t.find_column("habitat");
 
     ParsedCores out;
-    out.oc_column = c_pct ? "oc_percent" : "oc_fraction";
+    out.oc_column = c_pct ? "oc_percent" : c_frac ? "oc_fraction" : "loi_percent";
     for (std::size_t r = 0; r < t.size(); ++r) {
         RowReader rd(t, r, out.issues);
         ss::CoreSample rec;
@@ -187,10 +193,43 @@ ParsedCores parse_cores(const CsvTable& t) {
         rec.min_depth_cm = rd.required_number(c_min);
         rec.max_depth_cm = rd.required_number(c_max);
         rec.bulk_density_g_cm3 = rd.required_number(c_bd);
-        rec.oc_fraction = rd.required_number(c_oc) * to_fraction;
+        // OC where measured; else LOI through the habitat's published equation (BlueCarbon's estimate_oc).
+        const auto oc = c_oc && !is_missing_field(t.field(r, *c_oc)) ? rd.optional_number(c_oc) : std::nullopt;
+        const auto loi = oc ? std::nullopt : rd.optional_number(c_loi);
+        if (oc) {
+            rec.oc_fraction = *oc * to_fraction;
+        } else if (loi) {
+            const auto pct = ss::oc_percent_from_loi(*loi, rd.text(c_habitat), &rec.oc_source);
+            if (!pct)
+                rd.fail(*c_loi, "bad_value", t.field(r, *c_loi),
+                        "loi_percent needs the row's habitat (mangrove, salt_marsh or seagrass) to convert LOI to OC");
+            rec.oc_fraction = pct.value_or(0.0) * 0.01;
+        } else {
+            (void)rd.required_number(c_oc ? *c_oc : *c_loi);  // the missing-value issue
+        }
         rec.compaction_percent = rd.optional_number(c_comp);
         rec.age_yr = rd.optional_number(c_age);
         if (rd.ok()) out.records.push_back(std::move(rec));
+    }
+    return out;
+}
+
+std::vector<ss::CoreStock> parse_core_stocks(const CsvTable& t) {
+    const auto c_core = t.require_column("core_id");
+    const auto c_depth = t.require_column("target_depth_cm");
+    const auto c_stock = t.require_column("stock_mg_c_ha");
+    const auto c_se = t.require_column("stock_se_mg_c_ha");
+    const auto c_habitat = t.require_column("habitat");
+    std::vector<ss::CoreStock> out;
+    for (std::size_t r = 0; r < t.size(); ++r) {
+        ss::CoreStock c;
+        c.core_id = t.field(r, c_core);
+        c.habitat = ss::normalize_name(t.field(r, c_habitat));
+        c.depth_cm = table_number(t, r, c_depth);
+        c.stock_mg_c_ha = table_number(t, r, c_stock);
+        if (auto se = table_optional_number(t, r, c_se)) c.se_mg_c_ha = *se;
+        c.line = t.rows()[r].line;
+        out.push_back(std::move(c));
     }
     return out;
 }
@@ -208,6 +247,7 @@ ss::AllometryTable load_allometry(const CsvTable& t) {
     const auto c_e = t.find_column("e");
     const auto c_rse = t.find_column("rse");
     const auto c_units = t.find_column("units");
+    const auto c_diameter = t.find_column("diameter");
     const auto c_source = t.require_column("source");
 
     ss::AllometryTable table;
@@ -246,6 +286,11 @@ ss::AllometryTable load_allometry(const CsvTable& t) {
                 throw t.error(r, *c_units, e.what());
             }
         }
+        if (c_diameter && !t.field(r, *c_diameter).empty()) {
+            const auto kind = ss::parse_diameter_kind(t.field(r, *c_diameter));
+            if (!kind) throw t.error(r, *c_diameter, "diameter must be dbh or d0.1");
+            eq.diameter = *kind;
+        }
         eq.source = t.field(r, c_source);
         try {
             table.add(std::move(eq));
@@ -280,6 +325,7 @@ std::vector<ss::WeibullHeightCurve> load_height_curves(const CsvTable& t) {
     const auto c_b = t.require_column("b");
     const auto c_c = t.require_column("c");
     const auto c_rse = t.find_column("rse");
+    const auto c_unit = t.find_column("rse_unit");
     const auto c_source = t.find_column("source");
     std::vector<ss::WeibullHeightCurve> out;
     for (std::size_t r = 0; r < t.size(); ++r) {
@@ -292,6 +338,13 @@ std::vector<ss::WeibullHeightCurve> load_height_curves(const CsvTable& t) {
         if (!(c.a > 0 && c.b > 0 && c.c > 0)) throw t.error(r, c_a, "a, b and c must be > 0");
         c.rse = table_optional_number(t, r, c_rse).value_or(0.0);
         if (c.rse < 0) throw t.error(r, *c_rse, "rse must be ≥ 0");
+        // The unit is stated per row: Feldpausch et al. 2012 publish RSE in metres, a log-scale σ is not.
+        const std::string unit = c_unit ? ss::normalize_name(t.field(r, *c_unit)) : std::string();
+        if (unit == "m") c.rse_in_metres = true;
+        else if (unit == "log") c.rse_in_metres = false;
+        else if (c.rse > 0 || !unit.empty())
+            throw c_unit ? t.error(r, *c_unit, "rse_unit must be m (metres, as Feldpausch 2012 publish) or log")
+                         : t.error(r, *c_rse, "an rse needs an rse_unit column: m (metres) or log (σ of ln H)");
         c.source = c_source ? t.field(r, *c_source) : std::string();
         out.push_back(std::move(c));
     }

@@ -73,13 +73,17 @@ std::string json_escape(const std::string& s) {
 }
 
 // Finds the survey site nearest to the nominal position (seaward_m, south_m) whose habitat is `want`,
-// searching outwards along the coast in 20 m steps. The layout is fixed, so the result is too.
+// searching outwards along the coast in 20 m steps, at least 100 m inside the scene's edges (a plot's circle is
+// sampled from the rasters). The layout is fixed, so the result is too.
 Site place_site(std::string id, Habitat want, double seaward_m, double south_m) {
+    constexpr double margin = 100.0;
     for (int step = 0; step <= 40; ++step) {
         for (int sign : {1, -1}) {
             const double v = south_m + sign * 20.0 * step;
             const Coord xy = coastal_point(seaward_m, v);
-            if (sample_point(xy.x, xy.y).habitat != want)
+            const bool inside = xy.x > k_origin_x_m + margin && xy.x < k_origin_x_m + k_sample_extent_m - margin &&
+                                xy.y < k_origin_y_m - margin && xy.y > k_origin_y_m - k_sample_extent_m + margin;
+            if (!inside || sample_point(xy.x, xy.y).habitat != want)
                 continue;
             const LonLat ll = lonlat_from_utm_north({xy.x, xy.y}, k_utm_zone);
             return Site{std::move(id), want, xy, ll.lon_deg, ll.lat_deg};
@@ -133,6 +137,17 @@ std::vector<Core> cores() {
     };
 }
 
+// Canopy vigour of a mangrove plot, 0..1, from the NDVI of the scene pixel holding its centre (0.73 → 0, 0.79 → 1):
+// denser stands of thicker stems where the canopy is greener, so plot AGB relates to NDVI as a calibration
+// expects (before, stand structure was independent of the pixels and a mangrove-only model had CV R² < 0).
+double canopy_vigour(const Site& site) {
+    const auto col = static_cast<std::int64_t>(std::floor((site.xy.x - k_origin_x_m) / k_pixel_m));
+    const auto row = static_cast<std::int64_t>(std::floor((k_origin_y_m - site.xy.y) / k_pixel_m));
+    const auto r = sample_pixel(col, row).reflectance;
+    const double ndvi = (r.nir - r.red) / (r.nir + r.red);
+    return std::clamp((ndvi - 0.73) / 0.06, 0.0, 1.0);
+}
+
 std::string fmt_coord(double v) {
     return fmt::format("{:.6f}", v);
 }
@@ -170,7 +185,8 @@ std::vector<Site> sample_plot_sites() {
     const double mangrove_south[] = {750, 950, 1150, 1350, 4000, 4250, 4500, 4750};
     for (int i = 0; i < 8; ++i)
         sites.push_back(place_site(fmt::format("M{:02d}", i + 1), Habitat::mangrove, -560, mangrove_south[i]));
-    const double forest_seaward[] = {-2500, -2800, -2400, -2700};
+    // (F02 stood at -2800 m, west of the scene's edge there: survey calibrate could not sample it.)
+    const double forest_seaward[] = {-2500, -2600, -2400, -2700};
     const double forest_south[] = {1000, 2500, 4000, 5500};
     for (int i = 0; i < 4; ++i)
         sites.push_back(place_site(fmt::format("F{:02d}", i + 1), Habitat::forest, forest_seaward[i], forest_south[i]));
@@ -204,9 +220,11 @@ std::string trees_csv() {
         const bool forest = site.habitat == Habitat::forest;
         // Planted Kandelia stands (~20 years old) hold 18–30 stems per 100 m²; forest plots hold 6–9 small
         // trees in the central 100 m² and 12–17 trees >= 10 cm in the whole 400 m².
+        // The mangrove count and stem size follow the canopy vigour (canopy_vigour).
+        const double vigour = forest ? 0.0 : canopy_vigour(site);
         const int n_small = forest ? 6 + static_cast<int>(hash01(plot, 0, 201) * 4) : 0;
         const int n = forest ? n_small + 12 + static_cast<int>(hash01(plot, 1, 201) * 6)
-                             : 18 + static_cast<int>(hash01(plot, 2, 201) * 13);
+                             : 18 + static_cast<int>(10.0 * vigour + hash01(plot, 2, 201) * 3);
         for (int t = 0; t < n; ++t) {
             const double u1 = hash01(plot, t, 211), u2 = hash01(plot, t, 212), u3 = hash01(plot, t, 213);
             const double u4 = hash01(plot, t, 214), u5 = hash01(plot, t, 215);
@@ -215,7 +233,10 @@ std::string trees_csv() {
             if (!forest) {
                 // A few Avicennia marina (trial plantings) in two of the plots.
                 sp = (pi == 2 || pi == 5) && u1 < 0.2 ? &k_avicennia : &k_kandelia;
-                dbh = 3.0 + 9.0 * std::pow(u2, 1.3);
+                // Stratified over the stand's size distribution, so the stand's vigour (not sampling noise)
+                // sets its biomass.
+                const double q = (static_cast<double>(t) + u2) / static_cast<double>(n);
+                dbh = (3.0 + 9.0 * std::pow(q, 1.3)) * (0.85 + 0.3 * vigour);
             } else {
                 sp = u1 < 0.45 ? &k_pinus : u1 < 0.85 ? &k_cunninghamia : &k_schima;
                 dbh = t < n_small ? 5.0 + 4.9 * u2 : 10.0 + 24.0 * std::pow(u2, 1.2);

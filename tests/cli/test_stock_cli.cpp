@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <gdal_priv.h>
 #include <gdal_rat.h>
+#include <nlohmann/json.hpp>
 #include <ogr_spatialref.h>
 
 #include <array>
@@ -508,6 +509,23 @@ TEST_CASE("stock refuses a biomass model it cannot apply", "[stock][model][error
         check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
                         "habitats: unknown habitat \"mangrov\"");
     }
+    SECTION("a model with CV R2 <= 0 unless forced (issue 17, item 4)") {
+        Scene s;
+        std::ofstream(s.dir / "model.json")
+            << R"({"form": "linear", "predictors": ["ndvi"], "intercept": 1, "coefficients": [2], "residual_sigma": 0.1,
+                  "cv_rmse": 1, "cv_r2": -2.07, "habitats": ["mangrove"]})";
+        check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
+                        "cross-validated R² = -2.07 ≤ 0");
+        const auto r = run({"stock",
+                            s.project(project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"
+                                                               "force_model = true\n"))
+                                .string(),
+                            "--quiet", "--threads", "2", "--json"});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        CHECK_THAT(nlohmann::json::parse(r.out)["biomass_model"]["forced_despite"].get<std::string>(),
+                   Catch::Contains("-2.07"));
+    }
     SECTION("a predictor the project does not offer") {
         Scene s;
         std::ofstream(s.dir / "model.json")
@@ -516,4 +534,61 @@ TEST_CASE("stock refuses a biomass model it cannot apply", "[stock][model][error
         check_bad_input(s, project_text(k_map_mode, "[stock]\nbiomass_model = \"model.json\"\n"),
                         "biomass model predictor \"evi\" is not an available band or index");
     }
+}
+
+TEST_CASE("stock run record: inputs with SHA-256, rules, datums, the default geoid grid and a rule with no pixel",
+          "[stock]") {
+    Scene s;
+    auto text = project_text(k_rules + "[[habitat.rules]]\nhabitat = \"seagrass\"\nwhen = \"ndvi > 5\"\n");
+    const std::string geoid_line = "geoid_grid = \"egm96_15_china.gtx\"\n";
+    text.erase(text.find(geoid_line), geoid_line.size());
+    const auto r = run({"stock", s.project(text).string(), "--threads", "2"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    // Both silent choices are reported in the summary and the run record (issue 17, item 8).
+    CHECK_THAT(r.out, Catch::Contains("note: [tidal] geoid_grid not set: the default egm96_15_china.gtx"));
+    CHECK_THAT(r.out, Catch::Contains("note: no pixel became seagrass: "));
+    CHECK_THAT(r.out, Catch::Contains("project.toml:37: habitat.rules[7].when matched no pixel"));
+    const auto j = nlohmann::json::parse(slurp(s.out() / "stock_run.json"));
+    REQUIRE(j["notices"].size() == 2);
+    CHECK(j["tidal"]["geoid_grid_default"] == true);
+    CHECK(j["tidal"]["mhhw_m"] == 2.2);
+    CHECK(j["rules"]["rules"].size() == 7);
+    CHECK(j["rules"]["rules"][6]["when"] == "ndvi > 5");
+    for (const char* k : {"project", "reflectance", "dem", "geoid_grid", "tier1_table"}) {
+        INFO(k);
+        REQUIRE(j["inputs"].contains(k));
+        CHECK(fs::path(j["inputs"][k]["path"].get<std::string>()).is_absolute());
+        CHECK(j["inputs"][k]["sha256"].get<std::string>().size() == 64);
+    }
+    CHECK(j["tier1"]["values"]["mangrove"]["densities"]["soc"]["mg_c_ha"] == 286.0);
+}
+
+TEST_CASE("stock with soc_from_cores: each habitat's SOC is the mean of its cores, their SE in sigma", "[stock]") {
+    Scene s;
+    // cores.csv as `survey cores` writes it (the columns soc_from_cores reads, plus the passed-through habitat).
+    std::ofstream(s.dir / "cores.csv") << "core_id,target_depth_cm,stock_mg_c_ha,stock_se_mg_c_ha,habitat\n"
+                                          "M1,100,200,4,mangrove\nM2,100,220,,mangrove\nM3,100,240,3,mangrove\n";
+    const auto r = run({"stock", s.project(project_text(k_map_mode, "[stock]\nsoc_from_cores = \"cores.csv\"\n")).string(),
+                        "--quiet", "--threads", "2"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    // Mangrove SOC = mean 220 Mg C/ha (σ = 35/3, test_survey_cores.cpp) x 30 ha = 6600 Mg C; salt marsh keeps the
+    // Tier-1 226 x 30. The 90 % half-width of mangrove SOC alone is 1.644854 x 35/3 x 30 = 575.70 Mg C.
+    const auto csv = slurp(s.out() / "stock_summary.csv");
+    const auto m = csv_row(csv, "mangrove");
+    CHECK(std::stod(m[12]) == Approx(6600.0));
+    CHECK(std::stod(m[14]) - std::stod(m[12]) == Approx(1.6448536269514722 * 35.0 / 3.0 * 30.0).epsilon(1e-4));
+    CHECK(std::stod(csv_row(csv, "salt_marsh")[12]) == Approx(226.0 * 30));
+    const auto j = nlohmann::json::parse(slurp(s.out() / "stock_run.json"));
+    CHECK(j["inputs"].contains("soc_from_cores"));
+    const auto rows = j["tier1"]["values"]["mangrove"]["rows"];
+    bool found = false;
+    for (const auto& row : rows)
+        if (row["parameter"] == "soc_1m_mg_c_per_ha") {
+            found = true;
+            CHECK(row["value"] == 220.0);
+            CHECK_THAT(row["source"].get<std::string>(), Catch::StartsWith("mean of 3 soil core(s) (M1, M2, M3)"));
+        }
+    CHECK(found);
 }

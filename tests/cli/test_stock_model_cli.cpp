@@ -200,3 +200,40 @@ TEST_CASE("survey calibrate records the habitats of its plots; --habitats naming
     CHECK(m.contains("coefficients"));
     CHECK_FALSE(m.contains("log_coefficients"));
 }
+
+TEST_CASE("survey calibrate on the sample: every plot inside the reflectance raster, a model with skill",
+          "[cli][survey][model]") {
+    test::TempDir dir("bc-calibrate-sample");
+    const fs::path d = dir.path() / "sample";
+    REQUIRE(bc({"sample", "--out", d.string(), "--quiet"}).code == 0);
+    const fs::path project = d / "project.toml";
+    // Before, plot F02 lay west of the raster and stopped the run (issue 17, item 5).
+    auto r = bc({"survey", "calibrate", project.string(), "--quiet", "--json"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["n"] == 12);
+    CHECK(j["cv_r2"].get<double>() > 0.5);
+    CHECK(j["warnings"].empty());
+    CHECK(j["dropped_plots"].empty());
+
+    // A plot outside the raster stops the run; --drop-invalid leaves it out and lists it.
+    auto plots = slurp(d / "plots.csv");
+    const auto f02 = plots.find("F02,");
+    REQUIRE(f02 != std::string::npos);
+    const auto lon = plots.find(",121.", f02);
+    plots.replace(lon, 5, ",120.");  // a degree west: far outside
+    std::ofstream(d / "plots.csv") << plots;
+    r = bc({"survey", "calibrate", project.string(), "--quiet"});
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("plot 'F02' lies outside"));
+    CHECK_THAT(r.err, Catch::Contains("--drop-invalid"));
+    r = bc({"survey", "calibrate", project.string(), "--quiet", "--json", "--drop-invalid"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["n"] == 11);
+    REQUIRE(j["dropped_plots"].size() == 1);
+    CHECK_THAT(j["dropped_plots"][0].get<std::string>(), Catch::StartsWith("F02: lies outside"));
+    CHECK(fs::exists(d / "output" / "calibrate_qa.csv"));
+}

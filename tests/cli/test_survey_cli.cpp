@@ -81,11 +81,13 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
         CHECK(trees.find_column(c));
     // Input columns pass through, quoted commas intact.
     CHECK(cell(trees, "T4", "note") == "d, dead");
-    CHECK(cell(trees, "T1", "equation") == "khan2005-kandelia-obovata");
-    CHECK(cell(trees, "T1", "equation_level") == "species");
+    // T1 (Kandelia obovata, no d01_cm): Khan 2005 is fitted on D0.1, so Komiyama's default, and the reason.
+    CHECK(cell(trees, "T1", "equation") == "komiyama");
+    CHECK(cell(trees, "T1", "equation_level") == "default");
+    CHECK_THAT(cell(trees, "T1", "equation_note"), Contains("'khan2005-kandelia-obovata' is fitted on D0.1"));
     CHECK(cell(trees, "T3", "equation") == "komiyama");
     CHECK(cell(trees, "T3", "equation_level") == "default");
-    CHECK_THAT(num(trees, "T1", "agb_kg"), WithinRel(32.936, 1e-12));
+    CHECK_THAT(num(trees, "T1", "agb_kg"), WithinRel(43.43351443708668, 1e-12));  // 0.251 × 0.6 × 10^2.46
     CHECK_THAT(num(trees, "T2", "bgb_kg"), WithinRel(18.92343618644975, 1e-12));
     CHECK(cell(trees, "T4", "counted") == "false");
     CHECK(cell(trees, "T4", "wood_density_level") == "species");  // GWDD Avicennia marina, 4 records
@@ -102,9 +104,10 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
     CHECK(cell(plots, "P1", "comment") == "fringe, planted 2004");
     CHECK(cell(plots, "P1", "n_trees") == "3");
     // P1: test_survey_plots.cpp's hand-worked mangrove plot.
-    CHECK_THAT(num(plots, "P1", "agb_mg_ha"), WithinRel(11.63639894131964, 1e-12));
+    // AGB (43.433514 + 39.994475 + 43.433514) × 0.1 = 12.686150; C = (12.686150 + 6.065273) × 0.45 = 8.438141.
+    CHECK_THAT(num(plots, "P1", "agb_mg_ha"), WithinRel(12.68615038502831, 1e-12));
     CHECK_THAT(num(plots, "P1", "bgb_mg_ha"), WithinRel(6.065273105472451, 1e-12));
-    CHECK_THAT(num(plots, "P1", "carbon_mg_c_ha"), WithinRel(7.9657524210564405, 1e-12));
+    CHECK_THAT(num(plots, "P1", "carbon_mg_c_ha"), WithinRel(8.438140570725341, 1e-12));
     CHECK_THAT(num(plots, "P1", "dead_agb_mg_ha"), WithinRel(3.9994474976109737, 1e-12));
     // P2 with ρ = GWDD Xylocarpus granatum mean (0.557 + 0.525 + 0.62)/3 = 0.567333, E = 0.1 and no measured
     // height: "auto" takes Chave 2014 Eq. 7 with BIOMASS's refit, ln AGB = -2.023977 - 0.89563505 E
@@ -116,12 +119,13 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
     CHECK_THAT(num(plots, "P2", "carbon_mg_c_ha"), WithinRel(3.378010578399216, 1e-12));
     // Monte Carlo columns: 1000 draws, an interval around the estimate.
     CHECK(cell(plots, "P1", "mc_draws") == "1000");
-    CHECK(num(plots, "P1", "agb_ci90_low") < 11.63639894131964);
-    CHECK(num(plots, "P1", "agb_ci90_high") > 11.63639894131964);
+    CHECK(num(plots, "P1", "agb_ci90_low") < 12.68615038502831);
+    CHECK(num(plots, "P1", "agb_ci90_high") > 12.68615038502831);
     CHECK(num(plots, "P1", "agb_sd") > 0.0);
     CHECK_THAT(cell(plots, "P1", "dead_rule"), Contains("excluded"));
     CHECK(cell(plots, "P2", "height_model") == "chave_e");
     CHECK(cell(plots, "P2", "height_model_rse") == "0.243");
+    CHECK(cell(plots, "P2", "height_model_rse_unit") == "log");
     CHECK_FALSE(fs::exists(out / "qa.csv"));
 }
 
@@ -160,8 +164,11 @@ TEST_CASE("survey trees --json", "[cli][survey]") {
     CHECK(j["n_stems"] == 6);
     REQUIRE(j["plots"].size() == 2);
     CHECK(j["plots"][0]["plot_id"] == "P1");
-    CHECK_THAT(j["plots"][0]["agb_mg_ha"].get<double>(), WithinRel(11.63639894131964, 1e-12));
+    CHECK_THAT(j["plots"][0]["agb_mg_ha"].get<double>(), WithinRel(12.68615038502831, 1e-12));
     CHECK(j["plots"][0]["agb"]["draws"] == 1000);
+    // Xylocarpus granatum is in the GWDD and Avicennia marina has its own equation: no fallback to report. The
+    // unknown "Ficus unknownii" has a measured density and the mangrove default: nothing at genus level either.
+    CHECK(j["notices"].empty());
     CHECK(j["outputs"].size() == 2);
 }
 
@@ -256,12 +263,21 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
     CHECK_THAT(num(cores, "A", "stock_mg_c_ha"), WithinRel(213.5, 1e-12));
     CHECK(cell(cores, "A", "extrapolated") == "false");
     CHECK(cell(cores, "A", "stock_se_mg_c_ha").empty());
-    // Core B ends at 40 cm: regression → 175.25 ± 2.457132; dated: 55.5 Mg C/ha over 60 yr = 0.925.
+    // Core B ends at 40 cm: regression → 175.25 ± 2.561738 (prediction SE, s · sqrt(1 + 1/4 + 75²/500) with
+    // s = 0.724569); dated to 60 yr only, so no rate over the default 100 yr (BlueCarbon's rule), with the reason.
     CHECK(cell(cores, "B", "extrapolated") == "true");
     CHECK_THAT(num(cores, "B", "stock_mg_c_ha"), WithinRel(175.25, 1e-12));
-    CHECK_THAT(num(cores, "B", "stock_se_mg_c_ha"), WithinRel(2.457132475061108, 1e-10));
-    CHECK_THAT(num(cores, "B", "seq_rate_mg_c_ha_yr"), WithinRel(0.925, 1e-12));
-    CHECK(cell(cores, "B", "seq_timeframe_yr") == "60");
+    CHECK_THAT(num(cores, "B", "stock_se_mg_c_ha"), WithinRel(2.5617376914899, 1e-10));
+    CHECK(cell(cores, "B", "seq_rate_mg_c_ha_yr").empty());
+    CHECK(cell(cores, "B", "sequestration_note") == "core younger than the time frame (oldest dated sample 60 yr < "
+                                                     "100 yr)");
+    // Over 60 yr: 20 + 18 + 17.5 = 55.5 Mg C/ha to 30 cm / 60 yr = 0.925.
+    const auto r60 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "t60").string(), "-q",
+                         "--time-frame-yr", "60", "--mc", "0"});
+    REQUIRE(r60.code == 0);
+    const auto c60 = read_csv(dir / "t60" / "cores.csv");
+    CHECK_THAT(num(c60, "B", "seq_rate_mg_c_ha_yr"), WithinRel(0.925, 1e-12));
+    CHECK(cell(c60, "B", "seq_timeframe_yr") == "60");
     // Core C, 20 % compaction: decompressed to 50 cm, whole 100.
     CHECK(cell(cores, "C", "compaction_percent") == "20");
     CHECK_THAT(num(cores, "C", "max_depth_cm"), WithinRel(50.0, 1e-12));

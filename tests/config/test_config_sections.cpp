@@ -285,7 +285,7 @@ TEST_CASE("sections stock and survey: values and errors", "[config][stock][surve
     CHECK(parse(project_text()).stock.soil == science::SoilType::mineral); // the default
 
     expect_error(project_text("[stock]\nsoil = \"peat\"\n"), "soil",
-                 "stock.soil: unknown soil type \"peat\" (mineral or organic)");
+                 "stock.soil: unknown soil type \"peat\" (mineral, organic or unknown)");
     expect_error(project_text("[stock]\nbiomass_model = \"\"\n"), "biomass_model",
                  "stock.biomass_model: must not be empty");
     expect_error(project_text("[survey]\ntrees = 5\n"), "trees", "survey.trees: expected a string, found an integer");
@@ -328,7 +328,7 @@ TEST_CASE("section tier1: overrides: values and errors", "[config][tier1]") {
                  "tier1.override[1].climate_zone: unknown climate zone \"arctic\" (one of " +
                      science::climate_zone_name_list() + ", or *)");
     expect_error(project_text(head + agb + "soil = \"sandy\"\n" + rest), "sandy",
-                 "tier1.override[1].soil: unknown soil type \"sandy\" (mineral, organic or *)");
+                 "tier1.override[1].soil: unknown soil type \"sandy\" (mineral, organic, unknown or *)");
     expect_error(project_text(head + agb + "habitat = \"mangrove\"\nvalue = 80\nci95 = [60]\nsource = \"s\"\n"), "ci95",
                  "tier1.override[1].ci95: expected [low, high]");
     expect_error(project_text(head + agb + "habitat = \"mangrove\"\nvalue = 80\nci95 = [-1, 100]\nsource = \"s\"\n"),

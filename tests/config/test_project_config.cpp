@@ -126,6 +126,20 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
                    Catch::StartsWith("project.toml:16: tier1.override[1].ci95: the 95 % interval [90, 120] must contain"));
         CHECK_THAT(error_of(minimal(head + "value = 80\n")),
                    Catch::StartsWith("project.toml:12: tier1.override[1]: missing key \"source\""));
+        // Without ci95 the value would enter σ as exact (± 0): the interval is required (issue 17, item 7).
+        CHECK_THAT(error_of(minimal(head + "value = 80\nsource = \"x\"\n")),
+                   Catch::StartsWith("project.toml:12: tier1.override[1]: missing key \"ci95\""));
+    }
+    SECTION("stock: soil types and the model keys") {
+        CHECK_THAT(error_of(minimal("[stock]\nsoil = \"peat\"\n")),
+                   Catch::StartsWith("project.toml:12: stock.soil: unknown soil type \"peat\" (mineral, organic or "
+                                     "unknown)"));
+        CHECK(parse_project(minimal("[stock]\nsoil = \"unknown\"\n"), "project.toml").stock.soil ==
+              science::SoilType::unknown);
+        CHECK_THAT(error_of(minimal("[stock]\nforce_model = true\n")),
+                   Catch::StartsWith("project.toml:12: stock.force_model: needs biomass_model"));
+        CHECK_THAT(error_of(minimal("[stock]\nbiomass_model = \"m.json\"\nforce_model = 1\n")),
+                   Catch::StartsWith("project.toml:13: stock.force_model: expected true or false"));
     }
     SECTION("rules: habitat names and empty expressions") {
         CHECK_THAT(error_of(minimal("[[habitat.rules]]\nhabitat = \"mangroove\"\nwhen = \"ndvi > 0\"\n")),

@@ -136,7 +136,10 @@ TEST_CASE("Missing or impossible inputs are named", "[survey][allometry]") {
 
 TEST_CASE("Equation choice: species, then genus, then none; skipping rows a tree cannot feed", "[survey][allometry]") {
     const auto table = shipped_table();
-    const InputAvailability all{true, true, true};
+    const InputAvailability all{true, true, true, true};
+    // Khan 2005 is fitted on D0.1: without a measured d01_cm it is not chosen (issue 11, item 5).
+    CHECK(table.find("khan2005-kandelia-obovata")->diameter == DiameterKind::d01);
+    CHECK_FALSE(table.choose(parse_taxon("Kandelia obovata"), Component::agb, {true, true, true, false}));
     auto c = table.choose(parse_taxon("Kandelia obovata"), Component::agb, all);
     REQUIRE(c);
     CHECK(c->equation->name == "khan2005-kandelia-obovata");
@@ -147,7 +150,7 @@ TEST_CASE("Equation choice: species, then genus, then none; skipping rows a tree
     CHECK(c->equation->name == "khan2005-kandelia-obovata");
     CHECK(c->level == EquationLevel::genus);
     // Khan's equation needs a height: without one, no species/genus choice remains.
-    CHECK_FALSE(table.choose(parse_taxon("Kandelia obovata"), Component::agb, {false, true, false}));
+    CHECK_FALSE(table.choose(parse_taxon("Kandelia obovata"), Component::agb, {false, true, false, true}));
     // Roots of Avicennia; none for Kandelia.
     c = table.choose(parse_taxon("avicennia MARINA"), Component::bgb, all);
     REQUIRE(c);

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -52,7 +53,9 @@ std::vector<CoreSample> core_a() {
 //   slope 860/500 = 1.72, intercept 46.25 − 1.72 × 25 = 3.25 → at 100 cm: 3.25 + 172 = 175.25 Mg C/ha
 //   residuals −0.45, 0.35, 0.65, −0.55 → RSS 1.05, s = sqrt(1.05/2) = 0.724569
 //   se of the fit at 100: s · sqrt(1/4 + (100 − 25)²/500) = 0.724569 × sqrt(11.5) = 2.457132 Mg C/ha
-//   (numpy.linalg.lstsq gives the same 175.25 and 2.457132475061108)
+//   (numpy.linalg.lstsq gives the same 175.25 and 2.457132475061108); the stock of this core at 100 cm is a new
+//   observation, so its SE is the prediction interval's: s · sqrt(1 + 1/4 + 75²/500) = 0.724569 × sqrt(12.5)
+//   = 2.561738 Mg C/ha
 std::vector<CoreSample> core_b() {
     return {sample("B", 0, 10, 0.5, 0.04), sample("B", 10, 20, 0.6, 0.03), sample("B", 20, 30, 0.7, 0.025),
             sample("B", 30, 40, 0.8, 0.02)};
@@ -109,7 +112,7 @@ TEST_CASE("Core short of the target depth: regression of cumulative stock on dep
     const auto st = stock_to_depth(layers, 100.0);
     CHECK(st.extrapolated);
     CHECK_THAT(st.stock_mg_c_ha, WithinRel(175.25, 1e-12));
-    CHECK_THAT(st.se_mg_c_ha, WithinRel(2.457132475061108, 1e-10));
+    CHECK_THAT(st.se_mg_c_ha, WithinRel(2.5617376914899, 1e-10));
     // Two layers: a prediction but no standard error; one layer: proportional scaling.
     const auto b = core_b();
     const std::vector<CoreSample> two(b.begin(), b.begin() + 2);
@@ -164,15 +167,17 @@ TEST_CASE("Sequestration rate from dated samples", "[survey][cores]") {
     CHECK_THAT(q->stock_mg_c_ha, WithinRel(140.0 / 3.0, 1e-12));
     CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(140.0 / 3.0 / 40.0, 1e-12));
     CHECK(q->timeframe_yr == 40.0);
-    // A 100-yr time frame is longer than the oldest age (60 yr): the whole dated column over 60 yr = 60/60 = 1.
-    q = sequestration_rate(s, layers, 0.0, 100.0);
-    REQUIRE(q);
-    CHECK(q->timeframe_yr == 60.0);
-    CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(1.0, 1e-12));
-    // A per-core age repeated on every row (25 yr): the whole core (60 Mg C/ha) over 25 yr = 2.4.
+    // As BlueCarbon: a 100-yr time frame is longer than the oldest age (60 yr), so no rate, with the reason;
+    // a 5-yr time frame ends above the first dated sample (10 yr at 10 cm): no rate either.
+    std::string why;
+    CHECK_FALSE(sequestration_rate(s, layers, 0.0, 100.0, &why));
+    CHECK(why == "core younger than the time frame (oldest dated sample 60 yr < 100 yr)");
+    CHECK_FALSE(sequestration_rate(s, layers, 0.0, 5.0, &why));
+    CHECK(why == "first dated sample older than the time frame (10 yr > 5 yr)");
+    // A per-core age repeated on every row (25 yr), time frame 25 yr: the whole core (60 Mg C/ha) / 25 yr = 2.4.
     std::vector<CoreSample> per_core = s;
     for (auto& x : per_core) x.age_yr = 25.0;
-    q = sequestration_rate(per_core, layers, 0.0, 100.0);
+    q = sequestration_rate(per_core, layers, 0.0, 25.0);
     REQUIRE(q);
     CHECK_THAT(q->depth_cm, WithinRel(30.0, 1e-12));
     CHECK_THAT(q->rate_mg_c_ha_yr, WithinRel(2.4, 1e-12));
@@ -242,4 +247,38 @@ TEST_CASE("Core Monte Carlo: deterministic across threads, mean near the determi
         CHECK(std::abs(r1[c].stock_mc.mean / r1[c].stock.stock_mg_c_ha - 1.0) < 0.01);
         CHECK(r1[c].stock_mc.sd > 0.0);
     }
+}
+
+TEST_CASE("soc_from_cores: a habitat's mean soil stock and the σ of that mean", "[survey][cores]") {
+    auto stock = [](std::string id, std::string habitat, double v, double se, std::size_t line) {
+        CoreStock c;
+        c.core_id = std::move(id);
+        c.habitat = std::move(habitat);
+        c.depth_cm = 100;
+        c.stock_mg_c_ha = v;
+        c.se_mg_c_ha = se;
+        c.line = line;
+        return c;
+    };
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    std::vector<CoreStock> cores{stock("M1", "mangrove", 200, 4, 2), stock("G1", "seagrass", 60, 0.5, 3),
+                                 stock("M2", "mangrove", 220, none, 4), stock("M3", "mangrove", 240, 3, 5)};
+    // Mangrove: mean 220; s² = (400 + 0 + 400)/2 = 400, s²/n = 133.333; Σse² / n² = (16 + 9)/9 = 2.777778;
+    // σ² = 136.111111 = 1225/9 → σ = 35/3 = 11.666667. Seagrass: one core, σ = its SE 0.5.
+    const auto h = soc_by_habitat(cores, 100.0, "cores.csv");
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].habitat == "mangrove");
+    CHECK(h[0].n == 3);
+    CHECK_THAT(h[0].mean_mg_c_ha, WithinRel(220.0, 1e-12));
+    CHECK_THAT(h[0].sigma_mg_c_ha, WithinRel(35.0 / 3.0, 1e-12));
+    CHECK(h[0].cores == std::vector<std::string>{"M1", "M2", "M3"});
+    CHECK_THAT(h[1].sigma_mg_c_ha, WithinRel(0.5, 1e-12));
+    // A stock to another depth, and a lone core without an SE, are refused naming the line.
+    cores[1].depth_cm = 40;
+    CHECK_THROWS_WITH(soc_by_habitat(cores, 100.0, "cores.csv"),
+                      Catch::Matchers::StartsWith("cores.csv:3: core 'G1': stock to 40 cm, not 100 cm"));
+    cores[1].depth_cm = 100;
+    cores[1].se_mg_c_ha = none;
+    CHECK_THROWS_WITH(soc_by_habitat(cores, 100.0, "cores.csv"),
+                      Catch::Matchers::Contains("only seagrass core and has no standard error"));
 }

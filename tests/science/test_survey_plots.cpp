@@ -92,16 +92,19 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     REQUIRE(r.plots.size() == 2);
 
     // P1 stems (D 10, H 8, ρ 0.6; values from test_survey_allometry.cpp):
-    //   T1 Kandelia obovata: species equation (Khan 2005) 32.936 kg; no Kandelia root equation → Komiyama roots
-    //      0.199 × 0.6^0.899 × 10^2.22 = 20.864647 kg.
+    //   T1 Kandelia obovata without d01_cm: Khan 2005 is fitted on D0.1, so the mangrove default (Komiyama)
+    //      0.251 × 0.6 × 10^2.46 = 43.433514 kg, with the reason in equation_note; no Kandelia root equation →
+    //      Komiyama roots 0.199 × 0.6^0.899 × 10^2.22 = 20.864647 kg.
     //   T2 Avicennia marina: Comley 2005 AGB 39.994475 kg, roots 18.923436 kg.
     //   T3 unknown species: mangrove default (Komiyama) 43.433514 kg, roots 20.864647 kg.
     //   T4 dead Avicennia marina: same AGB as T2, not counted.
     const auto& t = r.trees;
-    CHECK(t[0].equation == "khan2005-kandelia-obovata");
-    CHECK(t[0].equation_level == EquationLevel::species);
+    CHECK(t[0].equation == "komiyama");
+    CHECK(t[0].equation_level == EquationLevel::fallback);
+    CHECK_THAT(t[0].equation_note, Catch::Matchers::Contains("'khan2005-kandelia-obovata' is fitted on D0.1"));
+    CHECK(t[1].equation_note.empty());
     CHECK(t[0].bgb_equation == "komiyama-roots");
-    CHECK_THAT(t[0].agb_kg, WithinRel(32.936, 1e-12));
+    CHECK_THAT(t[0].agb_kg, WithinRel(43.43351443708668, 1e-12));
     CHECK_THAT(t[0].bgb_kg, WithinRel(20.864647434137378, 1e-12));
     CHECK(t[1].equation == "comley2005-avicennia-marina");
     CHECK(t[1].bgb_equation == "comley2005-avicennia-marina-roots");
@@ -115,16 +118,25 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
         CHECK(t[i].expansion_factor_per_ha == 100.0);
     }
 
-    // P1 per hectare: AGB = (32.936 + 39.994475 + 43.433514) kg × 100 /ha / 1000 = 11.636399 Mg/ha;
+    // P1 per hectare: AGB = (43.433514 + 39.994475 + 43.433514) kg × 100 /ha / 1000 = 12.686150 Mg/ha;
     // BGB = (20.864647 + 18.923436 + 20.864647) × 0.1 = 6.065273 Mg/ha;
-    // carbon = (11.636399 + 6.065273) × 0.45 = 7.965752 Mg C/ha; dead AGB = 39.994475 × 0.1 = 3.999447.
+    // carbon = (12.686150 + 6.065273) × 0.45 = 8.438141 Mg C/ha; dead AGB = 39.994475 × 0.1 = 3.999447.
     const auto& p1 = r.plots[0];
     CHECK(p1.n_trees == 3);
     CHECK(p1.n_stems == 3);
     CHECK(p1.n_dead == 1);
-    CHECK_THAT(p1.agb_mg_ha, WithinRel(11.63639894131964, 1e-12));
+    CHECK_THAT(p1.agb_mg_ha, WithinRel(12.68615038502831, 1e-12));
     CHECK_THAT(p1.bgb_mg_ha, WithinRel(6.065273105472451, 1e-12));
-    CHECK_THAT(p1.carbon_mg_c_ha, WithinRel(7.9657524210564405, 1e-12));
+    CHECK_THAT(p1.carbon_mg_c_ha, WithinRel(8.438140570725341, 1e-12));
+
+    // With D0.1 measured (d01_cm = 12), T1 takes Khan 2005 on D0.1: 0.04117 × 12² × 8 = 47.42784 kg.
+    auto with_d01 = f.trees;
+    with_d01[0].d01_cm = 12.0;
+    const auto rd = compute_tree_survey(with_d01, f.plots, table, small_db(), {}, opt);
+    CHECK(rd.trees[0].equation == "khan2005-kandelia-obovata");
+    CHECK(rd.trees[0].equation_level == EquationLevel::species);
+    CHECK(rd.trees[0].equation_note.empty());
+    CHECK_THAT(rd.trees[0].agb_kg, WithinRel(47.42784, 1e-12));
     CHECK_THAT(p1.dead_agb_mg_ha, WithinRel(3.9994474976109737, 1e-12));
     CHECK(p1.carbon_fraction == 0.45);
     CHECK(std::isnan(p1.root_shoot));  // every stem had a root equation
@@ -191,7 +203,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
         CHECK(r.trees[3].counted);
         CHECK(r.plots[0].n_stems == 4);
         // + T4: 39.994475 kg (its ρ is the Avicennia marina record, unused by Comley's equation) × 0.1.
-        CHECK_THAT(r.plots[0].agb_mg_ha, WithinRel(11.63639894131964 + 3.9994474976109737, 1e-12));
+        CHECK_THAT(r.plots[0].agb_mg_ha, WithinRel(12.68615038502831 + 3.9994474976109737, 1e-12));
         CHECK_THAT(r.dead_rule, Catch::Matchers::Contains("counted like live"));
     }
     SECTION("no species equations, root:shoot for all, overridden carbon fraction") {
@@ -518,4 +530,45 @@ TEST_CASE("Monte-Carlo summaries and the counter-based generator", "[survey][mc]
         REQUIRE(x <= 2.0);
     }
     CHECK(a.truncated_normal(3.0, 0.0, 0.1, 2.0, 0, 0) == 2.0);
+}
+
+TEST_CASE("Plot carbon: a regional curve with its RSE in metres draws heights as BIOMASS does", "[survey][plots][height]") {
+    // Feldpausch et al. 2012's South-East Asia curve as shipped (data/height_regions.csv): RSE 5.691 m.
+    const auto curves = load_height_curves(read_csv(std::string(test::k_data_dir) + "/height_regions.csv"));
+    REQUIRE(curves.size() == 1);
+    CHECK(curves[0].region == "SEAsia");
+    CHECK(curves[0].rse_in_metres);
+    // An equation linear in H isolates the height draw: AGB = 0.05 D² H kg.
+    AllometryTable table;
+    AllometricEquation eq;
+    eq.name = "d2h";
+    eq.form = AllometryForm::d2h_power;
+    eq.a = 0.05;
+    eq.b = 1.0;
+    table.add(eq);
+    PlotRecord p;
+    p.plot_id = "S";
+    p.area_m2 = 1000;  // EF 10 /ha
+    p.habitat = "forest";
+    p.height_region = "SEAsia";
+    const std::vector<TreeRecord> trees{tree("S", "1", "X y", 20, std::nullopt, 0.6)};
+    TreeSurveyOptions opt;
+    opt.default_equation = "d2h";
+    opt.monte_carlo.draws = 20000;
+    opt.monte_carlo.dbh_error = false;
+    opt.monte_carlo.wood_density_error = false;
+    opt.monte_carlo.residual_error = false;
+    const auto r = compute_tree_survey(trees, std::vector<PlotRecord>{p}, table, WoodDensityDatabase{}, curves, opt);
+    // Ĥ = 57.122 (1 − exp(−0.0332 × 20^0.8468)) = 19.575693 m; AGB = 0.05 × 400 × Ĥ × 10 / 1000 = 0.2 Ĥ
+    // = 3.915139 Mg/ha.
+    CHECK_THAT(r.trees[0].height_m, WithinRel(19.575692884396037, 1e-12));
+    CHECK_THAT(r.plots[0].agb_mg_ha, WithinRel(3.9151385768792073, 1e-12));
+    CHECK(r.plots[0].height_model_rse == 5.691);
+    CHECK(r.plots[0].height_model_rse_in_metres);
+    // Draws: H ~ N(Ĥ, 5.691²) truncated to [1.3, Ĥ + 15] (α = −3.2113, β = 2.6357): E[H] = Ĥ + σ (φ(α) − φ(β)) /
+    // (Φ(β) − Φ(α)) = 19.518101 m → mean AGB 0.2 × 19.518101 = 3.903620 Mg/ha (read as a log-scale σ, 5.691 would
+    // give heights × exp(5.691 z − 16.19)). Every draw lies within 0.2 × [1.3, 34.575693].
+    CHECK_THAT(r.plots[0].agb_mc.mean, WithinRel(3.903620149721662, 0.01));
+    CHECK(r.plots[0].agb_mc.ci90_low >= 0.2 * 1.3);
+    CHECK(r.plots[0].agb_mc.ci90_high <= 0.2 * (19.575692884396037 + 15.0));
 }

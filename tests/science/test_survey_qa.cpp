@@ -14,6 +14,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::science::survey;
+using Catch::Matchers::WithinRel;
 
 namespace {
 
@@ -155,4 +156,50 @@ TEST_CASE("QA: missing required columns stop the run naming the file", "[survey]
     CHECK(rules_of(pp.issues) == std::vector<std::string>{"bad_value", "bad_value"});
     CHECK(pp.issues[0].column == "nested");
     CHECK(pp.issues[1].column == "climate");
+}
+
+TEST_CASE("Cores: loss on ignition converted to OC by habitat as BlueCarbon's estimate_oc", "[survey][qa][cores]") {
+    const auto pc = parse_cores(parse_csv("core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_percent,"
+                                          "loi_percent,habitat\n"
+                                          "M,0,10,1,,10,mangrove\n"     // 0.37 × 10 − 0.2 = 3.5 %
+                                          "M,10,20,1,,30,mangrove\n"    // 0.52 × 30 − 2 = 13.6 %
+                                          "S,0,10,1,,10,salt_marsh\n"   // 0.000683 × 100 + 0.41 × 10 = 4.1683 %
+                                          "G,0,10,1,,10,seagrass\n"     // −0.21 + 0.40 × 10 = 3.79 %
+                                          "G,10,20,1,,25,seagrass\n"    // −0.33 + 0.43 × 25 = 10.42 %
+                                          "G,20,30,1,,0.3,seagrass\n"   // −0.21 + 0.12 < 0 → 0
+                                          "K,0,10,1,2.5,10,mangrove\n"  // measured OC wins: 2.5 %
+                                          "F,0,10,1,,10,forest\n",      // no published equation: an issue
+                                          "loi.csv"));
+    REQUIRE(pc.records.size() == 7);
+    CHECK_THAT(pc.records[0].oc_fraction, WithinRel(0.035, 1e-12));
+    CHECK_THAT(pc.records[1].oc_fraction, WithinRel(0.136, 1e-12));
+    CHECK_THAT(pc.records[2].oc_fraction, WithinRel(0.041683, 1e-12));
+    CHECK_THAT(pc.records[3].oc_fraction, WithinRel(0.0379, 1e-12));
+    CHECK_THAT(pc.records[4].oc_fraction, WithinRel(0.1042, 1e-12));
+    CHECK(pc.records[5].oc_fraction == 0.0);
+    CHECK(pc.records[6].oc_fraction == 0.025);
+    CHECK(pc.records[6].oc_source.empty());
+    CHECK_THAT(pc.records[3].oc_source, Catch::Matchers::Contains("Fourqurean et al. 2012"));
+    REQUIRE(pc.issues.size() == 1);
+    CHECK(pc.issues[0].line == 9);
+    CHECK_THAT(pc.issues[0].message, Catch::Matchers::Contains("mangrove, salt_marsh or seagrass"));
+    // The conversion is named in the core's note.
+    CoreOptions opt;
+    opt.monte_carlo.draws = 0;
+    const auto r = compute_cores(std::vector<CoreSample>{pc.records[3], pc.records[4]}, opt);
+    CHECK_THAT(r[0].note, Catch::Matchers::StartsWith("OC from LOI seagrass: Fourqurean et al. 2012"));
+}
+
+TEST_CASE("Height tables declare the RSE unit per row", "[survey][qa][height]") {
+    const auto ok = load_height_curves(parse_csv("region,a,b,c,rse,rse_unit\nA,50,0.05,0.8,5.7,m\nB,50,0.05,0.8,0.2,log\n"
+                                                 "C,50,0.05,0.8,,\n",
+                                                 "h.csv"));
+    REQUIRE(ok.size() == 3);
+    CHECK(ok[0].rse_in_metres);
+    CHECK_FALSE(ok[1].rse_in_metres);
+    CHECK(ok[2].rse == 0.0);
+    CHECK_THROWS_WITH(load_height_curves(parse_csv("region,a,b,c,rse\nA,50,0.05,0.8,5.7\n", "h.csv")),
+                      Catch::Matchers::Contains("an rse needs an rse_unit column"));
+    CHECK_THROWS_WITH(load_height_curves(parse_csv("region,a,b,c,rse,rse_unit\nA,50,0.05,0.8,5.7,ft\n", "h.csv")),
+                      Catch::Matchers::Contains("rse_unit must be m"));
 }

@@ -115,6 +115,19 @@ TEST_CASE("Wood density: the shipped Global Wood Density Database", "[survey][wo
     CHECK_THAT(k->mean, WithinRel(0.52475, 1e-12));
     CHECK_THAT(k->sd, WithinRel(0.0498088010964595, 1e-9));
     CHECK(db.family_of("Kandelia") == "rhizophoraceae");
+    // Synonyms resolve before the genus fallback (issue 11): Kandelia obovata takes the K. candel records
+    // (0.512 + 0.46 + 0.557)/3 = 0.509667 (n 3); Bruguiera gymnorrhiza the GWDD's B. gymnorhiza,
+    // (0.839 + 0.76 + 0.66 + 0.796)/4 = 0.76375 (n 4); the name used is recorded.
+    const std::vector<WoodDensityQuery> syn{{parse_taxon("Kandelia obovata"), "", std::nullopt, 0},
+                                            {parse_taxon("Bruguiera gymnorrhiza"), "", std::nullopt, 0}};
+    const auto sa = assign_wood_density(db, syn);
+    CHECK(sa[0].level == WoodDensityLevel::species);
+    CHECK(sa[0].n_records == 3);
+    CHECK_THAT(sa[0].value_g_cm3, WithinRel(1.529 / 3.0, 1e-12));
+    CHECK(sa[0].synonym == "kandelia candel");
+    CHECK(sa[1].level == WoodDensityLevel::species);
+    CHECK_THAT(sa[1].value_g_cm3, WithinRel(0.76375, 1e-12));
+    CHECK(sa[1].synonym == "bruguiera gymnorhiza");
     // Rhizophoraceae: 89 records, mean 0.739955 (checked with Python's csv and statistics modules).
     const auto fam = db.family("Rhizophoraceae");
     REQUIRE(fam);

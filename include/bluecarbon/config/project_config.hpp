@@ -18,7 +18,8 @@
 ///   [tidal]       mllw_m, mhhw_m, hat_m (heights above the geoid), geoid_grid, geoid_step_px
 ///   [habitat]     source ("map" | "rules"), map, band, classes = { "<code>" = "<habitat>" }, fallback,
 ///                 [[habitat.rules]] habitat + when
-///   [stock]       soil ("mineral" | "organic"), biomass_model (path to the calibrated model JSON)
+///   [stock]       soil ("mineral" | "organic" | "unknown"), biomass_model (path to the calibrated model JSON),
+///                 force_model (apply a model with CV R² ≤ 0), soc_from_cores (cores.csv of `survey cores`)
 ///   [tier1]       table (path; default: the shipped data/tier1_pools.csv), [[tier1.override]] rows
 ///   [survey]      trees, plots, cores
 /// Later sections ([parcels], [credits], [certify], [registry], [lots], [report]) have their own header
@@ -82,6 +83,7 @@ struct TidalConfig {
     science::TidalDatums datums;
     std::string geoid_grid{"egm96_15_china.gtx"};  ///< as written (resolved at run time: project folder, grids/)
     int geoid_step_px{8};
+    bool geoid_grid_given{false};  ///< false: the default grid (reported by the run)
     Origin origin;
     Origin geoid_origin;
 };
@@ -107,6 +109,9 @@ struct StockConfig {
     science::SoilType soil{science::SoilType::mineral};
     std::optional<std::filesystem::path> biomass_model;
     Origin biomass_model_origin;
+    bool force_model{false};  ///< apply a model whose CV R² ≤ 0 (refused otherwise)
+    std::optional<std::filesystem::path> soc_from_cores;  ///< survey cores' cores.csv: soil stock per habitat
+    Origin soc_from_cores_origin;
 };
 
 struct SurveyConfig {

@@ -43,9 +43,14 @@ struct ParsedCores {
 [[nodiscard]] ParsedTrees parse_trees(const CsvTable& table);
 // Required: plot_id, area_m2. Optional: lon, lat, chave_e, habitat, nested, climate, height_region.
 [[nodiscard]] ParsedPlots parse_plots(const CsvTable& table);
-// Required: core_id, min_depth_cm, max_depth_cm, bulk_density_g_cm3, and exactly one of oc_percent / oc_fraction.
-// Optional: compaction_percent, age_yr (habitat, lon, lat and any other column pass through untouched).
+// Required: core_id, min_depth_cm, max_depth_cm, bulk_density_g_cm3, and one of oc_percent / oc_fraction or
+// loi_percent (converted where OC is empty, by the row's habitat: soil_cores.hpp). Optional: compaction_percent,
+// age_yr, habitat (lon, lat and any other column pass through untouched).
 [[nodiscard]] ParsedCores parse_cores(const CsvTable& table);
+
+// `survey cores`' output cores.csv for [stock] soc_from_cores: core_id, target_depth_cm, stock_mg_c_ha,
+// stock_se_mg_c_ha, habitat. Throws InputError naming file, line and column for a field that is not a number.
+[[nodiscard]] std::vector<science::survey::CoreStock> parse_core_stocks(const CsvTable& table);
 
 // name, species, genus, component, form, a, b, c, [d, e,] rse, units, source.
 [[nodiscard]] science::survey::AllometryTable load_allometry(const CsvTable& table);

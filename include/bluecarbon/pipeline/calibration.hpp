@@ -29,11 +29,17 @@ struct CalibrationRequest {
     double min_valid{0.5};  ///< least share of a plot's circle with valid pixels for the plot to be used
     std::vector<std::filesystem::path> allometry;
     std::filesystem::path out;  ///< empty: <project output>/biomass_model.json
+    /// Leave out bad tree/plot rows (listed in calibrate_qa.csv beside the model) and plots without lon/lat or
+    /// outside the sampled input (listed in dropped_plots) instead of stopping.
+    bool drop_invalid{false};
 };
 
 struct CalibrationResult {
     science::survey::BiomassModelFit fit;
     std::vector<std::string> low_coverage_plots;
+    std::vector<std::string> dropped_plots;  ///< "<plot id>: <reason>" (drop_invalid)
+    std::size_t dropped_rows{0};             ///< table rows QA dropped (drop_invalid)
+    std::vector<std::string> warnings;       ///< e.g. a CV R² ≤ 0 (model_skill_problem)
     std::filesystem::path output;
     std::string json;  ///< what --json prints
 };

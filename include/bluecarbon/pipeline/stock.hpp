@@ -49,6 +49,7 @@ struct StockResult {
     std::filesystem::path model_path;
     std::vector<science::HabitatSummary> habitats;  ///< pools left at 0 for a habitat run
     std::int64_t model_fallback_pixels{0};
+    std::vector<std::string> notices;  ///< silent choices reported: default geoid grid, rules matching no pixel
     std::vector<std::string> warnings;  ///< one line each (implausible inputs), also in run_json
     StockTimings timings;
     double peak_rss_mb{0};

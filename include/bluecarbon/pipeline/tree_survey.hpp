@@ -16,7 +16,7 @@ struct TreeSurveyRequest {
     science::survey::TreeSurveyOptions options;    ///< equations, BGB and dead-tree rules, defaults, Monte Carlo
     std::vector<std::filesystem::path> allometry;  ///< extra tables in front of the shipped data/allometry.csv
     std::filesystem::path wood_density;            ///< empty: the shipped Global Wood Density Database
-    std::filesystem::path height_table;            ///< optional regional height-diameter curves
+    std::filesystem::path height_table;            ///< regional height curves; empty: data/height_regions.csv
     bool drop_invalid{false};                      ///< drop bad rows into qa.csv instead of stopping
 };
 
@@ -24,6 +24,7 @@ struct TreeSurveyResult {
     science::survey::TreeSurveyResult survey;  ///< per stem and per plot (rows that passed QA)
     std::filesystem::path wood_density;        ///< the table used
     std::size_t dropped_rows{0};
+    std::vector<std::string> notices;  ///< species that fell back to their genus (wood density or equation)
     std::vector<std::filesystem::path> outputs;
     std::string json;  ///< what --json prints
 };

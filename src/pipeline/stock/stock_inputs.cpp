@@ -6,6 +6,8 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/geoid.hpp>
+#include <bluecarbon/io/survey_tables.hpp>
+#include <bluecarbon/science/survey/soil_cores.hpp>
 
 #include <fmt/format.h>
 
@@ -105,6 +107,35 @@ void set_up_dem(const config::ProjectConfig& cfg, StockInputs& in) {
     }
 }
 
+
+// [stock] soc_from_cores: each habitat's SOC to 1 m from its cores (mean, σ of the mean) replaces the Tier-1 row.
+void apply_core_soc(const config::ProjectConfig& cfg, science::Tier1Table& table) {
+    const auto& path = *cfg.stock.soc_from_cores;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw InputError(fmt::format("{}: cannot read {} (write it with `bluecarbon survey cores`)",
+                                     cfg.stock.soc_from_cores_origin.str(), path.string()));
+    const auto csv = read_csv(path);
+    for (const auto& h : science::survey::soc_by_habitat(parse_core_stocks(csv), 100.0, csv.source())) {
+        const auto habitat = science::parse_habitat(h.habitat);
+        if (!habitat)
+            throw InputError(fmt::format("{}: habitat '{}' is not one of {}", csv.source(), h.habitat,
+                                         science::habitat_name_list()));
+        science::Tier1Row row;
+        row.parameter = science::Tier1Parameter::soc_1m_mg_c_per_ha;
+        row.habitat = *habitat;
+        row.climate_zone = std::string(science::climate_zone_name(cfg.climate_zone));
+        row.soil = std::string(science::soil_type_name(cfg.stock.soil));
+        row.value = h.mean_mg_c_ha;
+        row.ci95_low = std::max(0.0, h.mean_mg_c_ha - science::k_z95 * h.sigma_mg_c_ha);
+        row.ci95_high = h.mean_mg_c_ha + science::k_z95 * h.sigma_mg_c_ha;
+        row.source = fmt::format("mean of {} soil core(s) ({}) from {}", h.n, fmt::join(h.cores, ", "),
+                                 path.filename().string());
+        row.origin = cfg.stock.soc_from_cores_origin.str();
+        table.apply_override(std::move(row));
+    }
+}
+
 }  // namespace
 
 bool StockInputs::is_dem_variable(const std::string& name) {
@@ -178,6 +209,11 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
                                              "calibrate`)",
                                              cfg.stock.biomass_model_origin.str(), path.string()));
             in.model = read_biomass_model(path);
+            // Refused only on a known CV R² ≤ 0 (a hand-written model without one is the user's statement).
+            const auto problem = science::survey::model_skill_problem(*in.model);
+            if (problem && std::isfinite(in.model->cv_r2) && !cfg.stock.force_model)
+                throw ConfigError(fmt::format("{}: {} ({}); refit it, or set [stock] force_model = true to apply it",
+                                              cfg.stock.biomass_model_origin.str(), *problem, path.string()));
             for (const auto& p : in.model->predictors) {
                 if (std::find(known.begin(), known.end(), p) == known.end())
                     throw ConfigError(fmt::format("{}: biomass model predictor \"{}\" is not an available band or "
@@ -226,6 +262,7 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
     if (with_stock) {
         in.table = science::Tier1Table::load(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv"));
         for (const auto& ov : cfg.tier1.overrides) in.table->apply_override(ov);
+        if (cfg.stock.soc_from_cores) apply_core_soc(cfg, *in.table);
         in.pools.emplace(*in.table, cfg.climate_zone, cfg.stock.soil, in.producible, in.model ? &*in.model : nullptr);
     }
 

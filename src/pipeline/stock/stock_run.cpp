@@ -117,6 +117,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
 
     run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
+    run.notices = stock::run_notices(cfg, inputs, run.habitats);
 
     rasters.finish(exec.threads());
     run.timings.finish = clock.mark();
@@ -158,6 +159,7 @@ StockResult make_result(const StockRunSummary& run, std::string run_json, std::v
     result.model_path = run.model_path;
     result.habitats = run.habitats;
     result.model_fallback_pixels = run.model_fallback_pixels;
+    result.notices = run.notices;
     result.warnings = run.warnings;
     result.timings = run.timings;
     result.peak_rss_mb = peak_rss_mb();

@@ -2,7 +2,9 @@
 
 #include "pipeline/run_clock.hpp"
 
+#include <bluecarbon/core/data_paths.hpp>
 #include <bluecarbon/core/exact_sum.hpp>
+#include <bluecarbon/io/input_hashes.hpp>
 #include <bluecarbon/science/habitat.hpp>
 #include <bluecarbon/version.hpp>
 
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 namespace bluecarbon::pipeline::stock {
@@ -53,7 +56,67 @@ std::string summary_csv(const std::vector<science::HabitatSummary>& summary, con
     return csv.str();
 }
 
+// The files a run read, by absolute path with their SHA-256.
+json input_records(const config::ProjectConfig& cfg, const StockInputs& in, const StockRunSummary& run) {
+    std::vector<std::pair<std::string, fs::path>> files{{"project", fs::absolute(cfg.file)}};
+    for (const auto& [name, src] : in.sources)
+        if (const auto* ri = cfg.input(name)) files.emplace_back(name, fs::absolute(ri->path));
+    if (!in.geoid_grid.empty()) files.emplace_back("geoid_grid", fs::absolute(in.geoid_grid));
+    if (in.table)
+        files.emplace_back("tier1_table", fs::absolute(cfg.tier1.table.value_or(data_dir() / "tier1_pools.csv")));
+    if (in.model) files.emplace_back("biomass_model", fs::absolute(run.model_path));
+    if (cfg.stock.soc_from_cores && run.with_stock) files.emplace_back("soc_from_cores", *cfg.stock.soc_from_cores);
+    json out = json::object();
+    for (const auto& h : hash_inputs(files))
+        out[h.name] = {{"path", h.path.lexically_normal().string()}, {"sha256", h.sha256}};
+    return out;
+}
+
+// The Tier-1 rows each habitat used (values, intervals, sources) and its resolved densities.
+json tier1_values(const science::PoolModel& pools, const std::vector<science::HabitatSummary>& summary) {
+    json out = json::object();
+    for (const auto& s : summary) {
+        if (!pools.has(s.habitat)) continue;
+        const auto& hp = pools.habitat(s.habitat);
+        json rows = json::array();
+        for (const auto& r : hp.rows) {
+            json e{{"parameter", science::tier1_parameter_name(r.parameter)}, {"value", r.value}};
+            if (r.ci95_low) e["ci95"] = {*r.ci95_low, *r.ci95_high};
+            e["source"] = r.source;
+            e["origin"] = r.origin;
+            rows.push_back(std::move(e));
+        }
+        json dens = json::object();
+        for (auto p : science::all_pools())
+            dens[std::string(science::pool_name(p))] = {{"mg_c_ha", hp.density[static_cast<std::size_t>(p)]},
+                                                        {"sigma", hp.sigma[static_cast<std::size_t>(p)]}};
+        out[std::string(science::habitat_name(s.habitat))] = {{"rows", rows}, {"densities", dens}};
+    }
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> run_notices(const config::ProjectConfig& cfg, const StockInputs& in,
+                                     const std::vector<science::HabitatSummary>& habitats) {
+    std::vector<std::string> notes;
+    if (in.dem_to_geoid && cfg.tidal && !cfg.tidal->geoid_grid_given)
+        notes.push_back(fmt::format("[tidal] geoid_grid not set: the default {} ({}) converted the DEM's "
+                                    "ellipsoidal heights",
+                                    cfg.tidal->geoid_grid, in.geoid_grid.string()));
+    if (in.rules_mode) {
+        std::map<Habitat, std::int64_t> pixels;
+        for (const auto& s : habitats) pixels[s.habitat] += s.pixels;
+        std::map<Habitat, std::vector<std::string>> rules_of;
+        for (const auto& r : cfg.habitat.rules) rules_of[r.habitat].push_back(r.origin);
+        for (const auto& [h, origins] : rules_of)
+            if (pixels[h] == 0)
+                notes.push_back(fmt::format("no pixel became {}: {} matched no pixel (or only pixels an earlier rule "
+                                            "took)",
+                                            science::habitat_name(h), fmt::join(origins, ", ")));
+    }
+    return notes;
+}
 
 std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& transaction,
                                std::vector<fs::path>& paths) {
@@ -74,6 +137,24 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
     report["tile_height"] = plan.tile_height();
     report["threads"] = run.threads;
     report["habitat_source"] = in.rules_mode ? "rules" : "map";
+    report["inputs"] = input_records(cfg, in, run);
+    if (in.rules_mode) {
+        json rules = json::array();
+        for (const auto& r : cfg.habitat.rules)
+            rules.push_back(
+                {{"habitat", science::habitat_name(r.habitat)}, {"when", r.expression}, {"origin", r.origin}});
+        report["rules"] = {{"rules", rules}, {"fallback", science::habitat_name(cfg.habitat.fallback)}};
+    }
+    if (cfg.tidal) {
+        report["tidal"] = {{"mllw_m", cfg.tidal->datums.mllw_m},
+                           {"mhhw_m", cfg.tidal->datums.mhhw_m},
+                           {"hat_m", cfg.tidal->datums.hat_m},
+                           {"geoid_grid", cfg.tidal->geoid_grid},
+                           {"geoid_grid_default", !cfg.tidal->geoid_grid_given},
+                           {"geoid_grid_path", in.geoid_grid.empty() ? json(nullptr) : json(in.geoid_grid.string())},
+                           {"dem_converted_to_geoid", in.dem_to_geoid}};
+    }
+    report["notices"] = run.notices;
     report["thresholds"] = json::object();
     for (const auto& [k, v] : run.thresholds) report["thresholds"][k] = v;
     if (in.table) {
@@ -88,6 +169,7 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
             if (r.ci95_low) e["ci95"] = {*r.ci95_low, *r.ci95_high};
             t["overrides"].push_back(e);
         }
+        if (in.pools) t["values"] = tier1_values(*in.pools, summary);
         report["tier1"] = t;
         if (in.model) {
             json hs = json::array();
@@ -98,6 +180,8 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
                                        {"habitats", hs},
                                        {"cv_rmse_t_dm_per_ha", in.model->cv_rmse_t_dm_per_ha},
                                        {"fallback_pixels", run.model_fallback_pixels}};
+            if (auto problem = science::survey::model_skill_problem(*in.model))
+                report["biomass_model"]["forced_despite"] = *problem;
         }
     }
     json hab_json = json::array();

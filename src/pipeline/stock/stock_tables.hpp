@@ -25,7 +25,12 @@ struct StockRunSummary {
     bool with_stock{false};
     std::vector<std::string> warnings;
     StockTimings timings;
+    std::vector<std::string> notices;  ///< silent choices made visible (run_notices)
 };
+
+/// What a run chose silently and a user should know: the default geoid grid, rule habitats that got no pixel.
+[[nodiscard]] std::vector<std::string> run_notices(const config::ProjectConfig& cfg, const StockInputs& inputs,
+                                                   const std::vector<science::HabitatSummary>& habitats);
 
 /// Stages stock_summary.csv (with the pools) and <habitat|stock>_run.json in `transaction`, and returns the run
 /// JSON; `outputs` receives every output path of the run.

@@ -37,32 +37,28 @@ struct PlotAgb {
     ss::TreeSurveyResult survey;
 };
 
-PlotAgb plot_agb(const CalibrationRequest& rq) {
+PlotAgb plot_agb(const CalibrationRequest& rq, survey::QaLog& qa) {
     const auto& cfg = rq.project;
     const CsvTable plots_csv = read_csv(*cfg.survey.plots);
     const CsvTable trees_csv = read_csv(*cfg.survey.trees);
     auto pp = parse_plots(plots_csv);
-    auto plot_issues = pp.issues;
     const auto pq = ss::check_plots(pp.records);
-    plot_issues.insert(plot_issues.end(), pq.begin(), pq.end());
-    if (!plot_issues.empty()) throw InputError(format_issue(plots_csv, plot_issues.front()));
+    pp.issues.insert(pp.issues.end(), pq.begin(), pq.end());
+    qa.handle(plots_csv, pp.issues);
+    const auto plots = ss::drop_flagged<ss::PlotRecord>(pp.records, pq);
     auto pt = parse_trees(trees_csv);
-    auto tree_issues = pt.issues;
-    const auto tq = ss::check_trees(pt.records, pp.records);
-    tree_issues.insert(tree_issues.end(), tq.begin(), tq.end());
-    if (!tree_issues.empty()) {
-        std::sort(tree_issues.begin(), tree_issues.end(),
-                  [](const ss::QaIssue& a, const ss::QaIssue& b) { return a.line < b.line; });
-        throw InputError(format_issue(trees_csv, tree_issues.front()));
-    }
+    const auto tq = ss::check_trees(pt.records, plots);
+    pt.issues.insert(pt.issues.end(), tq.begin(), tq.end());
+    qa.handle(trees_csv, pt.issues);
+    const auto trees = ss::drop_flagged<ss::TreeRecord>(pt.records, tq);
     std::vector<CsvTable> extra;
     for (const auto& p : rq.allometry) extra.push_back(survey::read_table(p, "allometry"));
     const auto table = load_allometry_tables(extra);
     const auto wood_density = load_wood_density(read_csv(data_dir() / "wood_density" / "gwdd.csv"));
     ss::TreeSurveyOptions topt;
     topt.monte_carlo.draws = 0;
-    PlotAgb out{plots_csv.source(), pp.records, {}};
-    out.survey = ss::compute_tree_survey(pt.records, pp.records, table, wood_density, {}, topt, ss::serial_for,
+    PlotAgb out{plots_csv.source(), plots, {}};
+    out.survey = ss::compute_tree_survey(trees, plots, table, wood_density, {}, topt, ss::serial_for,
                                          trees_csv.source(), plots_csv.source());
     return out;
 }
@@ -86,6 +82,7 @@ struct Sampled {
     std::vector<science::Habitat> habitats;  // parallel to samples
     json plots = json::array();
     std::vector<std::string> low_coverage;
+    std::vector<std::string> dropped;  // "<plot>: <reason>" (drop_invalid)
 };
 
 Sampled sample_plots(const CalibrationRequest& rq, const PlotAgb& agb, const survey::PlotSampler& sampler,
@@ -98,7 +95,15 @@ Sampled sample_plots(const CalibrationRequest& rq, const PlotAgb& agb, const sur
         const auto& res = agb.survey.plots[p];
         if (!wanted.empty() && !wanted.count(res.habitat)) continue;
         const std::string where = agb.plots_source + ":" + std::to_string(rec.line) + ": plot '" + rec.plot_id + "'";
-        if (!rec.lon || !rec.lat) throw InputError(where + " has no lon/lat to sample the predictors at");
+        // A plot that cannot be sampled stops the run, or with drop_invalid is left out and listed.
+        auto invalid = [&](const std::string& why) {
+            if (!rq.drop_invalid) throw InputError(where + why + " (drop_invalid (--drop-invalid) leaves it out)");
+            s.dropped.push_back(rec.plot_id + ":" + why);
+        };
+        if (!rec.lon || !rec.lat) {
+            invalid(" has no lon/lat to sample the predictors at");
+            continue;
+        }
         if (!science::parse_habitat(res.habitat))
             throw InputError(where + ": habitat '" + res.habitat + "' is not one of " + science::habitat_name_list());
         const double radius = rq.radius_m.value_or(std::sqrt(rec.area_m2 / std::numbers::pi));
@@ -106,7 +111,8 @@ Sampled sample_plots(const CalibrationRequest& rq, const PlotAgb& agb, const sur
         try {
             pv = sampler.sample(*rec.lon, *rec.lat, radius);
         } catch (const GridMismatchError&) {
-            throw InputError(where + " lies outside " + input.path.string());
+            invalid(" lies outside " + input.path.string());
+            continue;
         }
         json pj{{"plot_id", rec.plot_id},
                 {"habitat", res.habitat},
@@ -166,6 +172,8 @@ std::string model_file(const CalibrationRequest& rq, const ss::BiomassModelFit& 
     write_biomass_model(j, fit);
     j["fold_seed"] = rq.options.seed;
     j["low_coverage_plots"] = s.low_coverage;
+    j["dropped_plots"] = s.dropped;
+    if (auto problem = ss::model_skill_problem(fit)) j["warnings"] = json::array({*problem});
     j["sampling"] = {{"input", input.name},
                      {"method", "circle around the plot's lon/lat, 32 x 32 lon/lat lattice, nearest neighbour"},
                      {"radius_m", rq.radius_m ? json(*rq.radius_m) : json("sqrt(area_m2 / pi)")},
@@ -194,7 +202,10 @@ std::string calibration_json(const CalibrationResult& r) {
                  {"cv_rmse", jnum(fit.cv_rmse_t_dm_per_ha)},
                  {"cv_r2", jnum(fit.cv_r2)},
                  {"n", fit.n},
-                 {"habitats", habitats}};
+                 {"habitats", habitats},
+                 {"dropped_plots", r.dropped_plots},
+                 {"dropped_rows", r.dropped_rows},
+                 {"warnings", r.warnings}};
     return s.dump(2);
 }
 
@@ -210,7 +221,8 @@ CalibrationResult run_calibration(const CalibrationRequest& rq, const RunContext
     auto predictors = survey::parse_predictors(rq.predictors);
     ensure_gdal_ready();
     const survey::PlotSampler sampler(*input, predictors);
-    const PlotAgb agb = plot_agb(rq);
+    survey::QaLog qa{rq.drop_invalid, {}};
+    const PlotAgb agb = plot_agb(rq, qa);
     const auto wanted = wanted_habitats(rq.habitats);
 
     Sampled s;
@@ -222,10 +234,16 @@ CalibrationResult run_calibration(const CalibrationRequest& rq, const RunContext
     CalibrationResult r;
     r.fit = fit_model(rq, sampler.predictors(), s, wanted, agb.plots_source);
     r.low_coverage_plots = s.low_coverage;
+    r.dropped_plots = s.dropped;
+    r.dropped_rows = qa.rows.size();
+    // A model with no skill is written (to be inspected) but stock refuses it unless [stock] force_model = true.
+    if (auto problem = ss::model_skill_problem(r.fit))
+        r.warnings.push_back(*problem + "; stock refuses it unless [stock] force_model = true");
 
     const fs::path out = rq.out.empty() ? cfg.output_dir / "biomass_model.json" : rq.out;
     survey::StagedOutputs outputs(out.has_parent_path() ? out.parent_path() : fs::path("."));
     outputs.add(out.filename().string(), model_file(rq, r.fit, s));
+    if (rq.drop_invalid) outputs.add("calibrate_qa.csv", qa.csv());
     r.output = outputs.commit().front();
     r.json = calibration_json(r);
     return r;

@@ -26,11 +26,12 @@ const std::vector<std::string> k_core_columns{
     "core_id",          "n_samples",        "compaction_percent", "max_depth_cm",   "stock_whole_core_mg_c_ha",
     "target_depth_cm",  "stock_mg_c_ha",    "stock_se_mg_c_ha",   "extrapolated",   "stock_mean",
     "stock_median",     "stock_sd",         "stock_ci90_low",     "stock_ci90_high", "mc_draws",
-    "seq_rate_mg_c_ha_yr", "seq_timeframe_yr", "seq_depth_cm",   "note"};
+    "seq_rate_mg_c_ha_yr", "seq_timeframe_yr", "seq_depth_cm",   "sequestration_note", "note"};
 
 // Columns of the cores file that describe a sample rather than the core; the others pass through per core.
 const std::set<std::string> k_sample_columns{"core_id",      "min_depth_cm", "max_depth_cm", "bulk_density_g_cm3",
-                                             "oc_percent",   "oc_fraction",  "compaction_percent", "age_yr"};
+                                             "oc_percent",   "oc_fraction",  "compaction_percent", "age_yr",
+                                             "loi_percent"};
 
 // cores.csv: the computed columns, then the input's per-core columns (from each core's first row).
 std::string cores_table(const CsvTable& cores_csv, const std::vector<ss::CoreSample>& samples,
@@ -69,6 +70,7 @@ std::string cores_table(const CsvTable& cores_csv, const std::vector<ss::CoreSam
                                      r.sequestration ? num(r.sequestration->rate_mg_c_ha_yr) : std::string(),
                                      r.sequestration ? num(r.sequestration->timeframe_yr) : std::string(),
                                      r.sequestration ? num(r.sequestration->depth_cm) : std::string(),
+                                     r.sequestration_note,
                                      r.note};
         const auto& src = cores_csv.rows()[first_row.at(r.core_id)].fields;
         for (std::size_t c : extra_cols) row.push_back(src[c]);
@@ -103,6 +105,8 @@ std::string core_survey_json(const CoreSurveyRequest& rq, const CoreSurveyResult
             c["sequestration"] = {{"rate_mg_c_ha_yr", core.sequestration->rate_mg_c_ha_yr},
                                   {"timeframe_yr", core.sequestration->timeframe_yr},
                                   {"depth_cm", core.sequestration->depth_cm}};
+        else if (!core.sequestration_note.empty())
+            c["sequestration_note"] = core.sequestration_note;
         j["cores"].push_back(std::move(c));
     }
     return j.dump(2);

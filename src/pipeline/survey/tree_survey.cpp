@@ -11,6 +11,12 @@
 #include <bluecarbon/io/survey_tables.hpp>
 #include <bluecarbon/version.hpp>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+
 namespace bluecarbon::pipeline {
 
 namespace {
@@ -35,7 +41,9 @@ TreeTables load_tables(const TreeSurveyRequest& rq) {
     t.allometry = load_allometry_tables(extra);
     t.wood_density_path = rq.wood_density.empty() ? data_dir() / "wood_density" / "gwdd.csv" : rq.wood_density;
     t.wood_density = load_wood_density(survey::read_table(t.wood_density_path, "wood_density"));
-    if (!rq.height_table.empty()) t.curves = load_height_curves(survey::read_table(rq.height_table, "height_table"));
+    // The shipped regional curves (Feldpausch et al. 2012) unless the request names a table.
+    t.curves = load_height_curves(rq.height_table.empty() ? read_csv(data_dir() / "height_regions.csv")
+                                                          : survey::read_table(rq.height_table, "height_table"));
     return t;
 }
 
@@ -47,6 +55,29 @@ std::vector<Record> keep_checked(survey::QaLog& qa, const CsvTable& table, std::
     read_issues.insert(read_issues.end(), checks.begin(), checks.end());
     qa.handle(table, read_issues);
     return ss::drop_flagged<Record>(records, checks);
+}
+
+/// Species that fell back to their genus (or further) for wood density or the equation: reported, not silent.
+std::vector<std::string> fallback_notices(const std::vector<ss::TreeRecord>& trees, const ss::TreeSurveyResult& s) {
+    std::map<std::string, std::set<std::string>> by_species;  // species → what fell back
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+        const auto& r = s.trees[i];
+        const auto taxon = ss::parse_taxon(trees[i].species);
+        if (!taxon.has_species()) continue;
+        const auto wd = r.wood_density.level;
+        using L = ss::WoodDensityLevel;
+        if (wd == L::genus || wd == L::family || wd == L::plot_mean || wd == L::site_mean)
+            by_species[trees[i].species].insert("wood density at " +
+                                                std::string(ss::wood_density_level_name(wd)) + " level");
+        if (!r.wood_density.synonym.empty())
+            by_species[trees[i].species].insert("wood density of its synonym " + r.wood_density.synonym);
+        if (r.equation_level == ss::EquationLevel::genus)
+            by_species[trees[i].species].insert("a congener's equation (" + r.equation + ")");
+    }
+    std::vector<std::string> out;
+    for (const auto& [species, what] : by_species)
+        out.push_back(fmt::format("'{}' is not in the tables under that name: {}", species, fmt::join(what, ", ")));
+    return out;
 }
 
 std::string tree_survey_json(const TreeSurveyRequest& rq, const TreeSurveyResult& r) {
@@ -62,6 +93,7 @@ std::string tree_survey_json(const TreeSurveyRequest& rq, const TreeSurveyResult
     j["dropped_rows"] = r.dropped_rows;
     j["monte_carlo"] = {{"draws", rq.options.monte_carlo.draws}, {"seed", rq.options.monte_carlo.seed}};
     j["dead_rule"] = s.dead_rule;
+    j["notices"] = r.notices;
     if (s.site_height_fit) {
         const auto& f = *s.site_height_fit;
         j["site_height_model"] = {{"b0", f.b0}, {"b1", f.b1}, {"b2", f.b2}, {"rse", f.rse}, {"n", f.n}};
@@ -110,6 +142,7 @@ TreeSurveyResult run_tree_survey(const TreeSurveyRequest& rq, const RunContext& 
     }
     r.wood_density = tables.wood_density_path;
     r.dropped_rows = qa.rows.size();
+    r.notices = fallback_notices(trees, r.survey);
 
     survey::StagedOutputs outputs(rq.out);
     outputs.add("trees.csv", survey::trees_csv(trees_csv, trees, r.survey, tables.wood_density_path));

@@ -2,6 +2,8 @@
 
 #include "pipeline/survey/survey_support.hpp"
 
+#include <cmath>
+
 namespace bluecarbon::pipeline::survey {
 
 namespace {
@@ -10,13 +12,14 @@ namespace ss = science::survey;
 
 const std::vector<std::string> k_tree_columns{
     "height_m_used", "height_source",     "wood_density_g_cm3_used", "wood_density_sd", "wood_density_source",
-    "wood_density_level", "wood_density_n", "equation",            "equation_level",  "bgb_equation",
+    "wood_density_level", "wood_density_n", "equation",            "equation_level",  "equation_note",
+    "bgb_equation",
     "root_shoot",    "agb_kg",            "bgb_kg",                  "expansion_factor_per_ha", "counted"};
 
 const std::vector<std::string> k_plot_columns{
     "n_trees",      "n_stems",     "n_dead",        "agb_mg_ha",       "bgb_mg_ha",        "dead_agb_mg_ha",
     "carbon_mg_c_ha", "carbon_fraction", "root_shoot", "habitat_used",  "climate",          "height_model",
-    "height_model_rse", "height_model_n",
+    "height_model_rse", "height_model_rse_unit", "height_model_n",
     "agb_mean",     "agb_median",  "agb_sd",        "agb_ci90_low",    "agb_ci90_high",    "bgb_mean",
     "bgb_sd",       "carbon_mean", "carbon_median", "carbon_sd",       "carbon_ci90_low",  "carbon_ci90_high",
     "mc_draws",     "dead_rule"};
@@ -35,11 +38,12 @@ std::string trees_csv(const CsvTable& table, const std::vector<ss::TreeRecord>& 
         const auto& r = result.trees[i];
         auto row = table.rows()[tree_rows[i]].fields;
         const auto level = r.wood_density.level;
-        const std::string source = level == ss::WoodDensityLevel::measured ? "measured"
+        std::string source = level == ss::WoodDensityLevel::measured ? "measured"
                                    : level == ss::WoodDensityLevel::species || level == ss::WoodDensityLevel::genus ||
                                            level == ss::WoodDensityLevel::family
                                        ? wd_source
                                    : level == ss::WoodDensityLevel::none ? "" : "survey trees";
+        if (!r.wood_density.synonym.empty()) source += " (as " + r.wood_density.synonym + ")";
         const std::vector<std::string> computed{
             num(r.height_m),
             std::string(ss::height_source_name(r.height_source)),
@@ -50,6 +54,7 @@ std::string trees_csv(const CsvTable& table, const std::vector<ss::TreeRecord>& 
             std::to_string(r.wood_density.n_records),
             r.equation,
             std::string(ss::equation_level_name(r.equation_level)),
+            r.equation_note,
             r.bgb_equation,
             num(r.root_shoot),
             num(r.agb_kg),
@@ -85,6 +90,9 @@ std::string plots_csv(const CsvTable& table, const std::vector<ss::PlotRecord>& 
                                                 std::string(ss::climate_name(r.climate)),
                                                 std::string(ss::height_source_name(r.height_model)),
                                                 num(r.height_model_rse),
+                                                std::isnan(r.height_model_rse) ? ""
+                                                : r.height_model_rse_in_metres ? "m"
+                                                                                : "log",
                                                 r.height_model_n > 0 ? std::to_string(r.height_model_n) : "",
                                                 num(r.agb_mc.mean),
                                                 num(r.agb_mc.median),

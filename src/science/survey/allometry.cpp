@@ -169,7 +169,16 @@ std::string_view equation_level_name(EquationLevel level) noexcept {
 
 bool can_evaluate(const AllometricEquation& eq, const InputAvailability& available) noexcept {
     return (!eq.needs_height() || available.height) && (!eq.needs_wood_density() || available.wood_density) &&
-           (!eq.needs_chave_e() || available.chave_e);
+           (!eq.needs_chave_e() || available.chave_e) && (eq.diameter != DiameterKind::d01 || available.d01);
+}
+
+std::string_view diameter_kind_name(DiameterKind kind) noexcept { return kind == DiameterKind::d01 ? "d0.1" : "dbh"; }
+
+std::optional<DiameterKind> parse_diameter_kind(std::string_view name) noexcept {
+    const auto n = normalize_name(name);
+    if (n == "dbh") return DiameterKind::dbh;
+    if (n == "d0.1" || n == "d01") return DiameterKind::d01;
+    return std::nullopt;
 }
 
 void AllometryTable::add(AllometricEquation eq) {

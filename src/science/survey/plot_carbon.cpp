@@ -38,10 +38,20 @@ constexpr std::uint32_t k_var_wood_density = 1;
 constexpr std::uint32_t k_var_height = 2;
 constexpr std::uint32_t k_var_residual_agb = 3;
 constexpr std::uint32_t k_var_residual_bgb = 4;
+constexpr std::uint32_t k_var_d01 = 5;
+
+// BIOMASS's AGBmonteCarlo bounds: wood density within the Global Wood Density Database's range [0.08, 1.39] g/cm³;
+// a height drawn with an error in metres within [1.3 m, the highest height + 15 m].
+constexpr double k_wd_min = 0.08;
+constexpr double k_wd_max = 1.39;
+constexpr double k_height_min_m = 1.3;
+constexpr double k_height_headroom_m = 15.0;
 
 // Everything the Monte Carlo needs to recompute one stem.
 struct PreparedStem {
     double dbh_cm{0};
+    double d01_cm{std::numeric_limits<double>::quiet_NaN()};
+    double height_max_m{0};  // upper bound of a height drawn with a metre RSE
     double measured_height_m{std::numeric_limits<double>::quiet_NaN()};
     HeightModel height_model;
     double wood_density{std::numeric_limits<double>::quiet_NaN()};
@@ -53,6 +63,30 @@ struct PreparedStem {
     double expansion_factor{0};
     bool counted{true};
 };
+
+// The inputs an equation sees: its D is the stem's D0.1 for an equation fitted on D0.1.
+AllometryInputs inputs_for(const AllometricEquation& eq, AllometryInputs in, double d01_cm) {
+    if (eq.diameter == DiameterKind::d01) in.dbh_cm = d01_cm;
+    return in;
+}
+
+// Why the stem's equation is not the best-suited one, or how its D is measured (trees.csv equation_note).
+std::string equation_note(const AllometryTable& table, const Taxon& taxon, const TreeRecord& t,
+                          const AllometricEquation& used, InputAvailability avail) {
+    std::string note;
+    if (!avail.d01) {
+        avail.d01 = true;
+        const auto better = table.choose(taxon, Component::agb, avail);
+        if (better && better->equation != &used && better->equation->diameter == DiameterKind::d01)
+            note = "'" + better->equation->name + "' is fitted on D0.1 (diameter at a tenth of the height) and the "
+                   "stem has no d01_cm: '" + used.name + "' on DBH instead";
+    }
+    if (taxon.genus == "rhizophora" && used.diameter == DiameterKind::dbh && !t.d01_cm) {
+        if (!note.empty()) note += "; ";
+        note += "Rhizophora: measure D above the highest prop root (D_R0.3, Komiyama et al. 2005), not at 1.3 m";
+    }
+    return note;
+}
 
 std::string tree_label(const TreeRecord& t, std::string_view source) {
     std::string s = std::string(source) + ":" + std::to_string(t.line) + ": tree '" + t.tree_id + "'";
@@ -252,6 +286,7 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
         }
         out.height_model = m.source;
         if (m.available()) out.height_model_rse = m.rse();
+        out.height_model_rse_in_metres = m.rse_in_metres();
         if (m.fit) out.height_model_n = m.fit->n;
         plot_model[p] = m;
     }
@@ -275,6 +310,7 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
         const bool mangrove = is_mangrove(pout.habitat);
 
         s.dbh_cm = t.dbh_cm;
+        s.d01_cm = t.d01_cm.value_or(std::numeric_limits<double>::quiet_NaN());
         r.wood_density = wd[i];
         s.wood_density = wd[i].value_g_cm3;
         s.wood_density_sd = std::isfinite(wd[i].sd_g_cm3) ? wd[i].sd_g_cm3 : 0.0;
@@ -291,7 +327,7 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
         }
 
         const InputAvailability avail{std::isfinite(r.height_m), r.wood_density.level != WoodDensityLevel::none,
-                                      plot.chave_e.has_value()};
+                                      plot.chave_e.has_value(), t.d01_cm.has_value()};
 
         // AGB equation.
         std::optional<EquationChoice> agb;
@@ -323,6 +359,7 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
         s.agb = agb->equation;
         r.equation = agb->equation->name;
         r.equation_level = agb->level;
+        if (options.species_equations) r.equation_note = equation_note(table, taxa[i], t, *s.agb, avail);
 
         // BGB equation or ratio.
         const AllometricEquation* bgb = nullptr;
@@ -339,9 +376,9 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
 
         const AllometryInputs in{t.dbh_cm, r.height_m, r.wood_density.value_g_cm3, s.chave_e};
         try {
-            r.agb_kg = evaluate_kg(*s.agb, in);
+            r.agb_kg = evaluate_kg(*s.agb, inputs_for(*s.agb, in, s.d01_cm));
             if (bgb) {
-                r.bgb_kg = evaluate_kg(*bgb, in);
+                r.bgb_kg = evaluate_kg(*bgb, inputs_for(*bgb, in, s.d01_cm));
                 r.bgb_equation = bgb->name;
             } else {
                 r.bgb_kg = s.root_shoot * r.agb_kg;
@@ -365,6 +402,12 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
     // Plot sums (stems in input order, so the sums are reproducible).
     std::vector<std::vector<std::size_t>> stems_of(plots.size());
     for (std::size_t i = 0; i < n; ++i) stems_of[result.trees[i].plot_index].push_back(i);
+    for (std::size_t p = 0; p < plots.size(); ++p) {
+        double hmax = 0;
+        for (std::size_t i : stems_of[p])
+            if (std::isfinite(result.trees[i].height_m)) hmax = std::max(hmax, result.trees[i].height_m);
+        for (std::size_t i : stems_of[p]) prepared[i].height_max_m = hmax + k_height_headroom_m;
+    }
     for (std::size_t p = 0; p < plots.size(); ++p) {
         auto& out = result.plots[p];
         std::set<std::string> ids;
@@ -410,14 +453,20 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
                                                                              mc.dbh_sd_intercept_cm,
                                                                          0.1, 500.0, it, k_var_dbh)
                                                   : s.dbh_cm;
+                    double d01 = s.d01_cm;
+                    if (mc.dbh_error && std::isfinite(d01))
+                        d01 = rng.truncated_normal(d01, mc.dbh_sd_slope * d01 + mc.dbh_sd_intercept_cm, 0.1, 500.0, it,
+                                                   k_var_d01);
                     double rho = s.wood_density;
                     if (mc.wood_density_error && std::isfinite(rho))
-                        rho = rng.truncated_normal(rho, s.wood_density_sd, 0.08, 1.5, it, k_var_wood_density);
+                        rho = rng.truncated_normal(rho, s.wood_density_sd, k_wd_min, k_wd_max, it, k_var_wood_density);
                     double H = s.measured_height_m;
                     if (std::isnan(H) && s.height_model.available()) {
                         H = s.height_model.predict_m(D);
                         const double sh = s.height_model.rse();
-                        if (mc.height_error && sh > 0)
+                        if (mc.height_error && sh > 0 && s.height_model.rse_in_metres())
+                            H = rng.truncated_normal(H, sh, k_height_min_m, s.height_max_m, it, k_var_height);
+                        else if (mc.height_error && sh > 0)
                             H *= std::exp(sh * rng.normal(it, k_var_height) - 0.5 * sh * sh);
                     }
                     const AllometryInputs in{D, H, rho, s.chave_e};
@@ -427,9 +476,11 @@ TreeSurveyResult compute_tree_survey(std::span<const TreeRecord> trees, std::spa
                         if (!(sr > 0)) return 1.0;
                         return std::exp(sr * rng.normal(it, var) - 0.5 * sr * sr);
                     };
-                    const double a = evaluate_kg(*s.agb, in) * residual(*s.agb, k_var_residual_agb);
-                    const double b =
-                        s.bgb ? evaluate_kg(*s.bgb, in) * residual(*s.bgb, k_var_residual_bgb) : s.root_shoot * a;
+                    const double a =
+                        evaluate_kg(*s.agb, inputs_for(*s.agb, in, d01)) * residual(*s.agb, k_var_residual_agb);
+                    const double b = s.bgb ? evaluate_kg(*s.bgb, inputs_for(*s.bgb, in, d01)) *
+                                                 residual(*s.bgb, k_var_residual_bgb)
+                                           : s.root_shoot * a;
                     sum_agb += a * s.expansion_factor / 1000.0;
                     sum_bgb += b * s.expansion_factor / 1000.0;
                 }

@@ -1,12 +1,16 @@
 #include <bluecarbon/science/survey/soil_cores.hpp>
 
 #include <bluecarbon/error.hpp>
+#include <bluecarbon/science/survey/taxon.hpp>
 
 #include "science/survey/least_squares.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 namespace bluecarbon::science::survey {
@@ -46,6 +50,27 @@ std::vector<CoreLayer> layers_from(std::span<const CoreSample> samples, double c
 }
 
 }  // namespace
+
+std::optional<double> oc_percent_from_loi(double loi_percent, std::string_view habitat, std::string* source) {
+    const std::string h = normalize_name(habitat);
+    const double om = loi_percent;
+    double oc = 0;
+    std::string cite;
+    if (h == "mangrove") {
+        oc = om < 20 ? 0.37 * om - 0.2 : 0.52 * om - 2.0;
+        cite = "Pineiro-Juncal et al. (in prep.), BlueCarbon estimate_oc";
+    } else if (h == "salt_marsh") {
+        oc = 0.000683 * om * om + 0.41 * om;
+        cite = "Maxwell et al. 2023, BlueCarbon estimate_oc";
+    } else if (h == "seagrass") {
+        oc = om < 20 ? -0.21 + 0.40 * om : -0.33 + 0.43 * om;
+        cite = "Fourqurean et al. 2012, BlueCarbon estimate_oc";
+    } else {
+        return std::nullopt;
+    }
+    if (source) *source = "LOI " + h + ": " + cite;
+    return std::max(0.0, oc);
+}
 
 std::vector<CoreLayer> core_layers(std::span<const CoreSample> samples, double compaction_percent) {
     std::vector<double> bd(samples.size()), oc(samples.size());
@@ -91,13 +116,17 @@ StockAtDepth stock_to_depth(std::span<const CoreLayer> layers, double depth_cm) 
     }
     const std::vector<double> x0{1.0, depth_cm};
     out.stock_mg_c_ha = fit->predict(x0);
-    if (layers.size() >= 3) out.se_mg_c_ha = fit->se_fit(x0);
+    // A new observation's error (prediction interval): s² + se_fit² (see the header).
+    if (layers.size() >= 3) {
+        const double s = fit->rse(), se_mean = fit->se_fit(x0);
+        out.se_mg_c_ha = std::sqrt(s * s + se_mean * se_mean);
+    }
     return out;
 }
 
 std::optional<SequestrationRate> sequestration_rate(std::span<const CoreSample> samples,
                                                     std::span<const CoreLayer> layers, double compaction_percent,
-                                                    double timeframe_yr) {
+                                                    double timeframe_yr, std::string* why) {
     const double keep = 1.0 - compaction_percent / 100.0;
     // (depth, age) points, deepest depth kept for a repeated age.
     std::vector<std::pair<double, double>> pts{{0.0, 0.0}};
@@ -113,8 +142,19 @@ std::optional<SequestrationRate> sequestration_rate(std::span<const CoreSample> 
     }
     if (pts.size() < 2) return std::nullopt;
     const double max_age = pts.back().second;
-    const double t = std::min(timeframe_yr, max_age);
+    const double t = timeframe_yr;
     if (!(t > 0)) return std::nullopt;
+    // BlueCarbon's rules: the dated column must span the time frame, from a first sample younger than it.
+    if (max_age < t) {
+        if (why)
+            *why = fmt::format("core younger than the time frame (oldest dated sample {:g} yr < {:g} yr)", max_age, t);
+        return std::nullopt;
+    }
+    if (pts[1].second > t) {
+        if (why)
+            *why = fmt::format("first dated sample older than the time frame ({:g} yr > {:g} yr)", pts[1].second, t);
+        return std::nullopt;
+    }
     double depth = pts.back().first;
     for (std::size_t i = 1; i < pts.size(); ++i) {
         if (pts[i].second >= t) {
@@ -188,14 +228,20 @@ std::vector<CoreResult> compute_cores(std::span<const CoreSample> samples, const
         r.max_depth_cm = r.layers.back().bottom_cm;
         for (const auto& L : r.layers) r.stock_whole_core_mg_c_ha += L.stock_mg_c_ha;
         r.stock = stock_to_depth(r.layers, options.target_depth_cm);
+        std::set<std::string> loi;
+        for (const auto& s : core)
+            if (!s.oc_source.empty()) loi.insert(s.oc_source);
+        for (const auto& l : loi) r.note += (r.note.empty() ? "OC from " : "; OC from ") + l;
         if (r.stock.extrapolated) {
+            const std::string sep = r.note.empty() ? "" : "; ";
             if (r.layers.size() == 1)
-                r.note = "one sample: stock scaled in proportion to depth, no standard error";
+                r.note += sep + "one sample: stock scaled in proportion to depth, no standard error";
             else if (r.layers.size() == 2)
-                r.note = "two layers: the regression has no residual degrees of freedom, no standard error";
+                r.note += sep + "two layers: the regression has no residual degrees of freedom, no standard error";
         }
         try {
-            r.sequestration = sequestration_rate(core, r.layers, compaction[c], options.timeframe_yr);
+            r.sequestration =
+                sequestration_rate(core, r.layers, compaction[c], options.timeframe_yr, &r.sequestration_note);
         } catch (const std::invalid_argument& e) {
             throw InputError(where(core.front()) + ": " + e.what());
         }
@@ -227,6 +273,48 @@ std::vector<CoreResult> compute_cores(std::span<const CoreSample> samples, const
         });
     }
     return results;
+}
+
+std::vector<HabitatSoc> soc_by_habitat(std::span<const CoreStock> cores, double depth_cm, std::string_view source) {
+    std::vector<HabitatSoc> out;
+    std::vector<std::vector<const CoreStock*>> members;
+    for (const auto& c : cores) {
+        const std::string where = std::string(source) + ":" + std::to_string(c.line) + ": core '" + c.core_id + "'";
+        if (c.habitat.empty()) throw InputError(where + ": no habitat (a habitat column names each core's habitat)");
+        if (c.depth_cm != depth_cm)
+            throw InputError(where + fmt::format(": stock to {:g} cm, not {:g} cm (run survey cores with --depth-cm "
+                                                 "{:g})",
+                                                 c.depth_cm, depth_cm, depth_cm));
+        auto it = std::find_if(out.begin(), out.end(), [&](const HabitatSoc& h) { return h.habitat == c.habitat; });
+        if (it == out.end()) {
+            out.push_back({c.habitat, 0, 0, 0, {}});
+            members.emplace_back();
+            it = out.end() - 1;
+        }
+        members[static_cast<std::size_t>(it - out.begin())].push_back(&c);
+    }
+    for (std::size_t h = 0; h < out.size(); ++h) {
+        auto& hs = out[h];
+        const auto& m = members[h];
+        const auto n = static_cast<double>(m.size());
+        double sum = 0, se2 = 0;
+        for (const auto* c : m) {
+            sum += c->stock_mg_c_ha;
+            if (std::isfinite(c->se_mg_c_ha)) se2 += c->se_mg_c_ha * c->se_mg_c_ha;
+            hs.cores.push_back(c->core_id);
+        }
+        hs.n = m.size();
+        hs.mean_mg_c_ha = sum / n;
+        double ss = 0;
+        for (const auto* c : m) ss += (c->stock_mg_c_ha - hs.mean_mg_c_ha) * (c->stock_mg_c_ha - hs.mean_mg_c_ha);
+        const double s2 = m.size() > 1 ? ss / (n - 1.0) : 0.0;
+        hs.sigma_mg_c_ha = std::sqrt(s2 / n + se2 / (n * n));
+        if (m.size() == 1 && !(se2 > 0))
+            throw InputError(std::string(source) + ":" + std::to_string(m.front()->line) + ": core '" +
+                             m.front()->core_id + "' is the only " + hs.habitat +
+                             " core and has no standard error: one core gives no interval (add cores)");
+    }
+    return out;
 }
 
 }  // namespace bluecarbon::science::survey

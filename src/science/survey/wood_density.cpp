@@ -30,6 +30,17 @@ WoodDensityStats stats_of(std::span<const double> values) {
 
 }  // namespace
 
+std::string_view species_synonym(std::string_view key) noexcept {
+    static constexpr std::pair<std::string_view, std::string_view> k_synonyms[] = {
+        {"bruguiera gymnorrhiza", "bruguiera gymnorhiza"},
+        {"bruguiera gymnorhiza", "bruguiera gymnorrhiza"},
+        {"kandelia obovata", "kandelia candel"},
+    };
+    for (const auto& [name, other] : k_synonyms)
+        if (name == key) return other;
+    return {};
+}
+
 WoodDensityStats WoodDensityDatabase::Acc::stats() const {
     WoodDensityStats s;
     s.n = n;
@@ -132,8 +143,13 @@ std::vector<WoodDensityAssignment> assign_wood_density(const WoodDensityDatabase
         }
         std::optional<WoodDensityStats> s;
         WoodDensityLevel level = WoodDensityLevel::none;
+        const auto synonym = q.taxon.has_species() ? species_synonym(q.taxon.key()) : std::string_view();
         if (q.taxon.has_species() && (s = db.species(q.taxon.genus, q.taxon.epithet))) {
             level = WoodDensityLevel::species;
+        } else if (!synonym.empty() &&
+                   (s = db.species(synonym.substr(0, synonym.find(' ')), synonym.substr(synonym.find(' ') + 1)))) {
+            level = WoodDensityLevel::species;  // resolved before the genus fallback, the name recorded
+            a.synonym = std::string(synonym);
         } else if (q.taxon.has_genus() && (s = db.genus(q.taxon.genus))) {
             level = WoodDensityLevel::genus;
         } else {

@@ -43,6 +43,14 @@ enum class AllometryForm : std::uint8_t {
 /// Parses "AGB"/"BGB" (case-insensitive; "roots" is accepted for BGB); nullopt when unknown.
 [[nodiscard]] std::optional<Component> parse_component(std::string_view name) noexcept;
 
+/// The stem diameter an equation was fitted on: DBH (1.3 m), or D0.1 (at a tenth of the tree's height, as Khan
+/// et al. 2005 for Kandelia). An equation on D0.1 is chosen only for stems with a measured d01_cm.
+enum class DiameterKind : std::uint8_t { dbh, d01 };
+/// "dbh" or "d0.1".
+[[nodiscard]] std::string_view diameter_kind_name(DiameterKind kind) noexcept;
+/// Parses "dbh", "d0.1" or "d01" (case-insensitive); nullopt when unknown.
+[[nodiscard]] std::optional<DiameterKind> parse_diameter_kind(std::string_view name) noexcept;
+
 /// The units an equation was fitted in, as multipliers from the interface units.
 struct AllometryUnits {
     double kg_per_output{1.0};  ///< output mass unit → kg (kg 1, g 0.001, Mg or t 1000)
@@ -65,6 +73,7 @@ struct AllometricEquation {
     std::optional<double> rse;
     AllometryUnits units;
     std::string units_text{"kg;cm;m"};
+    DiameterKind diameter{DiameterKind::dbh};  ///< D in the formula: evaluate_kg() takes it as dbh_cm
     std::string source;  ///< citation, and any doubt about form or units
 
     [[nodiscard]] bool needs_height() const noexcept;
@@ -100,6 +109,7 @@ struct InputAvailability {
     bool height{false};
     bool wood_density{false};
     bool chave_e{false};
+    bool d01{false};  ///< a measured D0.1 (d01_cm)
 };
 
 struct EquationChoice {

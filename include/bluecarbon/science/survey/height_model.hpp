@@ -8,9 +8,12 @@
 /// 2. Chave et al. 2014 (Global Change Biology 20:3177, Eq. 6a):  ln H = 0.893 − E + 0.760 ln D − 0.0340 (ln D)²,
 ///    RSE 0.243, back-transformed with the same ½σ² correction (as the BIOMASS R package does).
 /// 3. A regional Weibull curve (Feldpausch et al. 2012, Biogeosciences 9:3381, Eq. 5): H = a (1 − exp(−b D^c)),
-///    coefficients per region from a user table (region, a, b, c, rse, source).
+///    coefficients per region from a table (region, a, b, c, rse, rse_unit, source; data/height_regions.csv ships
+///    Feldpausch's). Feldpausch publish their RSE in metres (rse_unit = m); a log-scale σ is rse_unit = log.
 ///
-/// The Monte Carlo draws a modelled height as Ĥ(D) · exp(σ z − σ²/2), z ~ N(0, 1): log-normal with mean Ĥ(D).
+/// The Monte Carlo draws a modelled height as Ĥ(D) · exp(σ z − σ²/2), z ~ N(0, 1): log-normal with mean Ĥ(D);
+/// with an RSE in metres, as BIOMASS's AGBmonteCarlo does for heights with errH: Ĥ(D) + σ z, a normal truncated
+/// to [1.3 m, the plot's highest Ĥ + 15 m].
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -49,8 +52,9 @@ inline constexpr double k_chave_e_height_rse = 0.243;
 struct WeibullHeightCurve {
     std::string region;
     double a{0}, b{0}, c{0};
-    double rse{0};  ///< residual SD on the ln scale (for the Monte Carlo)
+    double rse{0};  ///< residual SD (for the Monte Carlo), in the unit below
     std::string source;
+    bool rse_in_metres{false};  ///< rse_unit = m (Feldpausch's published RSE) | log (σ of ln H)
     [[nodiscard]] double predict_m(double dbh_cm) const noexcept;
 };
 
@@ -69,8 +73,12 @@ struct HeightModel {
     [[nodiscard]] bool available() const noexcept { return source != HeightSource::none; }
     /// Mean height at D; NaN when no model is available.
     [[nodiscard]] double predict_m(double dbh_cm) const noexcept;
-    /// Log-scale residual SD for the Monte Carlo (0 when none).
+    /// Residual SD for the Monte Carlo (0 when none): on the ln scale, or in metres when rse_in_metres().
     [[nodiscard]] double rse() const noexcept;
+    /// True for a regional curve whose RSE is in metres.
+    [[nodiscard]] bool rse_in_metres() const noexcept {
+        return source == HeightSource::regional && curve && curve->rse_in_metres;
+    }
 };
 
 }  // namespace bluecarbon::science::survey

@@ -57,6 +57,7 @@ struct TreeRecord {
     double dbh_cm{0};
     std::optional<double> height_m;
     std::optional<double> wood_density_g_cm3;
+    std::optional<double> d01_cm;  ///< diameter at a tenth of the height (Kandelia, Khan et al. 2005)
     TreeStatus status{TreeStatus::live};
     std::size_t line{0};  ///< source line, for messages
 };
@@ -150,6 +151,7 @@ struct TreeResult {
     WoodDensityAssignment wood_density;
     std::string equation;  ///< AGB equation name
     EquationLevel equation_level{EquationLevel::fallback};
+    std::string equation_note;  ///< why a better-suited equation was not used, or how to measure D; empty: none
     std::string bgb_equation;  ///< BGB equation name, or "root_shoot"
     double root_shoot{std::numeric_limits<double>::quiet_NaN()};  ///< ratio used when bgb_equation == "root_shoot"
     double expansion_factor_per_ha{0};
@@ -170,7 +172,8 @@ struct PlotResult {
     double carbon_fraction{0};
     double root_shoot{std::numeric_limits<double>::quiet_NaN()};  ///< ratio for stems without a root equation
     HeightSource height_model{HeightSource::none};                ///< model for this plot's unmeasured heights
-    double height_model_rse{std::numeric_limits<double>::quiet_NaN()};  ///< its ln-scale RSE (NaN: none)
+    double height_model_rse{std::numeric_limits<double>::quiet_NaN()};  ///< its RSE (NaN: none)
+    bool height_model_rse_in_metres{false};  ///< the RSE is in metres (regional curve), else on the ln scale
     std::size_t height_model_n{0};                                ///< trees it was fitted on (0: not fitted here)
     std::optional<LogQuadraticHeightFit> height_fit;              ///< the plot's own fit, when there is one
     McSummary agb_mc, bgb_mc, carbon_mc;                          ///< Mg/ha; draws = 0 when MC was off

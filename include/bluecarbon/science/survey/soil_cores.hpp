@@ -12,16 +12,22 @@
 ///
 /// Stock to depth T. If the core reaches T: the layers above T plus the linear share of the layer that crosses
 /// T. If not: cumulative stock at each layer's bottom is regressed on that depth (ordinary least squares with an
-/// intercept) and predicted at T; the standard error is that of the fitted value at T,
-/// s · sqrt(1/n + (T − x̄)² / Sxx) (R's predict(..., se.fit = TRUE), as the BlueCarbon R package reports), which
-/// needs n ≥ 3 layers; the result is flagged extrapolated. One layer cannot be regressed: its stock is scaled in
-/// proportion to depth (T / bottom) with no standard error.
+/// intercept) and predicted at T; the standard error is that of a new observation at T (the prediction
+/// interval's), s · sqrt(1 + 1/n + (T − x̄)² / Sxx), not the fitted mean's s · sqrt(1/n + (T − x̄)² / Sxx): the
+/// stock of this core at T is one new value, not the mean of many. It needs n ≥ 3 layers; the result is flagged
+/// extrapolated. One layer cannot be regressed: its stock is scaled in proportion to depth (T / bottom) with no
+/// standard error.
 ///
-/// Sequestration. age_yr on a sample is the age of the sediment at the sample's maximum depth. The depth reached
-/// at the time frame t (default 100 yr) is interpolated linearly on (0 cm, 0 yr) and the dated samples (for a
-/// repeated age, its deepest sample); when the oldest age A is below t, the time frame becomes A. Rate = stock to
-/// that depth / time frame (Mg C/ha/yr). A single age repeated on every row of a core (a per-core age) thus gives
-/// whole-core stock / age.
+/// Sequestration (as the BlueCarbon R package's estimate_seq_rate). age_yr on a sample is the age of the sediment
+/// at the sample's maximum depth. The depth reached at the time frame t (default 100 yr) is interpolated linearly
+/// on (0 cm, 0 yr) and the dated samples (for a repeated age, its deepest sample). Rate = stock to that depth / t
+/// (Mg C/ha/yr). No rate (with a reason) for a core younger than t (oldest age < t) or whose first dated sample
+/// is already older than t.
+///
+/// Loss on ignition. A sample with LOI (organic matter, %) and no OC is converted with the published equation the
+/// BlueCarbon package's estimate_oc() falls back on, by habitat (OC and OM in %): mangrove 0.37 OM − 0.2 (OM < 20)
+/// or 0.52 OM − 2 (Piñeiro-Juncal et al., in prep.); salt marsh 0.000683 OM² + 0.41 OM (Maxwell et al. 2023);
+/// seagrass −0.21 + 0.40 OM (OM < 20) or −0.33 + 0.43 OM (Fourqurean et al. 2012); negative results are 0.
 ///
 /// Plain C++ on in-memory records; thread-safe.
 #include <bluecarbon/science/survey/monte_carlo.hpp>
@@ -44,6 +50,7 @@ struct CoreSample {
     double max_depth_cm{0};
     double bulk_density_g_cm3{0};
     double oc_fraction{0};
+    std::string oc_source;  ///< empty: measured; else the LOI equation used (oc_from_loi)
     std::optional<double> compaction_percent;
     std::optional<double> age_yr;
     std::size_t line{0};
@@ -56,6 +63,11 @@ struct CoreLayer {
     double stock_mg_c_ha{0};
 };
 
+/// OC (%) from loss on ignition (%) for a habitat, with the equation's citation in `source`; nullopt for a
+/// habitat without a published equation (only mangrove, salt_marsh and seagrass have one).
+[[nodiscard]] std::optional<double> oc_percent_from_loi(double loi_percent, std::string_view habitat,
+                                                        std::string* source = nullptr);
+
 /// Layers of one core whose samples are sorted by min depth, after correcting `compaction_percent` (0 for none).
 /// Throws std::invalid_argument for an empty core, a sample with min ≥ max depth, overlapping samples, or a
 /// compaction outside [0, 100).
@@ -63,7 +75,9 @@ struct CoreLayer {
 
 struct StockAtDepth {
     double stock_mg_c_ha{0};
-    double se_mg_c_ha{std::numeric_limits<double>::quiet_NaN()};  ///< NaN unless extrapolated with ≥ 3 layers
+    /// Standard error of the stock predicted at the target depth (prediction interval); NaN unless extrapolated
+    /// with ≥ 3 layers.
+    double se_mg_c_ha{std::numeric_limits<double>::quiet_NaN()};
     bool extrapolated{false};
 };
 
@@ -78,10 +92,12 @@ struct SequestrationRate {
 };
 
 /// Rate over `timeframe_yr` from the dated samples (sorted by depth, as for core_layers). nullopt when no sample
-/// has an age or every age is 0. Throws std::invalid_argument when ages decrease with depth or are negative.
+/// has an age or every age is 0, or (with the reason in `why`) when the core is younger than the time frame or
+/// its first dated sample older. Throws std::invalid_argument when ages decrease with depth or are negative.
 [[nodiscard]] std::optional<SequestrationRate> sequestration_rate(std::span<const CoreSample> samples,
                                                                   std::span<const CoreLayer> layers,
-                                                                  double compaction_percent, double timeframe_yr);
+                                                                  double compaction_percent, double timeframe_yr,
+                                                                  std::string* why = nullptr);
 
 struct CoreMonteCarloOptions {
     std::size_t draws{1000};  ///< 0: no Monte Carlo
@@ -104,6 +120,7 @@ struct CoreResult {
     double stock_whole_core_mg_c_ha{0};
     StockAtDepth stock;
     std::optional<SequestrationRate> sequestration;
+    std::string sequestration_note;  ///< why a dated core has no rate
     McSummary stock_mc;  ///< Monte Carlo of the stock to the target depth
     std::vector<CoreLayer> layers;
     std::string note;    ///< e.g. why no standard error
@@ -115,5 +132,30 @@ struct CoreResult {
 [[nodiscard]] std::vector<CoreResult> compute_cores(std::span<const CoreSample> samples, const CoreOptions& options,
                                                     const ParallelFor& parallel = serial_for,
                                                     std::string_view source = "cores");
+
+/// One row of `survey cores`' cores.csv, as [stock] soc_from_cores reads it.
+struct CoreStock {
+    std::string core_id;
+    std::string habitat;  ///< lower case
+    double depth_cm{0};   ///< target_depth_cm
+    double stock_mg_c_ha{0};
+    double se_mg_c_ha{std::numeric_limits<double>::quiet_NaN()};  ///< extrapolation SE; NaN: none
+    std::size_t line{0};
+};
+
+/// The soil stock of one habitat from its cores: the mean, and σ of that mean combining the spread between cores
+/// and each core's own extrapolation error, σ² = s²/n + Σ seᵢ² / n² (s the cores' sample SD, 0 for one core).
+struct HabitatSoc {
+    std::string habitat;
+    std::size_t n{0};
+    double mean_mg_c_ha{0};
+    double sigma_mg_c_ha{0};
+    std::vector<std::string> cores;
+};
+
+/// Groups cores by habitat (in order of first appearance). Throws InputError naming `source` and the line for a
+/// core without a habitat, a stock not to `depth_cm`, or a habitat whose one core has no SE (no interval).
+[[nodiscard]] std::vector<HabitatSoc> soc_by_habitat(std::span<const CoreStock> cores, double depth_cm,
+                                                     std::string_view source);
 
 }  // namespace bluecarbon::science::survey

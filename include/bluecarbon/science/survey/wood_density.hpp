@@ -78,7 +78,13 @@ struct WoodDensityAssignment {
     double sd_g_cm3{std::numeric_limits<double>::quiet_NaN()};
     WoodDensityLevel level{WoodDensityLevel::none};
     int n_records{0};  ///< database records (taxon levels) or trees (plot/site mean) averaged; 1 when measured
+    std::string synonym;  ///< the database name used for the species when it is a synonym ("kandelia candel")
 };
+
+/// The accepted synonym of a species name (lower case "genus epithet") under which the database may hold it, or
+/// empty: Bruguiera gymnorrhiza = B. gymnorhiza (spellings), Kandelia obovata = K. candel (Chinese K. candel was
+/// split off as K. obovata, Sheue et al. 2003; the GWDD's Chinese K. candel records are that species).
+[[nodiscard]] std::string_view species_synonym(std::string_view key) noexcept;
 
 struct WoodDensityOptions {
     /// SD as a fraction of the value when the records give none (one record, a measured value, one tree).
