@@ -1,4 +1,5 @@
-// Auction settlement: whole blocks of sold lots move to their buyers, all lots in one transaction.
+// Auction settlement (whole blocks of sold lots move to their buyers, all lots in one transaction) and the
+// read-only listings the market uses (issuances, sales).
 #include "registry/registry_impl.hpp"
 
 #include <set>
@@ -82,6 +83,16 @@ void Registry::settle(const std::vector<Sale>& sales) {
             if (I.options.fault_hook) I.options.fault_hook(I.db.handle());
         }
     });
+}
+
+std::vector<Issuance> Registry::issuances() const {
+    Statement s(m_impl->db, "SELECT project_id, parcel_id, vintage, owner, certificate_sha256, area_m2, first, last "
+                            "FROM issuances ORDER BY first");
+    std::vector<Issuance> out;
+    while (s.step()) {
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5), s.int64(6), s.int64(7)});
+    }
+    return out;
 }
 
 std::vector<SaleRecord> Registry::sales() const {

@@ -34,6 +34,11 @@ TEST_CASE("settlement moves each lot's blocks to its buyer and records the price
     test::RegistryFixture f;
     issue_two(f);
     CHECK(f.reg.list()[0].owner == k_owner);
+    const auto issued = f.reg.issuances();
+    REQUIRE(issued.size() == 3);
+    CHECK(issued[2].parcel_id == "P-2");
+    CHECK(issued[2].quantity() == 5);
+    CHECK(issued[2].owner == k_owner);
     f.reg.settle({sale("LOT-1", "buyer-a", 62.5, {"BCR-XS-2023-1-10", "BCR-XS-2024-11-20"}),
                   sale("LOT-21", "buyer-b", 50.0, {"BCR-XS-2024-21-25"})});  // at the reserve: accepted
     const auto blocks = f.reg.list();

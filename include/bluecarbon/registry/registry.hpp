@@ -98,6 +98,14 @@ struct SaleRecord {
     std::vector<std::string> serials;
 };
 
+/// One issuance: a parcel's credits of one vintage as issued.
+struct Issuance {
+    std::string project_id, parcel_id, vintage, owner, certificate_sha256;
+    double area_m2{0};
+    std::int64_t first{0}, last{0};
+    [[nodiscard]] std::int64_t quantity() const noexcept { return last - first + 1; }
+};
+
 struct TrustedKey {
     std::string key_id;
     std::string public_key;  ///< base64
@@ -163,6 +171,8 @@ public:
     [[nodiscard]] std::vector<SaleRecord> sales() const;
 
     [[nodiscard]] std::vector<Block> list() const;
+    /// Every issuance, in unit order.
+    [[nodiscard]] std::vector<Issuance> issuances() const;
     /// The block named by `serial`, or every block of the parcel id `parcel`.
     [[nodiscard]] std::vector<Block> show(const std::string& serial_or_parcel) const;
 
