@@ -78,6 +78,7 @@ void add_indices_command(CLI::App& app, CliContext& ctx);
 void add_sample_command(CLI::App& app, CliContext& ctx);
 void add_habitat_command(CLI::App& app, CliContext& ctx);
 void add_stock_command(CLI::App& app, CliContext& ctx);
+void add_credits_command(CLI::App& app, CliContext& ctx);
 void add_lots_command(CLI::App& app, CliContext& ctx);     // cmd_market.cpp
 void add_auction_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp
 void add_statement_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp

@@ -12,7 +12,7 @@ namespace bluecarbon::cli {
 
 namespace {
 struct ProjectOptions {
-    std::filesystem::path project;
+    std::filesystem::path project, output;
     CommonOptions common;
 };
 
@@ -22,8 +22,10 @@ void add_project_command(CLI::App& app, CliContext& ctx, const char* name, const
     auto* cmd = app.add_subcommand(name, help);
     cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
     add_common_options(*cmd, o->common, tile);
+    cmd->add_option("--output", o->output, "Output folder (default: the project's)")->type_name("DIR");
     cmd->callback([o, cmd, fn, &ctx] {
-        const auto cfg = config::load_project(o->project);
+        auto cfg = config::load_project(o->project);
+        if (!o->output.empty()) cfg.output_dir = std::filesystem::absolute(o->output).lexically_normal();
         CliProgress progress(ctx, o->common);
         pipeline::RunContext rc;
         if (cmd->count("--threads") > 0) rc.threads = o->common.threads;

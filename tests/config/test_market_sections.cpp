@@ -29,7 +29,8 @@ TEST_CASE("lots section values and defaults", "[config][lots]") {
     const auto none = parse_project(head(), "project.toml");
     CHECK_FALSE(none.lots.present);
     const auto cfg = parse_project(head() + "[lots]\ngroup_by = [\"habitat\", \"owner\"]\ntarget_t_co2e = 500\n"
-                                            "contiguity_m = 250.5\nstart_price = 80\nincrement = 2.5\ncurrency = \"USD\"\n",
+                                            "contiguity_m = 250.5\nstart_price = 80\nincrement = 2.5\n"
+                                            "currency = \"USD\"\n",
                                    "project.toml");
     CHECK(cfg.lots.present);
     CHECK(cfg.lots.group_by == std::vector<std::string>{"habitat", "owner"});
@@ -53,7 +54,8 @@ TEST_CASE("lots section errors name the line and key", "[config][lots]") {
           "project.toml:11: lots.target_t_co2e: must be greater than 0 (got 0)");
     CHECK(error_of(head() + "[lots]\nstart_price = -1\n") ==
           "project.toml:11: lots.start_price: must not be negative (got -1)");
-    CHECK_THAT(error_of(head() + "[lots]\nreserve = 3\n"), Catch::StartsWith("project.toml:11: lots.reserve: unknown key"));
+    CHECK_THAT(error_of(head() + "[lots]\nreserve = 3\n"),
+               Catch::StartsWith("project.toml:11: lots.reserve: unknown key"));
 }
 
 TEST_CASE("report section layers and title", "[config][report]") {

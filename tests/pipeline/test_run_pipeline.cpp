@@ -66,6 +66,7 @@ TEST_CASE("a report layer named but not written is refused", "[pipeline][run]") 
     cfg.report.present = true;
     cfg.report.layers = {"stock_soc"};
     cfg.report.layers_origin = config::Origin{"project.toml", 40, "report.layers"};
-    CHECK_THROWS_WITH(pipeline::run_report(cfg), Catch::StartsWith("project.toml:40: report.layers: layer \"stock_soc\": "));
+    CHECK_THROWS_WITH(pipeline::run_report(cfg),
+                      Catch::StartsWith("project.toml:40: report.layers: layer \"stock_soc\": "));
     CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "report.html"));
 }

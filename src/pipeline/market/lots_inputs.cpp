@@ -5,6 +5,7 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/io/vector.hpp>
+#include <bluecarbon/parcels/geometry.hpp>
 #include <bluecarbon/registry/registry.hpp>
 #include <bluecarbon/science/habitat.hpp>
 
@@ -23,7 +24,8 @@ LotParcels read_lot_parcels(const fs::path& gpkg) {
     if (!fs::exists(gpkg)) throw InputError(gpkg.string() + ": no parcels (run `bluecarbon parcels` first)");
     PolygonReadOptions opt;
     opt.id_field = "parcel_id";
-    opt.attribute_fields = {"owner", "area_m2"};
+    // parcels.gpkg as the parcels step writes it; as the credits step alone writes it, it lacks owner and area.
+    opt.optional_fields = {"owner", "area_m2"};
     for (auto h : science::all_habitats()) opt.optional_fields.push_back("ha_" + std::string(science::habitat_name(h)));
     const PolygonTable t = read_polygons(gpkg, opt);
     LotParcels out;
@@ -32,7 +34,9 @@ LotParcels read_lot_parcels(const fs::path& gpkg) {
         market::ParcelInfo p;
         p.id = t.ids[i];
         p.owner = t.attributes[i][0];
-        p.area_ha = parse_number(t.attributes[i][1]).value_or(0.0) / 1e4;
+        const auto area = parse_number(t.attributes[i][1]);
+        p.area_ha = (area ? *area : parcels::planar_area(t.geometries[i]) * t.crs.linear_unit_m * t.crs.linear_unit_m) /
+                    1e4;
         double best = 0;
         for (std::size_t f = 2; f < t.field_names.size(); ++f) {
             const double ha = parse_number(t.attributes[i][f]).value_or(0.0);
@@ -85,11 +89,12 @@ std::vector<market::CreditBlock> registry_blocks(const fs::path& db, const fs::p
 }
 
 std::vector<market::CreditBlock> csv_blocks(const fs::path& credits_csv) {
-    if (!fs::exists(credits_csv)) throw InputError(credits_csv.string() + ": no credits (run `bluecarbon credits` first)");
+    if (!fs::exists(credits_csv))
+        throw InputError(credits_csv.string() + ": no credits (run `bluecarbon credits` first)");
     const CsvTable t = read_csv(credits_csv);
     const auto parcel = t.require_column("parcel_id");
-    const auto vintage = t.require_column("vintage");
-    const auto credits = t.require_column("credits");
+    const auto vintage = t.require_column("vintage_start");  // credits.csv (accounting::k_credit_columns)
+    const auto credits = t.require_column("credits_t_co2e");
     const auto profile = t.find_column("profile");
     std::vector<market::CreditBlock> out;
     for (std::size_t r = 0; r < t.size(); ++r) {

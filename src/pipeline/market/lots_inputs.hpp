@@ -23,7 +23,7 @@ struct LotParcels {
 [[nodiscard]] std::vector<market::CreditBlock> registry_blocks(const std::filesystem::path& db,
                                                                const std::filesystem::path& certificates);
 
-/// credits.csv: one block per row with credits > 0 (columns parcel_id, vintage, credits; profile optional).
+/// credits.csv: one block per parcel and vintage with credits (vintage = vintage_start, t = credits_t_co2e).
 [[nodiscard]] std::vector<market::CreditBlock> csv_blocks(const std::filesystem::path& credits_csv);
 
 }  // namespace bluecarbon::pipeline::detail

@@ -82,8 +82,7 @@ double num(const CsvTable& t, std::size_t r, std::optional<std::size_t> c) {
 void add_parcels(const fs::path& gpkg, report::ReportData& d) {
     PolygonReadOptions opt;
     opt.id_field = "parcel_id";
-    opt.attribute_fields = {"owner", "area_m2"};
-    opt.optional_fields = {"stock_total_mg_c", "stock_total_ci90_mg_c", "eligible", "reasons"};
+    opt.optional_fields = {"owner", "area_m2", "stock_total_mg_c", "stock_total_ci90_mg_c", "eligible", "reasons"};
     for (auto h : science::all_habitats()) opt.optional_fields.push_back("ha_" + std::string(science::habitat_name(h)));
     const PolygonTable t = read_polygons(gpkg, opt);
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -124,33 +123,28 @@ void add_habitats(const fs::path& csv, report::ReportData& d) {
     }
 }
 
-// credits.csv: per parcel and vintage; gross removals and deductions when it has them, the credits in any case.
+// credits.csv: per parcel and vintage. The chart's bars: the credits plus what was deducted on the way from the
+// net removals (leakage, uncertainty, buffer), so each bar's net is the credits issued.
 void add_credits(const fs::path& csv, report::ReportData& d) {
     const CsvTable t = read_csv(csv);
-    const auto parcel = t.find_column("parcel_id");
-    const auto vintage = t.require_column("vintage");
-    const auto credits = t.require_column("credits");
+    const auto parcel = t.require_column("parcel_id"), vintage = t.require_column("vintage_start");
+    const auto credits = t.require_column("credits_t_co2e"), leakage = t.require_column("leakage_t_co2e");
+    const auto ner = t.require_column("ner_t_co2e"), adjusted = t.require_column("adjusted_ner_t_co2e");
+    const auto buffer = t.require_column("buffer_t_co2e");
     std::map<int, report::CreditVintageRow> by_year;
     std::map<std::string, double> by_parcel;
-    const std::vector<std::string> deductions{"uncertainty_t_co2e", "leakage_t_co2e", "buffer_t_co2e"};
     for (std::size_t r = 0; r < t.size(); ++r) {
-        const int y = static_cast<int>(parse_number(t.field(r, vintage)).value_or(0));
+        const int y = static_cast<int>(num(t, r, vintage));
         auto& row = by_year[y];
         row.vintage = y;
-        double ded = 0;
-        for (const auto& name : deductions) {
-            const double v = num(t, r, t.find_column(name));
-            if (v == 0) continue;
-            auto it = std::find_if(row.deductions.begin(), row.deductions.end(),
-                                   [&](const report::Deduction& x) { return x.name == name.substr(0, name.find('_')); });
-            if (it == row.deductions.end())
-                it = row.deductions.insert(row.deductions.end(), {name.substr(0, name.find('_')), 0});
-            it->t_co2e += v;
-            ded += v;
-        }
-        const double c = num(t, r, credits);
-        row.gross_t_co2e += t.find_column("gross_t_co2e") ? num(t, r, t.find_column("gross_t_co2e")) : c + ded;
-        if (parcel) by_parcel[t.field(r, *parcel)] += c;
+        if (row.deductions.empty()) row.deductions = {{"leakage", 0}, {"uncertainty", 0}, {"buffer", 0}};
+        const double dl = std::max(0.0, num(t, r, leakage)), du = std::max(0.0, num(t, r, ner) - num(t, r, adjusted));
+        const double db = std::max(0.0, num(t, r, buffer)), c = num(t, r, credits);
+        row.deductions[0].t_co2e += dl;
+        row.deductions[1].t_co2e += du;
+        row.deductions[2].t_co2e += db;
+        row.gross_t_co2e += c + dl + du + db;
+        by_parcel[t.field(r, parcel)] += c;
     }
     for (auto& [y, row] : by_year) d.credits.push_back(std::move(row));
     for (auto& p : d.parcels)
@@ -190,7 +184,8 @@ std::vector<report::Parameter> run_parameters(const config::ProjectConfig& cfg) 
     std::vector<report::Parameter> p{{"project file", cfg.file.filename().string()},
                                      {"climate zone", std::string(science::climate_zone_name(cfg.climate_zone))},
                                      {"soil", std::string(science::soil_type_name(cfg.stock.soil))},
-                                     {"habitat source", cfg.habitat.source == config::HabitatSource::map ? "map" : "rules"},
+                                     {"habitat source", cfg.habitat.source == config::HabitatSource::map ? "map"
+                                                                                                          : "rules"},
                                      {"tile", std::to_string(cfg.processing.tile)}};
     if (cfg.lots.present) {
         std::string by;

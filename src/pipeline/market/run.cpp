@@ -6,6 +6,7 @@
 #include <bluecarbon/io/library_versions.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/pipeline/core_survey.hpp>
+#include <bluecarbon/pipeline/credits.hpp>
 #include <bluecarbon/pipeline/lots.hpp>
 #include <bluecarbon/pipeline/report.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
@@ -32,7 +33,7 @@ json run_record(const RunResult& r, const config::ProjectConfig* cfg);
 double credits_in(const fs::path& csv) {
     if (!fs::exists(csv)) return 0;
     const CsvTable t = read_csv(csv);
-    const auto c = t.find_column("credits");
+    const auto c = t.find_column("credits_t_co2e");
     double sum = 0;
     for (std::size_t r = 0; c && r < t.size(); ++r) sum += parse_number(t.field(r, *c)).value_or(0.0);
     return sum;
@@ -84,7 +85,11 @@ RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
     const bool any_survey = (cfg.survey.trees && cfg.survey.plots) || cfg.survey.cores;
     step("surveys", any_survey, "no [survey] trees and plots, or cores", [&] { return surveys(cfg, ctx); });
     step("parcels", false, "not in this build", [] { return std::string(); });
-    step("credits", false, "not in this build", [] { return std::string(); });
+    const bool can_credit = cfg.credits.present && cfg.parcels.path;
+    step("credits", can_credit, cfg.credits.present ? "no [parcels] path" : "no [credits] section", [&] {
+        const auto c = run_credits(cfg, ctx);
+        return fmt::format("{} t CO2e over {} parcels ({})", c.credits_t_co2e, c.parcels_credited, c.profile);
+    });
     step("certify", false, "not in this build", [] { return std::string(); });
     step("registry", false, cfg.registry.present ? "not in this build" : "no [registry] section",
          [] { return std::string(); });

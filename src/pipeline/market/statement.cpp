@@ -130,7 +130,8 @@ StatementResult run_statement(const StatementRequest& req) {
         }
         double ner = 0;
         for (const auto& v : c->second.vintages) ner += v.ner_t_co2e;
-        if (!c->second.vintages.empty()) r.annual_removal_t_co2e += ner / static_cast<double>(c->second.vintages.size());
+        if (!c->second.vintages.empty())
+            r.annual_removal_t_co2e += ner / static_cast<double>(c->second.vintages.size());
     }
     bool any = !parcels.empty();
     for (const auto& b : reg.list()) {
