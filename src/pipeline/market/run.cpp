@@ -8,6 +8,7 @@
 #include <bluecarbon/pipeline/core_survey.hpp>
 #include <bluecarbon/pipeline/credits.hpp>
 #include <bluecarbon/pipeline/lots.hpp>
+#include <bluecarbon/pipeline/parcels.hpp>
 #include <bluecarbon/pipeline/report.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 #include <bluecarbon/pipeline/tree_survey.hpp>
@@ -84,7 +85,10 @@ RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
     });
     const bool any_survey = (cfg.survey.trees && cfg.survey.plots) || cfg.survey.cores;
     step("surveys", any_survey, "no [survey] trees and plots, or cores", [&] { return surveys(cfg, ctx); });
-    step("parcels", false, "not in this build", [] { return std::string(); });
+    step("parcels", cfg.parcels.present && cfg.parcels.path.has_value(), "no [parcels] path", [&] {
+        const auto p = run_parcels(cfg, ctx);
+        return fmt::format("{} parcels, {} eligible", p.parcels.parcels.size(), p.parcels.eligible);
+    });
     const bool can_credit = cfg.credits.present && cfg.parcels.path;
     step("credits", can_credit, cfg.credits.present ? "no [parcels] path" : "no [credits] section", [&] {
         const auto c = run_credits(cfg, ctx);
