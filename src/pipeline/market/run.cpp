@@ -85,14 +85,16 @@ RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
     });
     const bool any_survey = (cfg.survey.trees && cfg.survey.plots) || cfg.survey.cores;
     step("surveys", any_survey, "no [survey] trees and plots, or cores", [&] { return surveys(cfg, ctx); });
-    step("parcels", cfg.parcels.present && cfg.parcels.path.has_value(), "no [parcels] path", [&] {
-        const auto p = run_parcels(cfg, ctx);
-        return fmt::format("{} parcels, {} eligible", p.parcels.parcels.size(), p.parcels.eligible);
-    });
+    // Credits before parcels for now: run_credits adds its columns to an existing parcels.gpkg by the field "id"
+    // (its TODO) while run_parcels writes "parcel_id"; credits first leaves credits.csv and parcels.gpkg intact.
     const bool can_credit = cfg.credits.present && cfg.parcels.path;
     step("credits", can_credit, cfg.credits.present ? "no [parcels] path" : "no [credits] section", [&] {
         const auto c = run_credits(cfg, ctx);
         return fmt::format("{} t CO2e over {} parcels ({})", c.credits_t_co2e, c.parcels_credited, c.profile);
+    });
+    step("parcels", cfg.parcels.present && cfg.parcels.path.has_value(), "no [parcels] path", [&] {
+        const auto p = run_parcels(cfg, ctx);
+        return fmt::format("{} parcels, {} eligible", p.parcels.parcels.size(), p.parcels.eligible);
     });
     step("certify", false, "not in this build", [] { return std::string(); });
     step("registry", false, cfg.registry.present ? "not in this build" : "no [registry] section",
