@@ -72,3 +72,5 @@ scripts/bench_zonal.sh --scene "$work/scene_$size" --runs "$runs" --bin "$bc" ${
 if [ "$clean" -eq 1 ]; then rm -rf "$work"; fi
 if [ "$stock" -eq 1 ]; then echo "bench: results in bench/results.json and bench/stock_results.json"
 else echo "bench: results in bench/results.json"; fi
+# 3. `bluecarbon run` on the committed sample: <= 30 s on 2 cores, each step timed in run.json.
+scripts/bench_run.sh --bin "$bc" --threads 2

@@ -91,5 +91,10 @@ void add_zonal_command(CLI::App& app, CliContext& ctx);
 void add_parcels_command(CLI::App& app, CliContext& ctx);
 void add_credits_command(CLI::App& app, CliContext& ctx);
 void add_merge_command(CLI::App& app, CliContext& ctx);
+void add_lots_command(CLI::App& app, CliContext& ctx);     // cmd_market.cpp
+void add_auction_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp
+void add_statement_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp
+void add_report_command(CLI::App& app, CliContext& ctx);   // cmd_run.cpp
+void add_run_command(CLI::App& app, CliContext& ctx);      // cmd_run.cpp
 
 }  // namespace bluecarbon::cli

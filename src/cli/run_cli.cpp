@@ -29,6 +29,11 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     cli::add_parcels_command(app, ctx);
     cli::add_credits_command(app, ctx);
     cli::add_merge_command(app, ctx);
+    cli::add_lots_command(app, ctx);
+    cli::add_auction_command(app, ctx);
+    cli::add_statement_command(app, ctx);
+    cli::add_report_command(app, ctx);
+    cli::add_run_command(app, ctx);
 }
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <bluecarbon/certify/canonical_json.hpp>
 #include <bluecarbon/core/sha256.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -40,8 +41,17 @@ struct MBlock {
     bool operator==(const MBlock&) const = default;
 };
 
+struct MSale {
+    std::string buyer, currency;
+    double price_per_t{};
+    std::vector<std::pair<std::int64_t, std::int64_t>> blocks;
+    bool operator==(const MSale&) const = default;
+};
+
 struct Model {
     std::string code;
+    std::map<std::string, MSale> sales;  // by lot
+    std::set<std::int64_t> sold;         // first units of blocks sold
     std::map<std::string, std::string> trusted;  // key_id -> base64
     std::int64_t next_unit{1};
     std::map<std::int64_t, MIssuance> issuances;  // by first unit
@@ -62,6 +72,29 @@ std::int64_t integer(const json& j, const char* name) {
     const json& v = member(j, name);
     if (!v.is_number_integer()) throw Mismatch(std::string("member '") + name + "' is not an integer");
     return v.get<std::int64_t>();
+}
+
+/// A sale: whole held blocks, each sold once, move to the buyer.
+void apply_sale(Model& m, const json& e) {
+    const std::string lot = str(e, "lot");
+    MSale sale{str(e, "buyer"), str(e, "currency"), member(e, "price_per_t").get<double>(), {}};
+    if (m.sales.count(lot)) throw Mismatch("lot " + lot + " sold twice");
+    const json& blocks = member(e, "blocks");
+    if (!blocks.is_array() || blocks.empty()) throw Mismatch("sale without blocks");
+    for (const json& b : blocks) {
+        if (!b.is_array() || b.size() != 2 || !b[0].is_number_integer() || !b[1].is_number_integer()) {
+            throw Mismatch("a sale block is not [first, last]");
+        }
+        const auto first = b[0].get<std::int64_t>(), last = b[1].get<std::int64_t>();
+        const auto it = m.blocks.find(first);
+        if (it == m.blocks.end() || it->second.last != last) throw Mismatch("sells a block that did not exist");
+        if (it->second.status != "held") throw Mismatch("sells units that were " + it->second.status);
+        if (!m.sold.insert(first).second) throw Mismatch("sells units from " + std::to_string(first) + " again");
+        it->second.account = sale.buyer;
+        sale.blocks.emplace_back(first, last);
+    }
+    std::sort(sale.blocks.begin(), sale.blocks.end());
+    m.sales[lot] = std::move(sale);
 }
 
 /// Applies one event to the model, checking it against the registry's rules as they stood at that point.
@@ -137,6 +170,8 @@ void apply(Model& m, const json& e, std::int64_t seq) {
             }
             issuance.cancelled = all;
         }
+    } else if (kind == "sale") {
+        apply_sale(m, e);
     } else {
         throw Mismatch("unknown event kind '" + kind + "'");
     }
@@ -174,6 +209,12 @@ Model read_tables(const Database& db) {
                      s.text(6)};
             m.blocks[b.first] = std::move(b);
         }
+    }
+    if (Statement t(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sales'"); t.step()) {
+        Statement s(db, "SELECT lot, buyer, currency, price_per_t FROM sales");
+        while (s.step()) m.sales[s.text(0)] = MSale{s.text(1), s.text(2), s.real(3), {}};
+        Statement b(db, "SELECT lot, first, last FROM sale_blocks ORDER BY first");
+        while (b.step()) m.sales[b.text(0)].blocks.emplace_back(b.int64(1), b.int64(2));
     }
     return m;
 }
@@ -245,6 +286,13 @@ void compare(const Model& log, const Model& t, const std::string& code) {
     for (const auto& [f, b] : t.blocks) {
         if (!log.blocks.count(f)) throw Mismatch("table blocks: " + describe(b) + " is not in the event log");
     }
+    for (const auto& [lot, sale] : log.sales) {
+        const auto it = t.sales.find(lot);
+        if (it == t.sales.end() || !(it->second == sale)) {
+            throw Mismatch("table sales: lot " + lot + " differs from the event log");
+        }
+    }
+    if (t.sales.size() != log.sales.size()) throw Mismatch("table sales: a lot that no event sold");
 }
 
 void check_bboxes(const Database& db) {

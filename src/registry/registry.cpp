@@ -30,29 +30,17 @@ const char* to_string(BlockStatus s) noexcept {
     return "held";
 }
 
-namespace {
+namespace detail {
 
-bool is_code(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-}
-
-BlockStatus parse_status(const std::string& s) {
+static BlockStatus parse_status(const std::string& s) {
     if (s == "retired") return BlockStatus::retired;
     if (s == "cancelled") return BlockStatus::cancelled;
     return BlockStatus::held;
 }
 
-void configure(Database& db, const RegistryOptions& opt) {
-    sqlite3_busy_timeout(db.handle(), opt.busy_timeout_ms);
-    if (!opt.read_only) db.exec(opt.durable_commits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    db.exec("PRAGMA foreign_keys=ON");
-}
-
-constexpr const char* k_block_columns =
+const char* const k_block_columns =
     "SELECT b.first, b.last, i.project_id, i.parcel_id, i.vintage, i.period_start, i.period_end, b.account, "
-    "b.status, b.beneficiary, b.reason, i.certificate_sha256, i.external_serial, i.id "
+    "b.status, b.beneficiary, b.reason, i.certificate_sha256, i.external_serial, i.id, i.owner "
     "FROM blocks b JOIN issuances i ON i.id = b.issuance_id ";
 
 Block read_block(const Statement& s, const std::string& code) {
@@ -70,13 +58,14 @@ Block read_block(const Statement& s, const std::string& code) {
     b.reason = s.text(10);
     b.certificate_sha256 = s.text(11);
     b.external_serial = s.text(12);
+    b.owner = s.text(14);
     b.serial = detail::serial_text(code, b.project_id, b.vintage, b.first, b.last);
     return b;
 }
 
 /// The block a serial names: its last two '-'-separated fields are the unit numbers, and the rest must match.
 std::optional<std::pair<Block, std::int64_t>> find_block(const Database& db, const std::string& code,
-                                                          const std::string& serial) {
+                                                         const std::string& serial) {
     const auto dash_last = serial.rfind('-');
     if (dash_last == std::string::npos || dash_last == 0) return std::nullopt;
     const auto dash_first = serial.rfind('-', dash_last - 1);
@@ -96,6 +85,26 @@ std::optional<std::pair<Block, std::int64_t>> find_block(const Database& db, con
     Block b = read_block(s, code);
     if (b.serial != serial) return std::nullopt;
     return std::make_pair(std::move(b), s.int64(13));
+}
+
+}  // namespace detail
+
+using detail::find_block;
+using detail::k_block_columns;
+using detail::read_block;
+
+namespace {
+
+bool is_code(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+void configure(Database& db, const RegistryOptions& opt) {
+    sqlite3_busy_timeout(db.handle(), opt.busy_timeout_ms);
+    if (!opt.read_only) db.exec(opt.durable_commits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    db.exec("PRAGMA foreign_keys=ON");
 }
 
 std::string read_file(const fs::path& p) {

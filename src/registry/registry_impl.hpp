@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace bluecarbon::registry {
 
@@ -38,6 +40,15 @@ std::string serial_text(const std::string& code, const std::string& project, con
 std::string event_hash(const std::string& prev_hash, const std::string& canonical_body);
 /// Appends `body` (a JSON object with at least "kind") as the next event, adding "seq" and "time".
 void append_event(Database& db, nlohmann::json body);
+
+/// SELECT of a block's columns (joined with its issuance) for read_block; append WHERE/ORDER BY.
+extern const char* const k_block_columns;
+Block read_block(const Statement& s, const std::string& code);
+/// The block a serial names (and its issuance's row id), or nullopt.
+std::optional<std::pair<Block, std::int64_t>> find_block(const Database& db, const std::string& code,
+                                                         const std::string& serial);
+/// Creates the sales tables when the registry predates them (inside the caller's transaction).
+void ensure_sales_tables(Database& db);
 
 }  // namespace detail
 }  // namespace bluecarbon::registry

@@ -33,11 +33,20 @@ CREATE TABLE blocks(
 CREATE INDEX blocks_issuance ON blocks(issuance_id);
 CREATE TABLE events(seq INTEGER PRIMARY KEY, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 )sql");
+    ensure_sales_tables(db);
     Statement meta(db, "INSERT INTO registry_meta(key, value) VALUES('application', ?1)");
     meta.bind(1, k_application).run();
     Statement version(db, "INSERT INTO schema_version(version) VALUES(?1)");
     version.bind(1, k_schema_version).run();
     db.exec("INSERT INTO counters(name, value) VALUES('next_unit', 1)");
+}
+
+void ensure_sales_tables(Database& db) {
+    // Added after schema version 1 first shipped; created on first use so older registries still open.
+    db.exec("CREATE TABLE IF NOT EXISTS sales(seq INTEGER PRIMARY KEY, lot TEXT NOT NULL UNIQUE, buyer TEXT NOT NULL, "
+            "price_per_t REAL NOT NULL, currency TEXT NOT NULL, units INTEGER NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS sale_blocks(first INTEGER PRIMARY KEY, last INTEGER NOT NULL, "
+            "lot TEXT NOT NULL REFERENCES sales(lot));");
 }
 
 std::string check_schema(Database& db) {

@@ -139,6 +139,21 @@ overlap_tolerance_m2 = 1     # overlaps with other parcels up to this area are d
 trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
+
+[lots]
+# Auction lots of the credits available for sale (`bluecarbon lots project.toml` -> output/lots.csv, lots.geojson):
+# a lot shares its vintage, closes once it holds 500 t CO2e, and its parcels lie within 200 m of each other.
+group_by = ["vintage"]       # any of vintage, profile, habitat, owner
+target_t_co2e = 500
+contiguity_m = 200
+start_price = 80.0           # reserve price per t CO2e (illustrative)
+increment = 1.0
+currency = "CNY"
+
+[report]
+# `bluecarbon report project.toml` (and `run`) -> output/report.html + output/report/ (maps, charts, tables).
+title = "Xiangshan blue carbon: sample report"
+layers = ["habitat", "stock_total", "stock_soc", "uncertainty"]
 )" + sample_credits_toml();
 }
 

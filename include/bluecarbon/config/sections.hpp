@@ -90,16 +90,33 @@ struct RegistryConfig {
     Origin origin;
 };
 
-/// [lots]: how available credits are grouped into auction lots.
+/// [lots]: how available credits are grouped into auction lots (see market/lots.hpp for the rules).
 struct LotsConfig {
     bool present{false};
+    /// Attributes whose values a lot shares, any of "vintage", "profile", "habitat", "owner" (default: vintage).
+    std::vector<std::string> group_by{"vintage"};
+    double target_t_co2e{1000.0};               ///< a lot closes once it holds at least this much
+    std::optional<double> contiguity_m;         ///< parcels of a lot lie within this distance of each other
+    double start_price{0.0};                    ///< reserve price per t CO2e
+    double increment{0.0};                      ///< bid increment per t CO2e
+    std::string currency{"CNY"};
     Origin origin;
 };
+
+/// The map layers a report can draw (the stock step's rasters, by file stem).
+inline const std::vector<std::string>& report_layer_names() {
+    static const std::vector<std::string> names{"habitat",   "stock_total", "stock_agb",  "stock_bgb",
+                                                "stock_dead", "stock_soc",  "uncertainty"};
+    return names;
+}
 
 /// [report]: what the report shows.
 struct ReportConfig {
     bool present{false};
+    std::string title{"Blue carbon report"};
+    std::vector<std::string> layers{"habitat", "stock_total", "stock_soc", "uncertainty"};  ///< maps, in order
     Origin origin;
+    Origin layers_origin;
 };
 
 }  // namespace bluecarbon::config

@@ -52,7 +52,7 @@ struct RegistryOptions {
     bool durable_commits{false};
     bool read_only{false};
     /// Testing seam: called inside each issue transaction after its rows are written, before the event is appended
-    /// and the transaction commits (a test makes the connection read-only there to check the rollback).
+    /// and the transaction commits, and in a settlement after each lot (a test makes the connection read-only there to check the rollback).
     std::function<void(sqlite3*)> fault_hook;
 };
 
@@ -74,6 +74,35 @@ struct Block {
     std::string reason;              ///< retirement or cancellation
     std::string certificate_sha256;  ///< of the certificate file the units were issued from
     std::string external_serial;     ///< opaque (Verra, CCER, ...), as given at issuance
+    std::string owner;               ///< the parcel's owner, whose account received the units at issuance
+    [[nodiscard]] std::int64_t quantity() const noexcept { return last - first + 1; }
+};
+
+/// One auction lot sold: its whole blocks move to the buyer at a price per t CO2e (1 unit = 1 t CO2e).
+struct Sale {
+    std::string lot;                   ///< unique registry-wide: a lot is sold once
+    std::string buyer;                 ///< the account the blocks move to
+    double price_per_t{0};
+    double reserve_per_t{0};           ///< the lot's start price; a lower price is refused
+    std::string currency;
+    std::vector<std::string> serials;  ///< the lot's blocks, each held whole by one account
+};
+
+/// A recorded sale.
+struct SaleRecord {
+    std::string lot;
+    std::string buyer;
+    double price_per_t{0};
+    std::string currency;
+    std::int64_t units{0};
+    std::vector<std::string> serials;
+};
+
+/// One issuance: a parcel's credits of one vintage as issued.
+struct Issuance {
+    std::string project_id, parcel_id, vintage, owner, certificate_sha256;
+    double area_m2{0};
+    std::int64_t first{0}, last{0};
     [[nodiscard]] std::int64_t quantity() const noexcept { return last - first + 1; }
 };
 
@@ -133,7 +162,17 @@ public:
     /// counts for the overlap rule.
     Block cancel(const std::string& serial, std::int64_t quantity, const std::string& reason);
 
+    /// Settles auction lots in one transaction: every block of every lot moves whole to the lot's buyer and each
+    /// sale is recorded (with an event). Refused (RefusedError naming the lot; nothing changes) when a lot was sold
+    /// before or is named twice, its price is below its reserve, or a block is missing, not held, already sold in
+    /// another lot, or already the buyer's.
+    void settle(const std::vector<Sale>& sales);
+    /// Every recorded sale, in the order they were settled.
+    [[nodiscard]] std::vector<SaleRecord> sales() const;
+
     [[nodiscard]] std::vector<Block> list() const;
+    /// Every issuance, in unit order.
+    [[nodiscard]] std::vector<Issuance> issuances() const;
     /// The block named by `serial`, or every block of the parcel id `parcel`.
     [[nodiscard]] std::vector<Block> show(const std::string& serial_or_parcel) const;
 

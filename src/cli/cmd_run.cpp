@@ -1,0 +1,54 @@
+// `bluecarbon report project.toml` and `bluecarbon run project.toml`: pipeline::run_report / run.
+#include "cli/cli_context.hpp"
+
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/pipeline/report.hpp>
+#include <bluecarbon/pipeline/run.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace bluecarbon::cli {
+
+namespace {
+struct ProjectOptions {
+    std::filesystem::path project, output;
+    CommonOptions common;
+};
+
+template <class Fn>
+void add_project_command(CLI::App& app, CliContext& ctx, const char* name, const char* help, bool tile, Fn fn) {
+    auto o = std::make_shared<ProjectOptions>();
+    auto* cmd = app.add_subcommand(name, help);
+    cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
+    add_common_options(*cmd, o->common, tile);
+    cmd->add_option("--output", o->output, "Output folder (default: the project's)")->type_name("DIR");
+    cmd->callback([o, cmd, fn, &ctx] {
+        auto cfg = config::load_project(o->project);
+        if (!o->output.empty()) cfg.output_dir = std::filesystem::absolute(o->output).lexically_normal();
+        CliProgress progress(ctx, o->common);
+        pipeline::RunContext rc;
+        if (cmd->count("--threads") > 0) rc.threads = o->common.threads;
+        if (cmd->count("--tile") > 0) rc.tile = o->common.tile;
+        rc.progress = &progress;
+        with_flags({{"threads", "--threads"}, {"tile size", "--tile"}}, [&] {
+            const auto r = fn(cfg, rc);
+            ctx.out << (o->common.json ? pipeline::to_json(r) + "\n" : o->common.quiet ? "" : summary_text(r));
+        });
+    });
+}
+}  // namespace
+
+void add_report_command(CLI::App& app, CliContext& ctx) {
+    add_project_command(app, ctx, "report", "The project's report from its outputs: <output>/report.html + report/",
+                        false, [](const auto& cfg, const auto& rc) { return pipeline::run_report(cfg, rc); });
+}
+
+void add_run_command(CLI::App& app, CliContext& ctx) {
+    add_project_command(app, ctx, "run",
+                        "Every step the project configures (stock, surveys, parcels, credits, certify, registry, "
+                        "lots, report) and <output>/run.json",
+                        true, [](const auto& cfg, const auto& rc) { return pipeline::run(cfg, rc); });
+}
+
+}  // namespace bluecarbon::cli

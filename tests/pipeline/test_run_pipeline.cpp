@@ -1,0 +1,80 @@
+// `run` on the sample: run.json with every step (done or skipped with its reason), the report, and byte-identical
+// outputs when run twice with SOURCE_DATE_EPOCH set.
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/pipeline/report.hpp>
+#include <bluecarbon/pipeline/run.hpp>
+
+#include "pipeline/pipeline_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace bluecarbon;
+
+namespace {
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Sets an environment variable for the scope (tests run one at a time in this executable).
+struct ScopedEnv {
+    std::string name;
+    ScopedEnv(std::string n, const char* value) : name(std::move(n)) { setenv(name.c_str(), value, 1); }
+    ~ScopedEnv() { unsetenv(name.c_str()); }
+};
+}  // namespace
+
+TEST_CASE("run on the sample names every step and reproduces its report", "[pipeline][run]") {
+    test::SampleProject p;
+    const ScopedEnv epoch("SOURCE_DATE_EPOCH", "1767225600");  // 2026-01-01 00:00 UTC
+    pipeline::RunContext rc;
+    rc.threads = 2;
+    const auto a = pipeline::run(p.with_output("a"), rc);
+    const auto b = pipeline::run(p.with_output("b"), rc);
+    const auto j = nlohmann::json::parse(slurp(a.run_json));
+    std::vector<std::string> names;
+    for (const auto& s : j["steps"]) names.push_back(s["step"].get<std::string>());
+    CHECK(names == std::vector<std::string>{"stock", "surveys", "parcels", "credits", "certify", "registry", "lots",
+                                            "report"});
+    // The sample configures stock, surveys, parcels, credits, lots and report; not (yet) certify or registry.
+    for (std::size_t i : {0, 1, 2, 3, 6, 7}) {
+        INFO(names[i]);
+        CHECK(j["steps"][i]["status"] == "done");
+        CHECK(j["steps"][i]["seconds"].get<double>() >= 0);
+    }
+    CHECK(j["steps"][5]["status"] == "skipped");
+    CHECK(j["steps"][5]["reason"] == "no [registry] section");
+    CHECK(a.parcels > 0);
+    CHECK(a.lots > 0);
+    CHECK(j["versions"]["gdal"].get<std::string>().size() > 0);
+    CHECK(j["versions"]["geos"].get<std::string>().size() > 0);
+    CHECK(j["inputs"][0]["name"] == "project");
+    CHECK(j["inputs"][0]["sha256"].get<std::string>().size() == 64);
+    CHECK(j["peak_rss_mb"].get<double>() > 0);
+    REQUIRE(std::filesystem::exists(a.report));
+    const std::string html = slurp(a.report);
+    CHECK(html.find("2026-01-01") != std::string::npos);
+    CHECK(html == slurp(b.report));
+    for (const char* f : {"report/habitat.png", "report/stock_total.png", "stock_summary.csv", "credits.csv",
+                          "lots.csv", "lots.geojson", "parcels.geojson"})
+        CHECK(slurp(p.dir.path() / "a" / f) == slurp(p.dir.path() / "b" / f));
+}
+
+TEST_CASE("a report layer named but not written is refused", "[pipeline][run]") {
+    test::SampleProject p;
+    auto cfg = p.with_output("empty");
+    cfg.report.present = true;
+    cfg.report.layers = {"stock_soc"};
+    cfg.report.layers_origin = config::Origin{"project.toml", 40, "report.layers"};
+    CHECK_THROWS_WITH(pipeline::run_report(cfg),
+                      Catch::StartsWith("project.toml:40: report.layers: layer \"stock_soc\": "));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "report.html"));
+}
