@@ -431,6 +431,16 @@ std::vector<Block> Registry::list() const {
     return out;
 }
 
+std::vector<BlockShape> Registry::list_shapes() const {
+    Statement s(m_impl->db, "SELECT b.first, b.last, i.project_id, i.parcel_id, i.vintage, i.period_start, "
+                            "i.period_end, b.account, b.status, b.beneficiary, b.reason, i.certificate_sha256, "
+                            "i.external_serial, i.id, i.crs, i.wkb "
+                            "FROM blocks b JOIN issuances i ON i.id = b.issuance_id ORDER BY b.first");
+    std::vector<BlockShape> out;
+    while (s.step()) out.push_back({read_block(s, m_impl->code), s.text(14), s.blob(15)});
+    return out;
+}
+
 std::vector<Block> Registry::show(const std::string& serial_or_parcel) const {
     if (auto found = find_block(m_impl->db, m_impl->code, serial_or_parcel)) return {found->first};
     Statement s(m_impl->db, std::string(k_block_columns) + "WHERE i.parcel_id = ?1 ORDER BY b.first");

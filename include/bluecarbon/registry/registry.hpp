@@ -77,6 +77,13 @@ struct Block {
     [[nodiscard]] std::int64_t quantity() const noexcept { return last - first + 1; }
 };
 
+/// A block with its parcel's geometry as issued (for maps of the registry).
+struct BlockShape {
+    Block block;
+    std::string crs;  ///< as the certificate names it ("EPSG:32651")
+    std::string wkb;
+};
+
 struct TrustedKey {
     std::string key_id;
     std::string public_key;  ///< base64
@@ -134,6 +141,8 @@ public:
     Block cancel(const std::string& serial, std::int64_t quantity, const std::string& reason);
 
     [[nodiscard]] std::vector<Block> list() const;
+    /// Every block (as list()) with its parcel's CRS and WKB.
+    [[nodiscard]] std::vector<BlockShape> list_shapes() const;
     /// The block named by `serial`, or every block of the parcel id `parcel`.
     [[nodiscard]] std::vector<Block> show(const std::string& serial_or_parcel) const;
 
