@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -197,10 +198,43 @@ std::vector<Block> Registry::issue_file(const fs::path& certificate, const std::
 
 std::vector<Block> Registry::issue(std::string_view certificate_file, const std::string& source,
                                    const std::string& external_serial) {
+    if (!m_impl->options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
+    return issue_verified(certify::verify_certificate(certificate_file), source, external_serial);
+}
+
+std::vector<Registry::IssueOutcome> Registry::issue_files(const std::vector<fs::path>& certificates,
+                                                          const std::string& external_serial, int threads) {
+    if (!m_impl->options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
+    const std::size_t n = certificates.size();
+    std::vector<std::string> bytes(n);
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = read_file(certificates[i]);
+    // Signatures and hashes need no database: checked side by side, each thread on its own stride.
+    std::vector<certify::VerifyResult> checks(n);
+    const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(
+        1, std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
+                                                : std::max(1u, std::thread::hardware_concurrency()))));
+    {
+        std::vector<std::jthread> pool;
+        for (unsigned w = 0; w < workers; ++w)
+            pool.emplace_back([&, w] {
+                for (std::size_t i = w; i < n; i += workers) checks[i] = certify::verify_certificate(bytes[i]);
+            });
+    }
+    std::vector<IssueOutcome> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i].certificate = certificates[i];
+        try {
+            out[i].blocks = issue_verified(checks[i], certificates[i].string(), external_serial);
+        } catch (const RefusedError& e) {
+            out[i].refused = e.what();
+        }
+    }
+    return out;
+}
+
+std::vector<Block> Registry::issue_verified(const certify::VerifyResult& vr, const std::string& source,
+                                            const std::string& external_serial) {
     auto& I = *m_impl;
-    if (!I.options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
-    // Everything that needs no database happens before the write lock is taken.
-    const certify::VerifyResult vr = certify::verify_certificate(certificate_file);
     if (!vr.ok()) throw RefusedError(source + ": refused: certificate " + vr.message());
     const certify::Certificate& cert = *vr.certificate;
     const auto bounds = detail::wkb_bounds(cert.geometry.wkb);

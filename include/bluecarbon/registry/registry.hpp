@@ -12,6 +12,7 @@
 /// whose hash covers the previous event's hash and the event's RFC 8785 canonical JSON. `audit()` recomputes the
 /// chain, replays the events into an independent model of the registry, and compares it with every table.
 #include <bluecarbon/certify/keys.hpp>
+#include <bluecarbon/certify/signing.hpp>
 #include <bluecarbon/error.hpp>
 
 #include <cstdint>
@@ -131,6 +132,18 @@ public:
                              const std::string& external_serial = "");
     std::vector<Block> issue_file(const std::filesystem::path& certificate, const std::string& external_serial = "");
 
+    /// What became of one certificate of issue_files: its blocks, or the refusal (RefusedError's message).
+    struct IssueOutcome {
+        std::filesystem::path certificate;
+        std::vector<Block> blocks;
+        std::string refused;
+    };
+    /// Issues many certificate files in order, each in its own transaction as issue_file does: the files are read
+    /// and their signatures and hashes checked on `threads` threads (0: all cores) ahead of the serial
+    /// transactions. A refused certificate does not stop the others; an unreadable file throws before any issues.
+    std::vector<IssueOutcome> issue_files(const std::vector<std::filesystem::path>& certificates,
+                                          const std::string& external_serial = "", int threads = 0);
+
     /// The lowest `quantity` units of held block `serial` move to `to_account`; returns the new block.
     Block transfer(const std::string& serial, const std::string& to_account, std::int64_t quantity);
     /// Retires the lowest `quantity` units of held block `serial`; returns the retired block.
@@ -152,6 +165,8 @@ public:
 
 private:
     explicit Registry(std::unique_ptr<Impl> impl);
+    std::vector<Block> issue_verified(const certify::VerifyResult& vr, const std::string& source,
+                                      const std::string& external_serial);
     std::unique_ptr<Impl> m_impl;
 };
 

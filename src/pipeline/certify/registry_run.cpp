@@ -87,7 +87,7 @@ registry::RegistryOptions registry_options(bool read_only) {
     return o;
 }
 
-RegistryResult run_registry(const RegistryRequest& rq, const RunContext&) {
+RegistryResult run_registry(const RegistryRequest& rq, const RunContext& ctx) {
     using V = RegistryVerb;
     RegistryResult r;
     r.verb = rq.verb;
@@ -114,12 +114,9 @@ RegistryResult run_registry(const RegistryRequest& rq, const RunContext&) {
         r.keys = reg.trusted_keys();
         break;
     case V::issue:
-        for (const auto& c : rq.certificates) {
-            try {
-                for (auto& b : reg.issue_file(c, rq.external_serial)) r.blocks.push_back(std::move(b));
-            } catch (const registry::RefusedError& e) {
-                r.refused.push_back(e.what());
-            }
+        for (auto& o : reg.issue_files(rq.certificates, rq.external_serial, ctx.threads)) {
+            if (!o.refused.empty()) r.refused.push_back(o.refused);
+            for (auto& b : o.blocks) r.blocks.push_back(std::move(b));
         }
         if (!r.refused.empty()) {
             r.failure = r.refused.front();

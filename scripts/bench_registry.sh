@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark of the registry and of verification (issue 14): `bluecarbon certify` signs N synthetic credited parcels
+# (scripts/bench_registry.py: 100 m squares touching their neighbours, so every issuance runs the R*Tree query and
+# GEOS overlaps), then `registry issue` issues all N certificates into a fresh registry (signature, hashes, trust,
+# same parcel-vintage and overlap checks, one transaction each) and `verify --pubkey` checks all N. Each is run
+# --runs times; figures are medians of wall time. Prints the table and writes bench/registry_results.json.
+#   scripts/bench_registry.sh [--parcels 10000] [--runs 3] [--bin PATH]
+# Targets (issue 14, 2 cores): issue >= 1,000 parcels/s, verify >= 5,000 certificates/s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=10000
+runs=3
+bin=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --parcels) n="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --bin) bin="$2"; shift 2 ;;
+    *) echo "bench_registry: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$bin" ]; then
+  scripts/build.sh release >/dev/null
+  bin=build/release/bin/bluecarbon
+fi
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+work="$PWD/bench/registry_$n"
+if [ ! -f "$work/out/credits.csv" ]; then
+  rm -rf "$work"
+  /usr/bin/python3 scripts/bench_registry.py "$work" "$n"
+fi
+[ -f "$work/keys/signing.key" ] || "$bin" keygen --out "$work/keys" >/dev/null
+
+seconds() {  # command...: wall seconds of one run (output discarded)
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >/dev/null
+  t1=$(date +%s%N)
+  awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+certify_s=$(for _ in $(seq "$runs"); do seconds "$bin" certify "$work/project.toml"; done | median)
+mapfile -t certs < <(ls "$work"/out/certificates/*.json)
+[ "${#certs[@]}" -eq "$n" ] || { echo "bench_registry: expected $n certificates, got ${#certs[@]}" >&2; exit 1; }
+issue_s=$(for _ in $(seq "$runs"); do
+  rm -f "$work/reg.db" "$work/reg.db-wal" "$work/reg.db-shm"
+  "$bin" registry init "$work/reg.db" --name BENCH --trust "$work/keys/signing.pub" >/dev/null
+  seconds "$bin" registry issue "$work/reg.db" "${certs[@]}"
+done | median)
+"$bin" registry audit "$work/reg.db" >/dev/null  # the benchmark's registry must audit
+verify_s=$(for _ in $(seq "$runs"); do seconds "$bin" verify --pubkey "$work/keys/signing.pub" "${certs[@]}"; done | median)
+
+mkdir -p bench
+awk -v n="$n" -v c="$certify_s" -v i="$issue_s" -v v="$verify_s" -v runs="$runs" 'BEGIN {
+  printf "registry benchmark, %d parcels, median of %d runs (2-core targets: issue >= 1000/s, verify >= 5000/s)\n", n, runs
+  printf "  certify   %8.3f s  %8.0f certificates/s\n", c, n / c
+  printf "  issue     %8.3f s  %8.0f parcels/s      %s\n", i, n / i, (n / i >= 1000 ? "ok" : "BELOW TARGET")
+  printf "  verify    %8.3f s  %8.0f certificates/s %s\n", v, n / v, (n / v >= 5000 ? "ok" : "BELOW TARGET")
+  printf "{\"parcels\": %d, \"runs\": %d, \"certify_s\": %s, \"issue_s\": %s, \"verify_s\": %s, \"issue_per_s\": %.1f, \"verify_per_s\": %.1f}\n", n, runs, c, i, v, n / i, n / v > "bench/registry_results.json"
+}'
