@@ -1,5 +1,7 @@
 #include "sample/sample_project_toml.hpp"
 
+#include "sample/monitoring.hpp"
+
 namespace bluecarbon::sample {
 
 std::string sample_project_toml() {
@@ -123,7 +125,7 @@ path = "parcels.geojson"
 trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
-)";
+)" + sample_credits_toml();
 }
 
 }  // namespace bluecarbon::sample

@@ -1,5 +1,6 @@
 #include "sample/sample_writer.hpp"
 
+#include "sample/monitoring.hpp"
 #include "sample/sample_project_toml.hpp"
 #include "sample/scene.hpp"
 #include "sample/survey.hpp"
@@ -138,6 +139,8 @@ WriteSummary write_sample_project(const fs::path& dir, const WriteOptions& optio
     OutputTransaction transaction;
     WriteSummary summary;
     write_scene_rasters(dir, k_sample_size, false, transaction, options, summary);
+    write_monitoring_map(dir, habitat_options(false), transaction);  // for `credits`
+    summary.files.push_back(dir / "habitat_2025.tif");
     const std::pair<const char*, std::string> texts[] = {
         {"parcels.geojson", parcels_geojson(sample_parcels())},
         {"plots.csv", plots_csv()},

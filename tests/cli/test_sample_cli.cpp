@@ -59,8 +59,9 @@ TEST_CASE("sample writes a complete, readable project", "[cli][sample]") {
         names.insert(f.filename().string());
         total_bytes += fs::file_size(f);
     }
-    CHECK(names == std::set<std::string>{"reflectance.tif", "habitat.tif", "dem.tif", "parcels.geojson", "trees.csv",
-                                         "plots.csv", "cores.csv", "project.toml", "README.txt"});
+    CHECK(names == std::set<std::string>{"reflectance.tif", "habitat.tif", "habitat_2025.tif", "dem.tif",
+                                         "parcels.geojson", "trees.csv", "plots.csv", "cores.csv", "project.toml",
+                                         "README.txt"});
     CHECK(total_bytes < 8u * 1024 * 1024);  // a few MB
 
     // Reflectance: 4 uint16 bands named green, red, nir, swir1, DN x 1e-4, nodata 0, EPSG:32651, 10 m.
