@@ -31,31 +31,39 @@ if [ ! -f "$work/out/credits.csv" ]; then
 fi
 [ -f "$work/keys/signing.key" ] || "$bin" keygen --out "$work/keys" >/dev/null
 
-seconds() {  # command...: wall seconds of one run (output discarded)
-  local t0 t1
-  t0=$(date +%s%N)
-  "$@" >/dev/null
-  t1=$(date +%s%N)
-  awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.3f\n", ns / 1e9 }'
+seconds() {  # command...: "wall cpu" seconds of one run (cpu = user + system, all threads; output discarded)
+  local tf
+  tf=$(mktemp)
+  /usr/bin/time -o "$tf" -f "%e %U %S" "$@" >/dev/null
+  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$tf"
+  rm -f "$tf"
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {  # column N of the lines on stdin
+  awk -v c="$1" '{ print $c }' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
-certify_s=$(for _ in $(seq "$runs"); do seconds "$bin" certify "$work/project.toml"; done | median)
+certify_runs=$(for _ in $(seq "$runs"); do seconds "$bin" certify "$work/project.toml"; done)
 mapfile -t certs < <(ls "$work"/out/certificates/*.json)
 [ "${#certs[@]}" -eq "$n" ] || { echo "bench_registry: expected $n certificates, got ${#certs[@]}" >&2; exit 1; }
-issue_s=$(for _ in $(seq "$runs"); do
+issue_runs=$(for _ in $(seq "$runs"); do
   rm -f "$work/reg.db" "$work/reg.db-wal" "$work/reg.db-shm"
   "$bin" registry init "$work/reg.db" --name BENCH --trust "$work/keys/signing.pub" >/dev/null
   seconds "$bin" registry issue "$work/reg.db" "${certs[@]}"
-done | median)
+done)
 "$bin" registry audit "$work/reg.db" >/dev/null  # the benchmark's registry must audit
-verify_s=$(for _ in $(seq "$runs"); do seconds "$bin" verify --pubkey "$work/keys/signing.pub" "${certs[@]}"; done | median)
+verify_runs=$(for _ in $(seq "$runs"); do seconds "$bin" verify --pubkey "$work/keys/signing.pub" "${certs[@]}"; done)
+certify_s=$(echo "$certify_runs" | median 1); certify_cpu=$(echo "$certify_runs" | median 2)
+issue_s=$(echo "$issue_runs" | median 1); issue_cpu=$(echo "$issue_runs" | median 2)
+verify_s=$(echo "$verify_runs" | median 1); verify_cpu=$(echo "$verify_runs" | median 2)
+load=$(cut -d' ' -f1 /proc/loadavg)
 
 mkdir -p bench
-awk -v n="$n" -v c="$certify_s" -v i="$issue_s" -v v="$verify_s" -v runs="$runs" 'BEGIN {
-  printf "registry benchmark, %d parcels, median of %d runs (2-core targets: issue >= 1000/s, verify >= 5000/s)\n", n, runs
-  printf "  certify   %8.3f s  %8.0f certificates/s\n", c, n / c
-  printf "  issue     %8.3f s  %8.0f parcels/s      %s\n", i, n / i, (n / i >= 1000 ? "ok" : "BELOW TARGET")
-  printf "  verify    %8.3f s  %8.0f certificates/s %s\n", v, n / v, (n / v >= 5000 ? "ok" : "BELOW TARGET")
-  printf "{\"parcels\": %d, \"runs\": %d, \"certify_s\": %s, \"issue_s\": %s, \"verify_s\": %s, \"issue_per_s\": %.1f, \"verify_per_s\": %.1f}\n", n, runs, c, i, v, n / i, n / v > "bench/registry_results.json"
+awk -v n="$n" -v c="$certify_s" -v i="$issue_s" -v v="$verify_s" -v cc="$certify_cpu" -v ic="$issue_cpu" \
+    -v vc="$verify_cpu" -v runs="$runs" -v load="$load" -v cores="$(nproc)" 'BEGIN {
+  printf "registry benchmark, %d parcels, median of %d runs on %d cores, load average %s\n", n, runs, cores, load
+  printf "(targets on 2 cores: issue >= 1000/s, verify >= 5000/s; CPU = user + system seconds, all threads)\n"
+  printf "  certify  %8.3f s wall %8.3f s CPU  %7.0f certificates/s\n", c, cc, n / c
+  printf "  issue    %8.3f s wall %8.3f s CPU  %7.0f parcels/s       %s\n", i, ic, n / i, (n / i >= 1000 ? "ok" : "below target")
+  printf "  verify   %8.3f s wall %8.3f s CPU  %7.0f certificates/s  %s\n", v, vc, n / v, (n / v >= 5000 ? "ok" : "below target")
+  printf "{\"parcels\": %d, \"runs\": %d, \"cores\": %d, \"load_average\": %s, \"certify_s\": %s, \"certify_cpu_s\": %s, \"issue_s\": %s, \"issue_cpu_s\": %s, \"verify_s\": %s, \"verify_cpu_s\": %s, \"issue_per_s\": %.1f, \"verify_per_s\": %.1f}\n", n, runs, cores, load, c, cc, i, ic, v, vc, n / i, n / v > "bench/registry_results.json"
 }'
