@@ -197,3 +197,24 @@ TEST_CASE("verify --recompute passes on unchanged inputs and names a changed fil
               std::vector<std::string>{"number differs: certificate.vintages[0].remainder_t_co2e"});
     }
 }
+
+TEST_CASE("a certificate lists the project's crediting parameters and the credits step's maps", "[certify]") {
+    CreditedProject p("assessment_date = 2025-06-30\n[credits]\nstart_year = 2021\nend_year = 2025\n"
+                      "profile = \"vm0033\"\nbuffer_percent = 12.5\nprice = 106\ncurrency = \"CNY\"\n"
+                      "[[credits.snapshots]]\nyear = 2020\nmap = \"classes.tif\"\n"
+                      "[[credits.snapshots]]\nyear = 2025\nmap = \"monitor_2025.tif\"\n");
+    write_text(p.dir / "monitor_2025.tif", "monitoring map bytes");
+    (void)run_certify(p);
+    const json c = json::parse(slurp(p.out / "certificates" / "P1.json"))["certificate"];
+    CHECK(c["profile"]["parameters"]["project"] == json{{"start_year", 2021},
+                                                        {"end_year", 2025},
+                                                        {"buffer_percent", 12.5},
+                                                        {"currency", "CNY"},
+                                                        {"discount_rate_pct", 0.0},
+                                                        {"price", 106.0}});
+    bool listed = false;
+    for (const auto& in : c["inputs"])
+        listed = listed || (in["path"] == "monitor_2025.tif" &&
+                            in["sha256"] == sha256_hex(std::string("monitoring map bytes")));
+    CHECK(listed);
+}

@@ -141,9 +141,18 @@ fs::path profile_table(const std::string& profile, const std::string& version, c
                                  version, dir.string()));
 }
 
-/// Every parameter of the table, by name: numbers as numbers, a parameter given on several rows as a list.
-json profile_parameters(const fs::path& table) {
+/// Every parameter of the table, by name: numbers as numbers, a parameter given on several rows as a list; and
+/// under "project" the project's own crediting parameters ([credits]).
+json profile_parameters(const fs::path& table, const config::CreditsConfig& credits) {
     json params = json::object();
+    if (credits.present) {
+        json& p = params["project"] = {{"start_year", credits.start_year},
+                                       {"end_year", credits.end_year},
+                                       {"buffer_percent", credits.buffer_percent},
+                                       {"currency", credits.currency},
+                                       {"discount_rate_pct", credits.discount_rate_pct}};
+        if (credits.price) p["price"] = *credits.price;
+    }
     for (const auto& row : read_parameter_table(table).rows) {
         const auto n = parse_number(row.value);
         const json value = n ? json(*n) : json(row.value);
@@ -215,7 +224,7 @@ std::vector<certify::Certificate> build_certificates(const config::ProjectConfig
         auto& profile = profiles[{cr.profile, cr.version}];
         if (profile.first.is_null()) {
             const fs::path table = profile_table(cr.profile, cr.version, credits_csv);
-            profile = {profile_parameters(table), hash_input(cfg, table)};
+            profile = {profile_parameters(table, cfg.credits), hash_input(cfg, table)};
         }
         c.profile = {cr.profile, cr.version, profile.first};
         c.vintages = cr.vintages;

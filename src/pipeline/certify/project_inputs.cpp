@@ -30,8 +30,10 @@ std::vector<fs::path> project_input_paths(const config::ProjectConfig& cfg) {
     if (cfg.tier1.table) all.push_back(*cfg.tier1.table);
     else if (fs::exists(data_dir() / "tier1_pools.csv", ec)) all.push_back(data_dir() / "tier1_pools.csv");
     for (const auto& p : {cfg.stock.biomass_model, cfg.survey.trees, cfg.survey.plots, cfg.survey.cores,
-                          cfg.parcels.path})
+                          cfg.parcels.path, cfg.credits.baseline_map, cfg.credits.price_table,
+                          cfg.credits.precision_table})
         if (p) all.push_back(*p);
+    for (const auto& s : cfg.credits.snapshots) all.push_back(s.map);
     std::vector<fs::path> out;
     for (auto& p : all) {
         p = p.lexically_normal();
