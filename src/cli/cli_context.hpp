@@ -78,6 +78,8 @@ void add_indices_command(CLI::App& app, CliContext& ctx);
 void add_sample_command(CLI::App& app, CliContext& ctx);
 void add_habitat_command(CLI::App& app, CliContext& ctx);
 void add_stock_command(CLI::App& app, CliContext& ctx);
+void add_zonal_command(CLI::App& app, CliContext& ctx);
+void add_parcels_command(CLI::App& app, CliContext& ctx);
 void add_credits_command(CLI::App& app, CliContext& ctx);
 void add_certify_commands(CLI::App& app, CliContext& ctx);  // keygen, certify, verify
 void add_registry_command(CLI::App& app, CliContext& ctx);

@@ -1,6 +1,7 @@
 // `bluecarbon indices`: spectral indices of one reflectance raster, one float32 COG per index; the work is
 // pipeline::run_indices.
 #include "cli/cli_context.hpp"
+#include "cli/interrupt_guard.hpp"
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/indices.hpp>
@@ -74,6 +75,7 @@ void print_summary(const CliContext& ctx, const pipeline::IndicesResult& r) {
         ctx.out << fmt::format("  {:<6} valid {:>12}  min {:>9.4f}  max {:>9.4f}  mean {:>9.4f}  -> {}\n", name,
                                st.valid_pixels(), *st.min(), *st.max(), *st.mean(), o.file.string());
     }
+    for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
 }
 
 void run(const CliContext& ctx, const IndicesOptions& o) {
@@ -92,6 +94,8 @@ void run(const CliContext& ctx, const IndicesOptions& o) {
     rc.threads = o.common.threads;
     rc.tile = o.common.tile;
     rc.progress = &progress;
+    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    rc.cancel = interrupts.flag();
     pipeline::IndicesResult r;
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}, {"bands", "--bands"}},
                [&] { r = pipeline::run_indices(rq, rc); });

@@ -1,6 +1,7 @@
 // `bluecarbon habitat project.toml` and `bluecarbon stock project.toml`: the two raster steps of a project, one
 // set of options; the work is pipeline::run_habitat / run_stock.
 #include "cli/cli_context.hpp"
+#include "cli/interrupt_guard.hpp"
 
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/habitat.hpp>
@@ -52,6 +53,7 @@ void print_summary(const CliContext& ctx, const pipeline::StockResult& r) {
             ctx.out << fmt::format("  {:<17} {:>12} pixels {:>12.2f} ha\n", science::habitat_name(s.habitat), s.pixels,
                                    s.area_ha);
     }
+    for (const auto& w : r.warnings) ctx.out << "  warning: " << w << '\n';
     ctx.out << "  outputs in " << r.output_dir.string() << "\n";
 }
 
@@ -68,6 +70,8 @@ void run_step(const CliContext& ctx, const RasterStepOptions& o, bool with_stock
     if (threads_given) rc.threads = o.common.threads;
     if (tile_given) rc.tile = o.common.tile;
     rc.progress = &progress;
+    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    rc.cancel = interrupts.flag();
     pipeline::StockResult r;
     with_flags({{"threads", "--threads"}, {"tile size", "--tile"}},
                [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); });

@@ -4,6 +4,7 @@
 #include "cli/cli_context.hpp"
 #include "sample/sample_writer.hpp"
 #include "sample/scene.hpp"
+#include "sample/synthetic_parcels.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,7 @@ struct SampleOptions {
     bool synthetic{false};
     std::int64_t size{10000};
     bool size_given{false};
+    std::int64_t parcels{0};  ///< 0: not given (the default count)
     CommonOptions common;
 };
 
@@ -40,12 +42,14 @@ void run_sample(const CliContext& ctx, const SampleOptions& o) {
     const auto t0 = std::chrono::steady_clock::now();
     if (o.size_given && !o.synthetic)
         throw ConfigError("--size: only for --synthetic scenes (the sample is 600 x 600)");
+    if (o.parcels > 0 && !o.synthetic) throw ConfigError("--parcels: only for --synthetic scenes");
     if (o.synthetic && o.size < 1)
         throw ConfigError("--size: the scene size must be a positive number of pixels, got " + std::to_string(o.size));
     const std::int64_t size = o.synthetic ? o.size : sample::k_sample_size;
     const auto progress = make_progress(ctx, o.common, o.synthetic ? "synthetic scene" : "sample",
                                         sample::scene_tile_count(size, o.common.tile));
-    const sample::WriteOptions wo{o.common.threads, o.common.tile, progress.get()};
+    const sample::WriteOptions wo{o.common.threads, o.common.tile, progress.get(),
+                                  o.parcels > 0 ? o.parcels : sample::k_synthetic_parcels};
     const sample::WriteSummary summary =
         o.synthetic ? sample::write_synthetic_scene(o.out, size, wo) : sample::write_sample_project(o.out, wo);
     progress->finish();
@@ -94,6 +98,8 @@ void add_sample_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--size", opts->size, "Pixels per side of the synthetic scene (default: 10000)")
         ->type_name("N")
         ->each([opts](const std::string&) { opts->size_given = true; });
+    cmd->add_option("--parcels", opts->parcels, "Parcels of a synthetic scene (parcels.gpkg; default: 5000)")
+        ->check(at_least(1))->type_name("N");
     add_common_options(*cmd, opts->common);
     cmd->callback([opts, &ctx] { run_sample(ctx, *opts); });
 }

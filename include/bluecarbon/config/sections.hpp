@@ -19,11 +19,21 @@ struct Origin {
     [[nodiscard]] std::string str() const;
 };
 
-/// [parcels]: the credit parcels and their eligibility rules.
+/// [parcels]: the credit parcels and their eligibility rules (keys path (required), layer, id, owner,
+/// min_area_m2, min_tidal_share, credited, credited_id, overlap_tolerance_m2).
 struct ParcelsConfig {
     bool present{false};
-    std::optional<std::filesystem::path> path;  ///< the parcel polygons (any OGR source)
+    std::optional<std::filesystem::path> path;  ///< the parcel polygons (any OGR source); set when present
+    std::string layer;                          ///< empty: the source's first layer
+    std::string id_field{"id"};                 ///< unique parcel id
+    std::string owner_field{"owner"};           ///< empty values fail the no_owner rule
+    double min_area_m2{400.0};                  ///< minimum mapping unit (ellipsoidal area), >= 0
+    double min_tidal_share{0.5};                ///< share between MLLW and HAT for blue-carbon parcels, 0-1
+    std::optional<std::filesystem::path> credited;  ///< previously credited polygons
+    std::string credited_id_field;              ///< their id field; empty: the same as id_field
+    double overlap_tolerance_m2{1.0};           ///< overlaps up to this area are ignored, >= 0
     Origin origin;
+    Origin path_origin, credited_origin;
 };
 
 /// One dated habitat map of [[credits.snapshots]] (class codes as in [habitat.classes]).
