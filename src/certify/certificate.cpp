@@ -75,6 +75,7 @@ json to_json(const Certificate& c) {
                             {"period", period_json(v.period)},
                             {"baseline_t_co2e", v.baseline_t_co2e},
                             {"project_t_co2e", v.project_t_co2e},
+                            {"leakage_t_co2e", v.leakage_t_co2e},
                             {"ner_t_co2e", v.ner_t_co2e},
                             {"u", v.u},
                             {"adjusted_ner_t_co2e", v.adjusted_ner_t_co2e},
@@ -85,8 +86,11 @@ json to_json(const Certificate& c) {
     }
     json stock = json::object();
     for (const auto& [pool, s] : c.stock) {
-        stock[pool] = {{"mean_mg_c", s.mean_mg_c}, {"ci90_low_mg_c", s.ci90_low_mg_c},
-                       {"ci90_high_mg_c", s.ci90_high_mg_c}};
+        stock[pool] = {{"mean_mg_c", s.mean_mg_c}};
+        if (s.ci90_low_mg_c && s.ci90_high_mg_c) {
+            stock[pool]["ci90_low_mg_c"] = *s.ci90_low_mg_c;
+            stock[pool]["ci90_high_mg_c"] = *s.ci90_high_mg_c;
+        }
     }
     json inputs = json::array();
     for (const auto& f : c.inputs) inputs.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
@@ -155,13 +159,14 @@ Certificate certificate_from_json(const json& j) {
         if (!vs.is_array()) r.fail("vintages", "must be an array");
         for (std::size_t i = 0; i < vs.size(); ++i) {
             const Reader v(vs[i], r.path("vintages[" + std::to_string(i) + "]"),
-                           {"vintage", "period", "baseline_t_co2e", "project_t_co2e", "ner_t_co2e", "u",
+                           {"vintage", "period", "baseline_t_co2e", "project_t_co2e", "leakage_t_co2e", "ner_t_co2e", "u",
                             "adjusted_ner_t_co2e", "buffer_t_co2e", "credits", "remainder_t_co2e", "value"});
             VintageCredits vc;
             vc.vintage = v.str("vintage");
             vc.period = read_period(v.at("period"), v.path("period"));
             vc.baseline_t_co2e = v.num("baseline_t_co2e");
             vc.project_t_co2e = v.num("project_t_co2e");
+            vc.leakage_t_co2e = v.num("leakage_t_co2e");
             vc.ner_t_co2e = v.num("ner_t_co2e");
             vc.u = v.num("u");
             vc.adjusted_ner_t_co2e = v.num("adjusted_ner_t_co2e");
@@ -177,8 +182,14 @@ Certificate certificate_from_json(const json& j) {
         const json& st = r.at("stock");
         if (!st.is_object()) r.fail("stock", "must be an object");
         for (const auto& [pool, v] : st.items()) {
-            const Reader s(v, r.path("stock." + pool), {"mean_mg_c", "ci90_low_mg_c", "ci90_high_mg_c"});
-            c.stock[pool] = {s.num("mean_mg_c"), s.num("ci90_low_mg_c"), s.num("ci90_high_mg_c")};
+            const bool ci = !v.is_object() || v.size() != 1;  // the interval is both bounds or neither
+            const std::string path = r.path("stock." + pool);
+            if (ci) {
+                const Reader s(v, path, {"mean_mg_c", "ci90_low_mg_c", "ci90_high_mg_c"});
+                c.stock[pool] = {s.num("mean_mg_c"), s.num("ci90_low_mg_c"), s.num("ci90_high_mg_c")};
+            } else {
+                c.stock[pool] = {Reader(v, path, {"mean_mg_c"}).num("mean_mg_c"), std::nullopt, std::nullopt};
+            }
         }
     }
     {

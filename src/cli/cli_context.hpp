@@ -90,6 +90,8 @@ void add_stock_command(CLI::App& app, CliContext& ctx);
 void add_zonal_command(CLI::App& app, CliContext& ctx);
 void add_parcels_command(CLI::App& app, CliContext& ctx);
 void add_credits_command(CLI::App& app, CliContext& ctx);
+void add_certify_commands(CLI::App& app, CliContext& ctx);  // keygen, certify, verify
+void add_registry_command(CLI::App& app, CliContext& ctx);
 void add_merge_command(CLI::App& app, CliContext& ctx);
 void add_lots_command(CLI::App& app, CliContext& ctx);     // cmd_market.cpp
 void add_auction_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp

@@ -28,6 +28,8 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     cli::add_zonal_command(app, ctx);
     cli::add_parcels_command(app, ctx);
     cli::add_credits_command(app, ctx);
+    cli::add_certify_commands(app, ctx);
+    cli::add_registry_command(app, ctx);
     cli::add_merge_command(app, ctx);
     cli::add_lots_command(app, ctx);
     cli::add_auction_command(app, ctx);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <unistd.h>
 
@@ -206,10 +207,43 @@ std::vector<Block> Registry::issue_file(const fs::path& certificate, const std::
 
 std::vector<Block> Registry::issue(std::string_view certificate_file, const std::string& source,
                                    const std::string& external_serial) {
+    if (!m_impl->options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
+    return issue_verified(certify::verify_certificate(certificate_file), source, external_serial);
+}
+
+std::vector<Registry::IssueOutcome> Registry::issue_files(const std::vector<fs::path>& certificates,
+                                                          const std::string& external_serial, int threads) {
+    if (!m_impl->options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
+    const std::size_t n = certificates.size();
+    std::vector<std::string> bytes(n);
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = read_file(certificates[i]);
+    // Signatures and hashes need no database: checked side by side, each thread on its own stride.
+    std::vector<certify::VerifyResult> checks(n);
+    const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(
+        1, std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
+                                                : std::max(1u, std::thread::hardware_concurrency()))));
+    {
+        std::vector<std::jthread> pool;
+        for (unsigned w = 0; w < workers; ++w)
+            pool.emplace_back([&, w] {
+                for (std::size_t i = w; i < n; i += workers) checks[i] = certify::verify_certificate(bytes[i]);
+            });
+    }
+    std::vector<IssueOutcome> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i].certificate = certificates[i];
+        try {
+            out[i].blocks = issue_verified(checks[i], certificates[i].string(), external_serial);
+        } catch (const RefusedError& e) {
+            out[i].refused = e.what();
+        }
+    }
+    return out;
+}
+
+std::vector<Block> Registry::issue_verified(const certify::VerifyResult& vr, const std::string& source,
+                                            const std::string& external_serial) {
     auto& I = *m_impl;
-    if (!I.options.overlap_area) throw Error("registry: no overlap-area function was given: cannot issue");
-    // Everything that needs no database happens before the write lock is taken.
-    const certify::VerifyResult vr = certify::verify_certificate(certificate_file);
     if (!vr.ok()) throw RefusedError(source + ": refused: certificate " + vr.message());
     const certify::Certificate& cert = *vr.certificate;
     const auto bounds = detail::wkb_bounds(cert.geometry.wkb);
@@ -437,6 +471,16 @@ std::vector<Block> Registry::list() const {
     Statement s(m_impl->db, std::string(k_block_columns) + "ORDER BY b.first");
     std::vector<Block> out;
     while (s.step()) out.push_back(read_block(s, m_impl->code));
+    return out;
+}
+
+std::vector<BlockShape> Registry::list_shapes() const {
+    Statement s(m_impl->db, "SELECT b.first, b.last, i.project_id, i.parcel_id, i.vintage, i.period_start, "
+                            "i.period_end, b.account, b.status, b.beneficiary, b.reason, i.certificate_sha256, "
+                            "i.external_serial, i.id, i.crs, i.wkb "
+                            "FROM blocks b JOIN issuances i ON i.id = b.issuance_id ORDER BY b.first");
+    std::vector<BlockShape> out;
+    while (s.step()) out.push_back({read_block(s, m_impl->code), s.text(14), s.blob(15)});
     return out;
 }
 

@@ -51,7 +51,8 @@ inline certify::Certificate sample_certificate(const std::string& project, const
         v.period = {std::to_string(y) + "-01-01", std::to_string(y) + "-12-31"};
         v.baseline_t_co2e = 1.25;
         v.project_t_co2e = 14.5 + static_cast<double>(credits);
-        v.ner_t_co2e = v.project_t_co2e - v.baseline_t_co2e;
+        v.leakage_t_co2e = 0.25;
+        v.ner_t_co2e = v.project_t_co2e - v.baseline_t_co2e - v.leakage_t_co2e;
         v.u = 0.0625;
         v.adjusted_ner_t_co2e = v.ner_t_co2e * (1 - v.u);
         v.buffer_t_co2e = 0.1 * v.adjusted_ner_t_co2e;
@@ -60,7 +61,7 @@ inline certify::Certificate sample_certificate(const std::string& project, const
         v.value = 106.0 * static_cast<double>(credits);
         c.vintages.push_back(v);
     }
-    c.stock = {{"agb", {120.5, 100.25, 140.75}}, {"soil", {800.0, 610.5, 990.125}}};
+    c.stock = {{"agb", {120.5, std::nullopt, std::nullopt}}, {"total", {920.5, 710.5, 1130.125}}};
     c.inputs = {{"imagery/s2_2024.tif", std::string(64, 'a'), 123456}, {"parcels.gpkg", std::string(64, 'b'), 98304}};
     c.assessment_date = "2025-06-30";
     return c;

@@ -51,6 +51,9 @@ TEST_CASE("a certificate round-trips through its signed file", "[signing]") {
     CHECK(file["signature"]["key"] == test_key().public_key().base64());
     CHECK(file["signature"]["key_id"] == test_key().public_key().key_id());
     CHECK(file["certificate"]["vintages"][1]["credits"] == 42);
+    // A pool without an interval has no ci90 members; the total has both bounds.
+    CHECK(file["certificate"]["stock"]["agb"] == json{{"mean_mg_c", 120.5}});
+    CHECK(file["certificate"]["stock"]["total"]["ci90_high_mg_c"] == 1130.125);
 
     const PublicKey pub = test_key().public_key();
     const VerifyResult pinned = verify_certificate(bytes, &pub);

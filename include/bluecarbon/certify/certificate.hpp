@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,9 @@ struct VintageCredits {
     Period period;
     double baseline_t_co2e{};
     double project_t_co2e{};
-    double ner_t_co2e{};          ///< net emission reductions/removals
-    double u{};                   ///< uncertainty deduction fraction
+    double leakage_t_co2e{};
+    double ner_t_co2e{};          ///< net emission reductions/removals: baseline − project − leakage
+    double u{};                   ///< the 90 % half-width U as a fraction of NER (credits.csv's uncertainty_pct / 100)
     double adjusted_ner_t_co2e{};
     double buffer_t_co2e{};       ///< non-permanence buffer contribution
     std::int64_t credits{};       ///< whole credits (1 credit = 1 t CO2e): the units a registry issues
@@ -35,11 +37,12 @@ struct VintageCredits {
     friend bool operator==(const VintageCredits&, const VintageCredits&) = default;
 };
 
-/// Carbon stock of one pool over the parcel, Mg C, with its 90 % interval.
+/// Carbon stock of one pool over the parcel, Mg C, with its 90 % interval where the stock step gives one (the
+/// total always; a pool without it has no ci90 members rather than an invented interval).
 struct PoolStock {
     double mean_mg_c{};
-    double ci90_low_mg_c{};
-    double ci90_high_mg_c{};
+    std::optional<double> ci90_low_mg_c;
+    std::optional<double> ci90_high_mg_c;
     friend bool operator==(const PoolStock&, const PoolStock&) = default;
 };
 

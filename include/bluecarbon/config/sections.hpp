@@ -81,12 +81,21 @@ struct CreditsConfig {
 /// [certify]: the signing key and certificate options.
 struct CertifyConfig {
     bool present{false};
+    std::optional<std::filesystem::path> key;  ///< PKCS#8 PEM private key (`bluecarbon keygen`); --key overrides
+    std::string project_id;                    ///< required: names the project in certificates and serials
+    std::optional<std::string> assessment_date;  ///< YYYY-MM-DD; unset: SOURCE_DATE_EPOCH's date, else today
+    bool sample_key{false};                    ///< the key is a published demo key: certificates only demonstrate
     Origin origin;
+    Origin key_origin;
 };
 
 /// [registry]: the registry database credits are issued into.
 struct RegistryConfig {
     bool present{false};
+    std::optional<std::filesystem::path> path;  ///< the registry file (SQLite)
+    std::string name;                           ///< registry code in serials (letters, digits, '_')
+    std::vector<std::filesystem::path> trust;   ///< public keys trusted when the registry is created
+    bool issue{false};                          ///< issue the certificates as `run` writes them
     Origin origin;
 };
 

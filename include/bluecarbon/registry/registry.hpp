@@ -12,6 +12,7 @@
 /// whose hash covers the previous event's hash and the event's RFC 8785 canonical JSON. `audit()` recomputes the
 /// chain, replays the events into an independent model of the registry, and compares it with every table.
 #include <bluecarbon/certify/keys.hpp>
+#include <bluecarbon/certify/signing.hpp>
 #include <bluecarbon/error.hpp>
 
 #include <cstdint>
@@ -106,6 +107,13 @@ struct Issuance {
     [[nodiscard]] std::int64_t quantity() const noexcept { return last - first + 1; }
 };
 
+/// A block with its parcel's geometry as issued (for maps of the registry).
+struct BlockShape {
+    Block block;
+    std::string crs;  ///< as the certificate names it ("EPSG:32651")
+    std::string wkb;
+};
+
 struct TrustedKey {
     std::string key_id;
     std::string public_key;  ///< base64
@@ -153,6 +161,18 @@ public:
                              const std::string& external_serial = "");
     std::vector<Block> issue_file(const std::filesystem::path& certificate, const std::string& external_serial = "");
 
+    /// What became of one certificate of issue_files: its blocks, or the refusal (RefusedError's message).
+    struct IssueOutcome {
+        std::filesystem::path certificate;
+        std::vector<Block> blocks;
+        std::string refused;
+    };
+    /// Issues many certificate files in order, each in its own transaction as issue_file does: the files are read
+    /// and their signatures and hashes checked on `threads` threads (0: all cores) ahead of the serial
+    /// transactions. A refused certificate does not stop the others; an unreadable file throws before any issues.
+    std::vector<IssueOutcome> issue_files(const std::vector<std::filesystem::path>& certificates,
+                                          const std::string& external_serial = "", int threads = 0);
+
     /// The lowest `quantity` units of held block `serial` move to `to_account`; returns the new block.
     Block transfer(const std::string& serial, const std::string& to_account, std::int64_t quantity);
     /// Retires the lowest `quantity` units of held block `serial`; returns the retired block.
@@ -173,6 +193,8 @@ public:
     [[nodiscard]] std::vector<Block> list() const;
     /// Every issuance, in unit order.
     [[nodiscard]] std::vector<Issuance> issuances() const;
+    /// Every block (as list()) with its parcel's CRS and WKB.
+    [[nodiscard]] std::vector<BlockShape> list_shapes() const;
     /// The block named by `serial`, or every block of the parcel id `parcel`.
     [[nodiscard]] std::vector<Block> show(const std::string& serial_or_parcel) const;
 
@@ -182,6 +204,8 @@ public:
 
 private:
     explicit Registry(std::unique_ptr<Impl> impl);
+    std::vector<Block> issue_verified(const certify::VerifyResult& vr, const std::string& source,
+                                      const std::string& external_serial);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -1,0 +1,220 @@
+// run_certify and run_verify on a small credited project (parcels.gpkg and credits.csv written by the fixture).
+#include <bluecarbon/certify/canonical_json.hpp>
+#include <bluecarbon/config/project_config.hpp>
+#include <bluecarbon/core/sha256.hpp>
+#include <bluecarbon/error.hpp>
+#include <bluecarbon/pipeline/certify.hpp>
+
+#include "pipeline/credited_project.hpp"
+#include "test_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace bluecarbon;
+using namespace bluecarbon::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+pipeline::CertifyResult run_certify(const CreditedProject& p) {
+    return pipeline::run_certify(config::load_project(p.project), {});
+}
+
+pipeline::VerifyReport recompute(const CreditedProject& p) {
+    return pipeline::run_verify({{p.out / "certificates" / "P1.json"}, std::nullopt, p.project});
+}
+
+}  // namespace
+
+TEST_CASE("certify writes one certificate per credited parcel with the step outputs' numbers", "[certify]") {
+    CreditedProject p;
+    const auto r = run_certify(p);
+    REQUIRE(r.certificates.size() == 1);  // P2 is excluded by credits, P3 is not eligible
+    CHECK(r.certificates[0].parcel_id == "P1");
+    CHECK(r.certificates[0].credits == 11 + 35);
+    CHECK(r.key_id == certify::load_public_key(p.pub).key_id());
+    CHECK(r.assessment_date == "2025-06-30");
+    const std::string bytes = slurp(p.out / "certificates" / "P1.json");
+    CHECK(certify::is_canonical_json(bytes));
+    CHECK(r.certificates[0].file_sha256 == sha256_hex(bytes));
+    CHECK_FALSE(fs::exists(p.out / "certificates" / "P2.json"));
+    CHECK_FALSE(fs::exists(p.out / "certificates" / "P3.json"));
+
+    const json c = json::parse(bytes)["certificate"];
+    CHECK(c["schema_version"] == 1);
+    CHECK(c["project_id"] == "XS-2025");
+    CHECK(c["parcel_id"] == "P1");
+    CHECK(c["owner"] == "Xiangshan cooperative");
+    CHECK(c["assessment_date"] == "2025-06-30");
+    // The geometry hash is that of the canonical WKB built byte by byte in the fixture.
+    CHECK(c["geometry"]["crs"] == "EPSG:32651");
+    CHECK(c["geometry"]["sha256"] == sha256_hex(rectangle_multipolygon_wkb(391000, 3265000, 391100, 3265050)));
+    CHECK(c["area_m2"].get<double>() == 5000.123456789);
+    // 0.375 ha and 0.125 ha are exact binary fractions: × 10,000 gives 3750 and 1250 m² exactly.
+    CHECK(c["habitat_m2"] == json{{"mangrove", 3750.0}, {"salt_marsh", 1250.0}});
+    // Pools without an interval carry only their mean; the total's 90 % interval is 920.5 ± 105.25.
+    CHECK(c["stock"]["agb"] == json{{"mean_mg_c", 120.5}});
+    CHECK(c["stock"]["total"]["ci90_low_mg_c"].get<double>() == 815.25);
+    CHECK(c["stock"]["total"]["ci90_high_mg_c"].get<double>() == 1025.75);
+    CHECK(c["profile"]["name"] == "VM0033");
+    CHECK(c["profile"]["version"] == "2.1");
+    CHECK(c["profile"]["parameters"]["allowable_uncertainty_pct"].get<double>() == 20);
+    CHECK(c["profile"]["parameters"]["project_habitat"] == json{"mangrove", "salt_marsh", "seagrass"});
+
+    const json& v = c["vintages"];
+    REQUIRE(v.size() == 2);
+    CHECK(v[0]["vintage"] == "2021");
+    CHECK(v[0]["period"] == json{{"start", "2021-01-01"}, {"end", "2021-12-31"}});
+    CHECK(v[0]["project_t_co2e"].get<double>() == -12.345678901234567);  // bit for bit from the CSV text
+    CHECK(v[0]["leakage_t_co2e"].get<double>() == 0.1);
+    CHECK(v[0]["u"].get<double>() == 0.0625);  // 6.25 %
+    CHECK(v[0]["credits"] == 11);
+    CHECK(v[0]["remainder_t_co2e"].get<double>() == 0.4711);
+    CHECK(v[0]["value"].get<double>() == 1166);
+    CHECK(v[1]["vintage"] == "2022_2024");  // vintage_end 2025 is exclusive
+    CHECK(v[1]["period"] == json{{"start", "2022-01-01"}, {"end", "2024-12-31"}});
+    CHECK(v[1]["u"].get<double>() == 0.25);
+    CHECK(v[1]["credits"] == 35);
+
+    // Inputs: the project file, the files it names, and the profile table, each with its hash and size.
+    std::map<std::string, json> inputs;
+    for (const auto& in : c["inputs"]) inputs[in["path"].get<std::string>()] = in;
+    for (const char* name : {"project.toml", "refl.tif", "classes.tif", "parcels_in.geojson"}) {
+        INFO(name);
+        REQUIRE(inputs.count(name) == 1);
+        CHECK(inputs[name]["sha256"] == sha256_hex(slurp(p.dir / name)));
+        CHECK(inputs[name]["size"] == fs::file_size(p.dir / name));
+    }
+    REQUIRE(inputs.count("<data>/profiles/vm0033_v2.1.csv") == 1);
+    CHECK(inputs["<data>/profiles/vm0033_v2.1.csv"]["sha256"] ==
+          sha256_hex(slurp(fs::path(k_data_dir) / "profiles" / "vm0033_v2.1.csv")));
+
+    const auto report = pipeline::run_verify({{p.out / "certificates" / "P1.json"}, p.pub, std::nullopt});
+    CHECK(report.ok());
+    CHECK(report.certificates[0].message() == (p.out / "certificates" / "P1.json").string() + ": valid, key " +
+                                                  r.key_id);
+}
+
+TEST_CASE("certify twice on the same inputs gives byte-identical certificates", "[certify]") {
+    CreditedProject p;
+    (void)run_certify(p);
+    const std::string first = slurp(p.out / "certificates" / "P1.json");
+    fs::remove_all(p.out / "certificates");
+    (void)run_certify(p);
+    CHECK(slurp(p.out / "certificates" / "P1.json") == first);
+}
+
+TEST_CASE("the assessment date comes from the project, else SOURCE_DATE_EPOCH, else today", "[certify]") {
+    const CreditedProject dated;
+    const CreditedProject undated("");
+    const auto cfg = config::load_project(dated.project);
+    const auto cfg_undated = config::load_project(undated.project);
+    CHECK(pipeline::assessment_date(cfg, "0") == "2025-06-30");
+    // 1751288700 s = 2025-06-30 13:05 UTC (20269 days of 86400 s after 1970-01-01, plus 47100 s).
+    CHECK(pipeline::assessment_date(cfg_undated, "1751288700") == "2025-06-30");
+    CHECK(pipeline::assessment_date(cfg_undated, "0") == "1970-01-01");
+    CHECK(pipeline::assessment_date(cfg_undated, nullptr).size() == 10);
+    CHECK_THROWS_WITH(pipeline::assessment_date(cfg_undated, "yesterday"),
+                      Catch::StartsWith("SOURCE_DATE_EPOCH: not a whole number of seconds"));
+}
+
+TEST_CASE("certify removes the certificate of a parcel no longer credited", "[certify]") {
+    CreditedProject p;
+    write_text(p.out / "certificates" / "P9.json", "{}");
+    const auto r = run_certify(p);
+    CHECK(r.removed == std::vector<std::string>{"P9.json"});
+    CHECK_FALSE(fs::exists(p.out / "certificates" / "P9.json"));
+}
+
+TEST_CASE("certify refuses a missing key or one readable by others and writes nothing", "[certify][bad-input]") {
+    CreditedProject p("");
+    const auto cfg = config::load_project(p.project);
+    fs::remove(p.key);
+    CHECK_THROWS_AS(pipeline::run_certify(cfg, {}), InputError);
+    auto no_key = cfg;
+    no_key.certify.key.reset();
+    try {
+        (void)pipeline::run_certify(no_key, {});
+        FAIL("no error");
+    } catch (const pipeline::RequestError& e) {
+        CHECK(e.field() == "key");
+    }
+    CreditedProject q;
+    ::chmod(q.key.c_str(), 0644);
+    CHECK_THROWS_WITH(run_certify(q), Catch::Contains(q.key.string()));
+    CHECK_FALSE(fs::exists(q.out / "certificates"));
+}
+
+TEST_CASE("certify without the step outputs names the missing file", "[certify][bad-input]") {
+    CreditedProject p;
+    fs::remove(p.out / "credits.csv");
+    CHECK_THROWS_WITH(run_certify(p), Catch::Contains("credits.csv: missing"));
+}
+
+TEST_CASE("verify --recompute passes on unchanged inputs and names a changed file or number", "[certify][verify]") {
+    CreditedProject p;
+    (void)run_certify(p);
+    {
+        const auto r = recompute(p);
+        INFO(pipeline::summary_text(r));
+        CHECK(r.ok());
+    }
+    SECTION("an input file changed after certification") {
+        write_text(p.dir / "refl.tif", "reflectance bytes, edited");
+        const auto r = recompute(p);
+        CHECK_FALSE(r.ok());
+        CHECK(r.certificates[0].problems == std::vector<std::string>{"input changed: refl.tif"});
+        CHECK_THAT(r.failure(), Catch::EndsWith("P1.json: invalid: input changed: refl.tif"));
+    }
+    SECTION("a number of the credits step differs") {
+        std::string csv = p.credits_csv;
+        csv.replace(csv.find(",35,"), 4, ",34,");
+        write_text(p.out / "credits.csv", csv);
+        const auto r = recompute(p);
+        CHECK(r.certificates[0].problems == std::vector<std::string>{"number differs: certificate.vintages[1].credits"});
+    }
+    SECTION("a number differing in its last bit is found") {
+        // Rewritten with the same values: still identical (the GeoPackage's own bytes are not compared).
+        p.write_parcels();
+        CHECK(recompute(p).ok());
+        std::string csv = p.credits_csv;
+        csv.replace(csv.find("0.4711"), 6, "0.4711000000000001");  // the next double above 0.4711
+        write_text(p.out / "credits.csv", csv);
+        CHECK(recompute(p).certificates[0].problems ==
+              std::vector<std::string>{"number differs: certificate.vintages[0].remainder_t_co2e"});
+    }
+}
+
+TEST_CASE("a certificate lists the project's crediting parameters and the credits step's maps", "[certify]") {
+    CreditedProject p("assessment_date = 2025-06-30\n[credits]\nstart_year = 2021\nend_year = 2025\n"
+                      "profile = \"vm0033\"\nbuffer_percent = 12.5\nprice = 106\ncurrency = \"CNY\"\n"
+                      "[[credits.snapshots]]\nyear = 2020\nmap = \"classes.tif\"\n"
+                      "[[credits.snapshots]]\nyear = 2025\nmap = \"monitor_2025.tif\"\n");
+    write_text(p.dir / "monitor_2025.tif", "monitoring map bytes");
+    (void)run_certify(p);
+    const json c = json::parse(slurp(p.out / "certificates" / "P1.json"))["certificate"];
+    CHECK(c["profile"]["parameters"]["project"] == json{{"start_year", 2021},
+                                                        {"end_year", 2025},
+                                                        {"buffer_percent", 12.5},
+                                                        {"currency", "CNY"},
+                                                        {"discount_rate_pct", 0.0},
+                                                        {"price", 106.0}});
+    bool listed = false;
+    for (const auto& in : c["inputs"])
+        listed = listed || (in["path"] == "monitor_2025.tif" &&
+                            in["sha256"] == sha256_hex(std::string("monitoring map bytes")));
+    CHECK(listed);
+}
