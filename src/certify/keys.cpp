@@ -180,7 +180,7 @@ PrivateKey PrivateKey::from_pem(std::string_view pem, const std::string& source)
     return PrivateKey(std::make_unique<Impl>(Impl{std::move(p)}));
 }
 
-PrivateKey PrivateKey::load(const fs::path& path) {
+PrivateKey PrivateKey::load(const fs::path& path, bool published) {
     // Check the mode on the opened descriptor (not the name), then read through the same descriptor.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw InputError(path.string() + ": cannot open the private key: " + std::strerror(errno));
@@ -189,7 +189,7 @@ PrivateKey PrivateKey::load(const fs::path& path) {
         ::close(fd);
         throw InputError(path.string() + ": cannot stat the private key");
     }
-    if ((st.st_mode & 077) != 0) {
+    if (!published && (st.st_mode & 077) != 0) {
         ::close(fd);
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));

@@ -140,6 +140,21 @@ trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
 
+[certify]
+# `bluecarbon certify project.toml` signs output/certificates/<parcel>.json for every credited parcel.
+# sample_signing.key is a published demo key (sample_key = true): its certificates only demonstrate the tool.
+# For real credits: `bluecarbon keygen --out keys/` and key = "keys/signing.key" (kept 0600, never shared).
+key = "sample_signing.key"
+project_id = "XS-SAMPLE"
+sample_key = true
+
+[registry]
+# `bluecarbon run` issues the certificates into this registry (default: output/registry.db), trusting the keys
+# listed here when it creates the file; `bluecarbon registry ... output/registry.db` then lists, transfers, retires.
+name = "BCSAMPLE"
+trust = ["sample_signing.pub"]
+issue = true
+
 [lots]
 # Auction lots of the credits available for sale (`bluecarbon lots project.toml` -> output/lots.csv, lots.geojson):
 # a lot shares its vintage, closes once it holds 500 t CO2e, and its parcels lie within 200 m of each other.

@@ -1,6 +1,7 @@
 #include "sample/sample_writer.hpp"
 
 #include "sample/monitoring.hpp"
+#include "sample/sample_key.hpp"
 #include "sample/sample_project_toml.hpp"
 #include "sample/scene.hpp"
 #include "sample/survey.hpp"
@@ -152,6 +153,8 @@ WriteSummary write_sample_project(const fs::path& dir, const WriteOptions& optio
         {"cores.csv", cores_csv()},
         {"project.toml", sample_project_toml()},
         {"README.txt", sample_readme()},
+        {"sample_signing.key", sample_private_key_pem()},
+        {"sample_signing.pub", sample_public_key_pem()},
     };
     for (const auto& [name, text] : texts) {
         write_text_file(dir / name, text, &transaction);

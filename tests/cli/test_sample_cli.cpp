@@ -61,7 +61,7 @@ TEST_CASE("sample writes a complete, readable project", "[cli][sample]") {
     }
     CHECK(names == std::set<std::string>{"reflectance.tif", "habitat.tif", "habitat_2025.tif", "dem.tif",
                                          "parcels.geojson", "trees.csv", "plots.csv", "cores.csv", "project.toml",
-                                         "README.txt"});
+                                         "README.txt", "sample_signing.key", "sample_signing.pub"});
     CHECK(total_bytes < 8u * 1024 * 1024);  // a few MB
 
     // Reflectance: 4 uint16 bands named green, red, nir, swir1, DN x 1e-4, nodata 0, EPSG:32651, 10 m.

@@ -42,8 +42,9 @@ public:
     /// A fresh key from OpenSSL's CSPRNG.
     [[nodiscard]] static PrivateKey generate();
     /// Reads a PKCS#8 PEM private key. Refuses (InputError naming the file) a file readable or writable by group or
-    /// others, as ssh does, and anything that is not an Ed25519 key.
-    [[nodiscard]] static PrivateKey load(const std::filesystem::path& path);
+    /// others, as ssh does, and anything that is not an Ed25519 key. `published` skips the permission check for a
+    /// key whose secrecy means nothing (the committed sample's demo key, which git checks out world-readable).
+    [[nodiscard]] static PrivateKey load(const std::filesystem::path& path, bool published = false);
     /// From a PKCS#8 PEM text (no permission check; `source` names it in errors).
     [[nodiscard]] static PrivateKey from_pem(std::string_view pem, const std::string& source);
 

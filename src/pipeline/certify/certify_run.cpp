@@ -50,8 +50,10 @@ CertifyResult run_certify(const config::ProjectConfig& cfg, const CertifyRequest
         throw ConfigError(cfg.file.string() + ": no [certify] section (project_id and key are needed to certify)");
     const auto key_path = request.key ? request.key : cfg.certify.key;
     if (!key_path) throw RequestError("key", "no signing key: give --key FILE or [certify] key in the project");
-    // The key is read (and its permissions checked) before anything is computed or written.
-    const certify::PrivateKey key = certify::PrivateKey::load(*key_path);
+    // The key is read (and its permissions checked, unless it is the project's declared sample key) before
+    // anything is computed or written.
+    const bool published = cfg.certify.sample_key && !request.key;
+    const certify::PrivateKey key = certify::PrivateKey::load(*key_path, published);
 
     CertifyResult result;
     result.project_id = cfg.certify.project_id;

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 std::optional<fs::path> project_registry_path(const config::ProjectConfig& cfg) {
     if (!cfg.registry.present) return std::nullopt;
-    return cfg.output_dir / "registry.db";
+    return cfg.registry.path ? *cfg.registry.path : cfg.output_dir / "registry.db";
 }
 
 LotsRequest lots_request(const config::ProjectConfig& cfg) {

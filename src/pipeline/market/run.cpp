@@ -6,9 +6,11 @@
 #include <bluecarbon/io/library_versions.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/pipeline/core_survey.hpp>
+#include <bluecarbon/pipeline/certify.hpp>
 #include <bluecarbon/pipeline/credits.hpp>
 #include <bluecarbon/pipeline/lots.hpp>
 #include <bluecarbon/pipeline/parcels.hpp>
+#include <bluecarbon/pipeline/registry.hpp>
 #include <bluecarbon/pipeline/report.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 #include <bluecarbon/pipeline/tree_survey.hpp>
@@ -17,6 +19,8 @@
 #include "pipeline/run_clock.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -30,6 +34,29 @@ using json = nlohmann::ordered_json;
 namespace {
 
 json run_record(const RunResult& r, const config::ProjectConfig* cfg);
+
+// `registry init` (when the file is new) then `registry issue` of every certificate the certify step wrote.
+std::string issue_into_registry(const config::ProjectConfig& cfg, const RunContext& ctx) {
+    const auto db = *project_registry_path(cfg);
+    if (!fs::exists(db)) {
+        RegistryRequest init;
+        init.verb = RegistryVerb::init;
+        init.db = db;
+        init.name = cfg.registry.name;
+        for (const auto& k : cfg.registry.trust) init.keys.push_back(k.string());
+        (void)run_registry(init, ctx);
+    }
+    RegistryRequest issue;
+    issue.verb = RegistryVerb::issue;
+    issue.db = db;
+    const auto dir = cfg.output_dir / "certificates";
+    if (fs::exists(dir))
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().extension() == ".json") issue.certificates.push_back(e.path());
+    std::sort(issue.certificates.begin(), issue.certificates.end());
+    const auto r = run_registry(issue, ctx);
+    return fmt::format("{} blocks issued, {} refused", r.blocks.size(), r.refused.size());
+}
 
 double credits_in(const fs::path& csv) {
     if (!fs::exists(csv)) return 0;
@@ -95,9 +122,14 @@ RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
         const auto c = run_credits(cfg, ctx);
         return fmt::format("{} t CO2e over {} parcels ({})", c.credits_t_co2e, c.parcels_credited, c.profile);
     });
-    step("certify", false, "not in this build", [] { return std::string(); });
-    step("registry", false, cfg.registry.present ? "not in this build" : "no [registry] section",
-         [] { return std::string(); });
+    step("certify", cfg.certify.present, "no [certify] section", [&] {
+        const auto c = run_certify(cfg, CertifyRequest{}, ctx);
+        return fmt::format("{} certificates signed by key {}", c.certificates.size(), c.key_id);
+    });
+    // Issues every certificate into the project's registry (created with its trusted keys on first use).
+    const bool can_issue = cfg.registry.present && cfg.registry.issue && cfg.certify.present;
+    step("registry", can_issue, cfg.registry.present ? "[registry] issue is off, or no [certify]" : "no [registry] section",
+         [&] { return issue_into_registry(cfg, ctx); });
     const bool can_lots = cfg.lots.present && fs::exists(cfg.output_dir / "parcels.gpkg");
     step("lots", can_lots, cfg.lots.present ? "no parcels.gpkg" : "no [lots] section", [&] {
         const auto l = run_lots(lots_request(cfg), ctx);
