@@ -5,6 +5,7 @@
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ struct TreeSurveyResult {
     std::filesystem::path wood_density;        ///< the table used
     std::size_t dropped_rows{0};
     std::vector<std::filesystem::path> outputs;
+    std::size_t mc_draws{0};   ///< Monte-Carlo draws run (0: none)
+    std::uint64_t mc_seed{0};  ///< and their seed
     std::string json;  ///< what --json prints
 };
 
@@ -33,5 +36,7 @@ struct TreeSurveyResult {
 [[nodiscard]] TreeSurveyResult run_tree_survey(const TreeSurveyRequest& request, const RunContext& ctx = {});
 
 [[nodiscard]] inline const std::string& to_json(const TreeSurveyResult& r) { return r.json; }
+/// The human summary: a line for the run, a table of plots, the files written.
+[[nodiscard]] std::string summary_text(const TreeSurveyResult& r);
 
 }  // namespace bluecarbon::pipeline

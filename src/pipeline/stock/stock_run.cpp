@@ -29,12 +29,6 @@ namespace bluecarbon::pipeline {
 
 namespace {
 
-// GDAL's block cache for these steps. Inputs are read in whole blocks straight into the tiles and outputs are
-// written block by block around the cache, so it only has to hold a few blocks per thread while the tiles run;
-// the rasters' finish (overviews, COG) streams through it, and more cache buys no speed there but costs resident
-// memory, times the rasters finished at once.
-constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;
-
 std::vector<double> row_areas(const Grid& grid) {
     std::vector<double> a(static_cast<std::size_t>(grid.height()));
     for (std::int64_t r = 0; r < grid.height(); ++r) a[static_cast<std::size_t>(r)] = grid.cell_area_m2(r);
@@ -81,7 +75,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     const int threads = resolve_threads(ctx, cfg.processing.threads);
     const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
     const auto compression = choose_compression(cfg.processing.compression, cfg.processing.compression_level, 0);
-    ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
+    ensure_gdal_ready();
     const TileExecutor exec(threads);
 
     // Every check before any output exists.
