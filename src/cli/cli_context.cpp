@@ -92,7 +92,8 @@ void CliProgress::end() {
 pipeline::RunContext run_context(const CommonOptions& o, pipeline::ProgressObserver* progress) {
     pipeline::RunContext rc;
     // RunContext's 0 defers to the project; an explicit --threads 0 means every core, as `threads = 0` does.
-    if (o.threads) rc.threads = *o.threads > 0 ? *o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (o.threads) rc.threads = *o.threads > 0 ? *o.threads : cores;
     rc.tile = o.tile;
     rc.progress = progress;
     return rc;

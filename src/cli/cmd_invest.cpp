@@ -10,7 +10,8 @@
 namespace bluecarbon::cli {
 
 void add_invest_command(CLI::App& app, CliContext& ctx) {
-    CLI::App* invest = app.add_subcommand("invest", "InVEST models on InVEST's own inputs (argument JSON or datastack)");
+    CLI::App* invest =
+        app.add_subcommand("invest", "InVEST models on InVEST's own inputs (argument JSON or datastack)");
     invest->require_subcommand(1);
     const std::string args_help = "InVEST argument file (JSON object, or a parameter set with \"args\")";
     struct Options {
@@ -45,7 +46,8 @@ void add_invest_command(CLI::App& app, CliContext& ctx) {
     k->callback([o, &ctx] {
         auto rq = o->carbon;
         apply_compression(o->common, rq.compression, rq.compression_level);
-        execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_invest_carbon(rq, rc); });
+        execute(ctx, o->common, {},
+                [&](const pipeline::RunContext& rc) { return pipeline::run_invest_carbon(rq, rc); });
     });
 }
 

@@ -26,7 +26,8 @@ void add_sample_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--size", o->size, "Pixels per side of the synthetic scene (default: 10000)")->type_name("N");
     add_common_options(*cmd, o->common);
     cmd->callback([o, &ctx] {
-        if (o->size && !o->synthetic) throw ConfigError("--size: only for --synthetic scenes (the sample is 600 x 600)");
+        if (o->size && !o->synthetic)
+            throw ConfigError("--size: only for --synthetic scenes (the sample is 600 x 600)");
         const std::int64_t size = o->synthetic ? o->size.value_or(10000) : sample::k_sample_size;
         execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) {
             const std::int64_t tile = rc.tile.value_or(512);

@@ -57,7 +57,8 @@ void add_survey_calibrate_command(CLI::App& survey, CliContext& ctx) {
     cmd->add_option("--min-valid", o->rq.min_valid,
                     "Least share of a plot's circle with valid pixels for the plot to be used (default 0.5)")
         ->check(CLI::Range(0.0, 1.0));
-    cmd->add_option("--allometry", o->rq.allometry, "Extra allometry table(s), as for `survey trees`")->type_name("FILE");
+    cmd->add_option("--allometry", o->rq.allometry, "Extra allometry table(s), as for `survey trees`")
+        ->type_name("FILE");
     add_path(*cmd, "--out,-o", o->rq.out, "Model file (default: <project output>/biomass_model.json)", "FILE", false);
     add_common_options(*cmd, o->common, 0);
     cmd->callback([o, &ctx] {

@@ -18,8 +18,9 @@ void add_survey_cores_command(CLI::App& survey, CliContext& ctx) {
     CLI::App* cmd = survey.add_subcommand(
         "cores", "Soil cores → DIR/cores.csv: organic carbon stock of the whole core and to --depth-cm (extrapolated "
                  "with a standard error when the core is shorter), sequestration rate of dated cores, Monte Carlo");
-    add_path(*cmd, "--cores", c->rq.cores, "Cores CSV: core_id, min_depth_cm, max_depth_cm, bulk_density_g_cm3, "
-                                           "oc_percent or oc_fraction [, compaction_percent, age_yr, habitat, lon, lat]");
+    add_path(*cmd, "--cores", c->rq.cores,
+             "Cores CSV: core_id, min_depth_cm, max_depth_cm, bulk_density_g_cm3, oc_percent or oc_fraction "
+             "[, compaction_percent, age_yr, habitat, lon, lat]");
     add_path(*cmd, "--out,-o", c->rq.out, "Output folder", "DIR");
     cmd->add_option("--depth-cm", opt.target_depth_cm, "Target depth (default 100)")->type_name("CM");
     cmd->add_option("--time-frame-yr", opt.timeframe_yr,
@@ -38,7 +39,8 @@ void add_survey_cores_command(CLI::App& survey, CliContext& ctx) {
                   "Drop implausible or unreadable rows and list them in DIR/qa.csv (default: stop at the first)");
     add_common_options(*cmd, c->common, 0);
     cmd->callback([c, &ctx] {
-        execute(ctx, c->common, {{"cores", "--cores"}, {"target depth", "--depth-cm"}, {"time frame", "--time-frame-yr"}},
+        execute(ctx, c->common,
+                {{"cores", "--cores"}, {"target depth", "--depth-cm"}, {"time frame", "--time-frame-yr"}},
                 [&](const pipeline::RunContext& rc) { return pipeline::run_core_survey(c->rq, rc); });
     });
 }

@@ -28,8 +28,9 @@ std::string ci_text(const science::survey::McSummary& mc) {
 
 std::string summary_text(const TreeSurveyResult& res) {
     const auto& survey = res.survey;
-    std::string s = fmt::format("survey trees: {} plots, {} stems{}; Monte Carlo {}\n", survey.plots.size(),
-                                survey.trees.size(), dropped_text(res.dropped_rows), mc_text(res.mc_draws, res.mc_seed));
+    std::string s =
+        fmt::format("survey trees: {} plots, {} stems{}; Monte Carlo {}\n", survey.plots.size(), survey.trees.size(),
+                    dropped_text(res.dropped_rows), mc_text(res.mc_draws, res.mc_seed));
     s += fmt::format("  {:<10} {:<9} {:>5} {:>10} {:>10} {:>11} {:>22}\n", "plot", "habitat", "trees", "AGB Mg/ha",
                      "BGB Mg/ha", "C Mg C/ha", "AGB 90% interval");
     for (const auto& r : survey.plots)
