@@ -67,6 +67,7 @@ rm -rf "$work/out"
 if [ "$stock" -eq 1 ]; then
   scripts/bench_stock.sh --scene "$work/scene_$size" --runs "$runs" --bin "$bc" ${threads:+--threads "$threads"}
 fi
+scripts/bench_zonal.sh --scene "$work/scene_$size" --runs "$runs" --bin "$bc" ${threads:+--threads "$threads"}
 if [ "$clean" -eq 1 ]; then rm -rf "$work"; fi
 if [ "$stock" -eq 1 ]; then echo "bench: results in bench/results.json and bench/stock_results.json"
 else echo "bench: results in bench/results.json"; fi

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Times `bluecarbon indices` NDVI against gdal_calc.py computing the same NDVI, and writes the figures as JSON.
+"""Times `bluecarbon indices` NDVI against gdal_calc.py computing the same NDVI (the plain expression), and with
+`--compress none` against rasterio + numpy on 2 threads; writes the figures as JSON.
 
 Called by scripts/bench.sh after it has built the tool and written the synthetic scenes; uses only Debian's
-python3-gdal and python3-numpy. Each command runs under GNU time (/usr/bin/time -f "%e %M"): wall seconds and
+python3-gdal, python3-numpy and python3-rasterio. Each command runs under GNU time (/usr/bin/time -f "%e %M"): wall seconds and
 peak resident set size (KiB). Figures are medians over --runs runs.
 """
 import argparse
@@ -58,16 +59,55 @@ def bluecarbon_cmd(exe, scene, out, threads, tile):
 
 
 def gdal_calc_cmd(scene, out_file, scale):
+    """gdal_calc.py with the plain NDVI expression (B = nir, A = red). The scale cancels in the ratio (offset 0), so
+    DN go in as they are; DN 0 is the input's nodata and gdal_calc writes the output nodata wherever an input is
+    nodata."""
+    del scale
     src = os.path.join(scene, "reflectance.tif")
-    # NDVI from reflectance (DN x scale); DN 0 is the input's nodata, and gdal_calc writes the output nodata
-    # wherever an input is nodata. A zero denominator also gives nodata.
-    calc = (f"numpy.where((A*{scale} + B*{scale}) != 0, "
-            f"(A*{scale} - B*{scale}) / numpy.where((A*{scale} + B*{scale}) != 0, A*{scale} + B*{scale}, 1), -9999)")
-    cmd = ["gdal_calc.py", "-A", src, "--A_band=3", "-B", src, "--B_band=2", f"--outfile={out_file}",
+    calc = "(B.astype(float32)-A)/(B.astype(float32)+A)"
+    cmd = ["gdal_calc.py", "-A", src, "--A_band=2", "-B", src, "--B_band=3", f"--outfile={out_file}",
            "--type=Float32", "--NoDataValue=-9999", f"--calc={calc}", "--overwrite", "--quiet"]
     for co in CREATION_OPTIONS:
         cmd += ["--co", co]
     return cmd
+
+
+def rasterio_cmd(scene, out_file, threads):
+    """This script's own rasterio + numpy NDVI (see rasterio_ndvi), run as a separate process to be timed."""
+    return [sys.executable, os.path.abspath(__file__), "--rasterio-ndvi", os.path.join(scene, "reflectance.tif"),
+            out_file, "--threads", str(threads)]
+
+
+def rasterio_ndvi(src_path, dst_path, threads):
+    """NDVI with rasterio + numpy as rasterio's own concurrency example does it: 512 x 512 windows computed on
+    `threads` threads (numpy releases the GIL), reads and writes each under a lock (a rasterio dataset is not
+    thread-safe), written to an uncompressed tiled float32 GeoTIFF."""
+    import concurrent.futures
+    import threading
+    import rasterio
+    from rasterio.windows import Window
+
+    with rasterio.open(src_path) as src:
+        profile = src.profile.copy()
+        profile.update(driver="GTiff", count=1, dtype="float32", nodata=-9999.0, tiled=True, blockxsize=512,
+                       blockysize=512, BIGTIFF="IF_SAFER")
+        profile.pop("compress", None)
+        profile.pop("predictor", None)
+        windows = [Window(c, r, min(512, src.width - c), min(512, src.height - r))
+                   for r in range(0, src.height, 512) for c in range(0, src.width, 512)]
+        read_lock, write_lock = threading.Lock(), threading.Lock()
+        with rasterio.open(dst_path, "w", **profile) as dst:
+            def work(w):
+                with read_lock:
+                    red, nir = src.read((2, 3), window=w)
+                nir = nir.astype(np.float32)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ndvi = (nir - red) / (nir + red)
+                ndvi[(red == 0) | (nir == 0) | ~np.isfinite(ndvi)] = -9999.0
+                with write_lock:
+                    dst.write(ndvi, 1, window=w)
+            with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+                list(pool.map(work, windows))
 
 
 def cog_cmd(src, dst):
@@ -102,6 +142,9 @@ def max_abs_diff(a_path, b_path):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--rasterio-ndvi":
+        rasterio_ndvi(sys.argv[2], sys.argv[3], int(sys.argv[5]) if len(sys.argv) > 5 else 2)
+        return
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--exe", required=True)
     p.add_argument("--scene", required=True, help="synthetic scene folder (the large one)")
@@ -112,6 +155,7 @@ def main():
     p.add_argument("--tile", type=int, default=0)
     p.add_argument("--generate-seconds", type=float, default=None)
     p.add_argument("--results", required=True)
+    p.add_argument("--no-rasterio", action="store_true", help="skip the uncompressed rasterio + numpy comparison")
     a = p.parse_args()
 
     ds = gdal.Open(os.path.join(a.scene, "reflectance.tif"))
@@ -157,6 +201,18 @@ def main():
                      lambda: [gdal_calc_cmd(a.scene, gc_out, scale), cog_cmd(gc_out, gcc_out)], [gc_out, gcc_out])
     diff, mismatched = max_abs_diff(os.path.join(bc_out, "ndvi.tif"), gc_out)
 
+    # Uncompressed output on 2 threads: bluecarbon --compress none against rasterio + numpy.
+    rio = bc_raw = None
+    if not a.no_rasterio:
+        bc_raw_out = os.path.join(a.work, "bluecarbon_ndvi_raw")
+        bc_raw = run_series("bluecarbon --compress none  ",
+                            lambda: [bluecarbon_cmd(a.exe, a.scene, bc_raw_out, 2, a.tile) + ["--compress", "none"]],
+                            [bc_raw_out])
+        rio_out = os.path.join(a.work, "rasterio_ndvi.tif")
+        rio = run_series("rasterio + numpy (2 threads)", lambda: [rasterio_cmd(a.scene, rio_out, 2)], [rio_out])
+        rio["max_abs_difference"], rio["validity_mismatches"] = max_abs_diff(
+            os.path.join(bc_raw_out, "ndvi.tif"), rio_out)
+
     # Peak memory against scene size: the same command on the small scene.
     small_out = os.path.join(a.work, "bluecarbon_ndvi_small")
     small_rss = []
@@ -183,6 +239,9 @@ def main():
         "speedup_vs_gdal_calc": speedup,
         "speedup_vs_gdal_calc_then_cog": speedup_cog,
         "cpu_time_ratio_gdal_calc_over_bluecarbon": cpu_ratio,
+        "bluecarbon_indices_ndvi_uncompressed_2_threads": bc_raw,
+        "rasterio_numpy_ndvi_uncompressed_2_threads": rio,
+        "speedup_uncompressed_vs_rasterio": (rio["median_seconds"] / bc_raw["median_seconds"]) if rio else None,
         "ndvi_max_abs_difference": diff,
         "ndvi_validity_mismatches": mismatched,
         "peak_rss_mb_small": rss_small,
@@ -190,6 +249,8 @@ def main():
         "peak_rss_ratio_large_over_small": rss_ratio,
         "targets": {
             "speedup_at_least_3": speedup >= 3.0,
+            "uncompressed_speedup_at_least_1_5": (rio["median_seconds"] / bc_raw["median_seconds"] >= 1.5) if rio
+            else None,
             "peak_rss_at_most_300_mb": bc["peak_rss_mb"] <= 300.0,
             "rss_ratio_at_most_1_3": rss_ratio <= 1.3,
         },
@@ -203,6 +264,9 @@ def main():
           f"gdal_calc {gc['mpixel_per_s']:.1f} Mpixel/s, peak RSS {gc['peak_rss_mb']:.0f} MB; "
           f"speed-up x{speedup:.2f} (x{speedup_cog:.2f} against gdal_calc + COG); "
           f"RSS {rss_small:.0f} MB at {small_size}^2 vs {bc['peak_rss_mb']:.0f} MB at {width}^2 (x{rss_ratio:.2f})")
+    if rio:
+        print(f"bench: uncompressed, 2 threads: bluecarbon {bc_raw['median_seconds']:.2f} s, rasterio + numpy "
+              f"{rio['median_seconds']:.2f} s: x{rio['median_seconds'] / bc_raw['median_seconds']:.2f}")
 
 
 if __name__ == "__main__":

@@ -27,9 +27,13 @@ echo "== field survey: soil cores"
 echo "== carbon stock maps (habitat map, tidal position, Tier-1 pools, uncertainty)"
 "$bc" stock "$sample/project.toml" --quiet
 
+echo "== credit parcels (areas, stocks, tidal share, eligibility: P07 below_mmu, P08 outside_tidal_frame)"
+"$bc" parcels "$sample/project.toml" --quiet
+
 echo
 echo "Outputs:"
 echo "  sample project   $sample"
 echo "  indices          $out/indices/*.tif"
 echo "  survey tables    $out/survey/{trees,plots,cores}.csv"
 echo "  stock maps       $sample/output/{habitat,stock_*,uncertainty}.tif and stock_summary.csv"
+echo "  parcels          $sample/output/parcels.gpkg (QGIS: coloured by eligibility) and parcels.geojson"

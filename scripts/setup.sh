@@ -12,6 +12,7 @@ PACKAGES=(
   libsqlite3-dev libssl-dev libmuparser-dev librandom123-dev
   libgeographiclib-dev geographiclib-tools
   libcairo2-dev chromium
+  python3-rasterio
 )
 
 missing=()

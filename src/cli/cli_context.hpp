@@ -2,6 +2,8 @@
 /// What every subcommand shares: the output streams, the common options declared once (so their help text and
 /// checks are the same everywhere), and `execute`, which runs a pipeline call inside a GdalSession and prints
 /// its to_json (--json) or summary_text.
+#include "cli/interrupt_guard.hpp"
+
 #include <bluecarbon/core/progress.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
@@ -78,7 +80,9 @@ void execute(const CliContext& ctx, const CommonOptions& o, const FlagNames& fla
     GdalSessionOptions session_options;
     session_options.cache_bytes = cache_bytes;
     const GdalSession session(std::move(session_options));
-    const pipeline::RunContext rc = run_context(o, &progress);
+    pipeline::RunContext rc = run_context(o, &progress);
+    const InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    rc.cancel = interrupts.flag();
     with_flags(flags, [&] {
         const auto result = run(rc);
         std::string text = o.json ? std::string(to_json(result)) : std::string(summary_text(result));
@@ -95,5 +99,8 @@ void add_sample_command(CLI::App& app, CliContext& ctx);
 void add_habitat_command(CLI::App& app, CliContext& ctx);
 void add_stock_command(CLI::App& app, CliContext& ctx);
 void add_invest_command(CLI::App& app, CliContext& ctx);
+void add_zonal_command(CLI::App& app, CliContext& ctx);
+void add_parcels_command(CLI::App& app, CliContext& ctx);
+void add_credits_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace bluecarbon::cli

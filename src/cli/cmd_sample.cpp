@@ -4,6 +4,7 @@
 #include "cli/cli_context.hpp"
 #include "sample/sample_run.hpp"
 #include "sample/scene.hpp"
+#include "sample/synthetic_parcels.hpp"
 
 #include <memory>
 
@@ -13,7 +14,7 @@ void add_sample_command(CLI::App& app, CliContext& ctx) {
     struct Options {
         std::filesystem::path out;
         bool synthetic{false};
-        std::optional<std::int64_t> size;
+        std::optional<std::int64_t> size, parcels;
         CommonOptions common;
     };
     auto o = std::make_shared<Options>();
@@ -24,10 +25,14 @@ void add_sample_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--synthetic", o->synthetic,
                   "Write a synthetic N x N scene (reflectance, habitat, DEM) tile by tile instead of the sample");
     cmd->add_option("--size", o->size, "Pixels per side of the synthetic scene (default: 10000)")->type_name("N");
+    cmd->add_option("--parcels", o->parcels, "Parcels of a synthetic scene (parcels.gpkg; default: 5000)")
+        ->check(at_least(1))
+        ->type_name("N");
     add_common_options(*cmd, o->common);
     cmd->callback([o, &ctx] {
         if (o->size && !o->synthetic)
             throw ConfigError("--size: only for --synthetic scenes (the sample is 600 x 600)");
+        if (o->parcels && !o->synthetic) throw ConfigError("--parcels: only for --synthetic scenes");
         const std::int64_t size = o->synthetic ? o->size.value_or(10000) : sample::k_sample_size;
         execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) {
             const std::int64_t tile = rc.tile.value_or(512);
@@ -37,7 +42,9 @@ void add_sample_command(CLI::App& app, CliContext& ctx) {
             const auto progress = std::make_unique<Progress>(
                 o->synthetic ? "synthetic scene" : "sample", sample::scene_tile_count(size, tile),
                 Progress::style_for(o->common.quiet, ctx.err_is_terminal), ctx.err);
-            auto r = sample::run_sample(o->out, o->synthetic, size, {rc.threads, tile, progress.get()});
+            auto r = sample::run_sample(o->out, o->synthetic, size,
+                                        {rc.threads, tile, progress.get(),
+                                         o->parcels.value_or(sample::k_synthetic_parcels)});
             progress->finish();
             return r;
         });

@@ -27,6 +27,9 @@ void build_app(CLI::App& app, [[maybe_unused]] cli::CliContext& ctx) {
     cli::add_stock_command(app, ctx);
     cli::add_survey_command(app, ctx);
     cli::add_invest_command(app, ctx);
+    cli::add_zonal_command(app, ctx);
+    cli::add_parcels_command(app, ctx);
+    cli::add_credits_command(app, ctx);
 }
 
 /// Walks the command path the arguments name ("survey trees") up to the first option into `path`; throws a

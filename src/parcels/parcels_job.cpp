@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -150,7 +151,9 @@ ParcelsResult run_parcels_job(const ParcelsRequest& req) {
         // add up linearly over the parcel (fully correlated): the conservative combination.
         r.stock_total_ci90_mg_c = uncertainty[i].total();
         r.tidal_share = std::nan("");
-        if (!tidal.empty() && tidal[i].area_m2() > 0) r.tidal_share = tidal[i].total() * 1e4 / tidal[i].area_m2();
+        // Clamped: (Σ x c A / 10⁴) × 10⁴ / Σ c A can round to just above 1 where every cell is inside.
+        if (!tidal.empty() && tidal[i].area_m2() > 0)
+            r.tidal_share = std::min(1.0, tidal[i].total() * 1e4 / tidal[i].area_m2());
         ParcelFacts facts;
         facts.id = r.id;
         facts.owner = r.owner;

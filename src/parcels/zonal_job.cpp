@@ -101,8 +101,13 @@ ZonalSummary run_zonal_job(const ZonalRequest& req) {
     }
     summary.columns = zonal_columns(req.stats, classes);
 
-    // One value per column, in column order, for parcel i (NaN where undefined or off the raster).
-    const auto row_values = [&](const ZonalPartial& z) {
+    // One value per column, in column order, for parcel i (NaN where undefined; every column NaN, an empty row,
+    // for a parcel off the raster: its count is unknown, not 0).
+    std::vector<bool> off(table.size(), false);
+    for (std::size_t i : result.off_grid) off[i] = true;
+    const auto row_values = [&](std::size_t i) {
+        const ZonalPartial& z = result.parcels[i];
+        if (off[i]) return std::vector<double>(summary.columns.size(), std::nan(""));
         std::vector<double> v;
         for (Stat s : req.stats) {
             if (s != Stat::frac) {
@@ -124,7 +129,7 @@ ZonalSummary run_zonal_job(const ZonalRequest& req) {
         CsvWriter csv(header);
         for (std::size_t i = 0; i < table.size(); ++i) {
             std::vector<std::string> row{table.ids[i]};
-            for (double v : row_values(result.parcels[i])) row.push_back(format_number(v));
+            for (double v : row_values(i)) row.push_back(format_number(v));
             csv.add_row(std::move(row));
         }
         write_file_atomic(req.out, csv.str());
@@ -137,7 +142,7 @@ ZonalSummary run_zonal_job(const ZonalRequest& req) {
         std::vector<std::vector<FieldValue>> rows;
         for (std::size_t i = 0; i < table.size(); ++i) {
             std::vector<FieldValue> row{table.ids[i]};
-            for (double v : row_values(result.parcels[i]))
+            for (double v : row_values(i))
                 row.push_back(std::isfinite(v) ? FieldValue{v} : FieldValue{std::monostate{}});
             rows.push_back(std::move(row));
         }

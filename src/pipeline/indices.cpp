@@ -12,7 +12,9 @@
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/io/raster_source.hpp>
+#include <bluecarbon/io/stale_temporaries.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
+#include <bluecarbon/science/reflectance_check.hpp>
 #include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
@@ -87,8 +89,11 @@ std::vector<std::unique_ptr<RasterSink>> make_sinks(const IndicesRequest& rq, co
     return sinks;
 }
 
-/// Per-tile result: the statistics of each requested index over the tile.
-using TileStats = std::vector<science::IndexStats>;
+/// Per-tile result: the statistics of each requested index over the tile, and the implausible reflectance seen.
+struct TileStats {
+    std::vector<science::IndexStats> index;
+    science::ReflectanceCheck reflectance;
+};
 
 /// A worker thread's tile buffers: the bands read and one index at a time.
 struct TileBuffers {
@@ -102,6 +107,8 @@ TileStats compute_tile(const IndicesRequest& rq, const BandPlan& bp, const Raste
     // memset per page on every tile.
     thread_local TileBuffers buf;
     buf.bands.resize(bp.source.bands.size());
+    TileStats stats;
+    stats.index.resize(rq.indices.size());
     // Each needed band is read once per tile; every index of the tile is computed from these blocks.
     science::BandSpans spans;
     for (std::size_t b = 0; b < science::k_spectral_band_count; ++b) {
@@ -110,15 +117,15 @@ TileStats compute_tile(const IndicesRequest& rq, const BandPlan& bp, const Raste
         auto& blk = buf.bands[static_cast<std::size_t>(s)];
         source.read(s, w, blk);
         spans.set(static_cast<SpectralBand>(b), blk.px, blk.valid);
+        stats.reflectance.add(blk.px, blk.valid);
     }
     const auto n = static_cast<std::size_t>(w.size());
     buf.out.window = w;
     buf.out.px.resize(n);
     buf.out.valid.resize(n);
-    TileStats stats(rq.indices.size());
     for (std::size_t i = 0; i < rq.indices.size(); ++i) {
         science::compute_index(rq.indices[i], spans, buf.out.px, buf.out.valid);
-        stats[i].add(buf.out.px, buf.out.valid);
+        stats.index[i].add(buf.out.px, buf.out.valid);
         sinks[i]->write(buf.out);
     }
     return stats;
@@ -155,6 +162,8 @@ std::string indices_json(const IndicesRequest& rq, const IndicesResult& r) {
     j["wall_seconds"] = r.wall_seconds;
     j["mpixel_per_s"] = r.wall_seconds > 0 ? mpix / r.wall_seconds : 0.0;
     j["peak_rss_mb"] = r.peak_rss_mb;
+    j["reflectance_above_1_5"] = r.reflectance_above_limit;
+    j["warnings"] = r.warnings;
     return j.dump(2);
 }
 
@@ -174,12 +183,14 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     const Grid& grid = source->grid();
     if (grid.crs().empty()) throw InputError(rq.input.string() + " has no CRS");
     ensure_writable_dir(rq.out);
+    remove_stale_temporaries(rq.out);  // left by runs that were killed
     const TilePlan plan = TilePlan::aligned_to_blocks(grid, tile, tile, source->block_width(), source->block_height());
 
     // Every output goes through one transaction: all of them appear at the end, or none.
     OutputTransaction transaction;
     const auto sinks = make_sinks(rq, grid, transaction);
-    TileStats totals(rq.indices.size());
+    TileStats totals;
+    totals.index.resize(rq.indices.size());
     Phase phase(ctx, "indices", static_cast<std::int64_t>(plan.size()));
     const auto tiles = plan.all();
     exec.run<TileStats>(
@@ -189,7 +200,8 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
             return compute_tile(rq, bp, *source, sinks, w);
         },
         [&](std::size_t, TileStats&& stats) {
-            for (std::size_t i = 0; i < rq.indices.size(); ++i) totals[i].merge(stats[i]);
+            for (std::size_t i = 0; i < rq.indices.size(); ++i) totals.index[i].merge(stats.index[i]);
+            totals.reflectance.merge(stats.reflectance);
             phase.tick();
         });
     phase.finish();
@@ -205,7 +217,11 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     r.tiles = plan.size();
     r.threads = exec.threads();
     for (std::size_t i = 0; i < rq.indices.size(); ++i)
-        r.outputs.push_back({rq.indices[i], index_file(rq, rq.indices[i]), totals[i]});
+        r.outputs.push_back({rq.indices[i], index_file(rq, rq.indices[i]), totals.index[i]});
+    r.reflectance_above_limit = totals.reflectance.values_above();
+    if (auto w = totals.reflectance.warning("give the reflectance scale (reflectance = DN x scale + offset), e.g. "
+                                            "0.0001 for DN in 0..10000, or set it in the file"))
+        r.warnings.push_back(*w);
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.peak_rss_mb = peak_rss_mb();
     r.json = indices_json(rq, r);

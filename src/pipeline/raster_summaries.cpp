@@ -39,6 +39,7 @@ std::string summary_text(const StockResult& r) {
             s += fmt::format("  {:<17} {:>12} pixels {:>12.2f} ha\n", science::habitat_name(h.habitat), h.pixels,
                              h.area_ha);
     }
+    for (const auto& w : r.warnings) s += "  warning: " + w + "\n";
     return s + "  outputs in " + r.output_dir.string() + "\n";
 }
 
@@ -57,6 +58,7 @@ std::string summary_text(const IndicesResult& r) {
             s += fmt::format("  {:<6} valid {:>12}  min {:>9.4f}  max {:>9.4f}  mean {:>9.4f}  -> {}\n", name,
                              st.valid_pixels(), *st.min(), *st.max(), *st.mean(), o.file.string());
     }
+    for (const auto& w : r.warnings) s += "  warning: " + w + "\n";
     return s;
 }
 

@@ -1,5 +1,7 @@
 #include "sample/sample_project_toml.hpp"
 
+#include "sample/monitoring.hpp"
+
 namespace bluecarbon::sample {
 
 std::string sample_project_toml() {
@@ -117,13 +119,23 @@ soil = "mineral"
 #   source = "Local inventory, Xiangshan 2023, table 2"
 
 [parcels]
+# The credit parcels: `bluecarbon parcels project.toml` writes output/parcels.gpkg and parcels.geojson with areas,
+# stocks, tidal share and eligibility (running the stock step first when its rasters are missing or stale).
 path = "parcels.geojson"
+id = "id"                    # unique parcel id
+owner = "owner"              # right holder; an empty owner fails the no_owner rule
+min_area_m2 = 400            # minimum mapping unit (ellipsoidal area): P07 (300 m2) is below_mmu
+min_tidal_share = 0.5        # blue-carbon parcels need this share between MLLW and HAT: P08 is outside_tidal_frame
+overlap_tolerance_m2 = 1     # overlaps with other parcels up to this area are digitising slivers
+# Previously credited polygons (any OGR source): overlapping parcels get previously_credited:<id>
+#   credited = "credited.gpkg"
+#   credited_id = "id"
 
 [survey]
 trees = "trees.csv"
 plots = "plots.csv"
 cores = "cores.csv"
-)";
+)" + sample_credits_toml();
 }
 
 }  // namespace bluecarbon::sample

@@ -1,8 +1,10 @@
 #include "sample/sample_writer.hpp"
 
+#include "sample/monitoring.hpp"
 #include "sample/sample_project_toml.hpp"
 #include "sample/scene.hpp"
 #include "sample/survey.hpp"
+#include "sample/synthetic_parcels.hpp"
 
 #include <bluecarbon/core/tile_plan.hpp>
 #include <bluecarbon/engine/tile_executor.hpp>
@@ -10,7 +12,10 @@
 #include <bluecarbon/io/band_stack_sink.hpp>
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/io/vector.hpp>
 #include <bluecarbon/version.hpp>
+
+#include <fmt/format.h>
 
 #include <memory>
 #include <string>
@@ -142,6 +147,8 @@ WriteSummary write_sample_project(const fs::path& dir, const WriteOptions& optio
     OutputTransaction transaction;
     WriteSummary summary;
     write_scene_rasters(dir, k_sample_size, false, transaction, options, summary);
+    write_monitoring_map(dir, habitat_options(false), transaction);  // for `credits`
+    summary.files.push_back(dir / "habitat_2025.tif");
     const std::pair<const char*, std::string> texts[] = {
         {"parcels.geojson", parcels_geojson(sample_parcels())},
         {"plots.csv", plots_csv()},
@@ -166,6 +173,17 @@ WriteSummary write_synthetic_scene(const fs::path& dir, std::int64_t size, const
     // Plain tiled GeoTIFFs: a COG of a large scene would cost a second full pass for overviews that
     // benchmarks do not read.
     write_scene_rasters(dir, size, true, transaction, options, summary);
+    if (options.parcels > 0) {
+        PolygonLayerSpec spec;
+        spec.layer = "parcels";
+        spec.crs = scene_grid(size).crs();
+        spec.fields = {{"id", VectorField::Type::text}, {"owner", VectorField::Type::text}};
+        std::vector<std::vector<FieldValue>> rows;
+        for (std::int64_t i = 0; i < options.parcels; ++i)
+            rows.push_back({synthetic_parcel_id(static_cast<std::size_t>(i)), fmt::format("owner {}", i % 97)});
+        write_polygons_gpkg(dir / "parcels.gpkg", spec, synthetic_parcels(size, options.parcels), rows, &transaction);
+        summary.files.push_back(dir / "parcels.gpkg");
+    }
     write_text_file(dir / "README.txt", synthetic_readme(size), &transaction);
     summary.files.push_back(dir / "README.txt");
     transaction.commit();

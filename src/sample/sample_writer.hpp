@@ -15,6 +15,7 @@ struct WriteOptions {
     int threads{0};               ///< 0: all cores
     std::int64_t tile{512};       ///< tile edge [pixels]; rounded to a multiple of the output block size
     Progress* progress{nullptr};  ///< advanced once per tile (total: scene_tile_count())
+    std::int64_t parcels{5000};   ///< synthetic scenes: parcels written to parcels.gpkg (synthetic_parcels.hpp)
 };
 
 struct WriteSummary {
@@ -35,7 +36,8 @@ inline constexpr std::int64_t k_scene_block = 512;
 /// trees.csv, plots.csv, cores.csv, project.toml, README.txt. Throws InputError when `dir` is not writable.
 WriteSummary write_sample_project(const std::filesystem::path& dir, const WriteOptions& options = {});
 
-/// Writes a synthetic `size` x `size` scene (reflectance.tif, habitat.tif, dem.tif, README.txt) into `dir`,
+/// Writes a synthetic `size` x `size` scene (reflectance.tif, habitat.tif, dem.tif, parcels.gpkg with
+/// options.parcels parcels (layer "parcels": id, owner), README.txt) into `dir`,
 /// tile by tile: memory is bounded by tile size x threads, whatever `size` is, and the pixels do not depend on
 /// the thread count or tile size. Plain tiled GeoTIFFs (DEFLATE, 512-pixel blocks), no overviews.
 /// Throws ConfigError for a size < 1.

@@ -124,13 +124,6 @@ std::span<const HabitatInfo> habitat_classes() noexcept {
     return k_classes;
 }
 
-std::string_view habitat_name(Habitat h) noexcept {
-    for (const auto& c : k_classes)
-        if (c.code == h)
-            return c.name;
-    return "unknown";
-}
-
 GeoTransform scene_transform() noexcept {
     return {k_origin_x_m, k_pixel_m, 0.0, k_origin_y_m, 0.0, -k_pixel_m};
 }

@@ -17,6 +17,7 @@
 /// can be generated on any thread in any order with identical results. Thread-safe.
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/grid.hpp>
+#include <bluecarbon/science/habitat.hpp>
 
 #include <array>
 #include <cstdint>
@@ -25,17 +26,9 @@
 
 namespace bluecarbon::sample {
 
-/// Class codes of habitat.tif.
-enum class Habitat : std::uint8_t {
-    water = 1,
-    seagrass = 2,
-    tidal_flat = 3,
-    salt_marsh = 4,
-    mangrove = 5,
-    aquaculture_pond = 6,
-    forest = 7,
-    other = 8,  ///< farmland, settlements, dikes, roads, the seawall
-};
+/// Class codes of the sample's habitat.tif: the habitats' own codes (other: farmland, settlements, dikes,
+/// roads, the seawall). Its nodata is 0, as a user's classified map would have it.
+using science::Habitat;
 inline constexpr std::uint8_t k_habitat_nodata = 0;
 
 struct HabitatInfo {
@@ -45,7 +38,6 @@ struct HabitatInfo {
 };
 /// The eight classes, in code order.
 [[nodiscard]] std::span<const HabitatInfo> habitat_classes() noexcept;
-[[nodiscard]] std::string_view habitat_name(Habitat h) noexcept;
 
 /// Surface reflectance (0–1) of the four Sentinel-2-like bands.
 struct Reflectance {

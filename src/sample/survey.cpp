@@ -18,6 +18,7 @@ using noise::hash01;
 struct ParcelSpec {
     const char* id;
     const char* name;
+    const char* owner;
     Habitat habitat;
     const char* activity;
     double seaward_from_m, seaward_to_m;  // across the coast
@@ -26,16 +27,27 @@ struct ParcelSpec {
 
 // Strips laid on the scene's zones (scene.cpp): fringe −680..−380 m, flat from −380 m to ~1900 m, ponds
 // −1900..−700 m, hills inland of ~−1900 m; mangrove stretches 500–1500 and 3800–4900 m south of the north edge,
-// the seagrass meadow 4300–5900 m. Each keeps ≥ 60 m inside its zone's (noisy) edges.
+// the seagrass meadow 4300–5900 m. P01–P06 keep ≥ 60 m inside their zone's (noisy) edges. Two parcels fail one
+// eligibility rule each, so the demo shows the rules at work: P07 (20 m × 15 m = 300 m²) is below the 400 m²
+// minimum mapping unit; P08 reaches from the salt marsh (between MLLW and HAT) over the seawall into the ponds
+// behind it (above HAT), so well under half of this blue-carbon parcel lies in the tidal frame.
 constexpr ParcelSpec k_parcels[] = {
-    {"P01", "Kandelia planting on the bare upper flat", Habitat::tidal_flat, "mangrove afforestation", -300, -120, 700,
-     1400},
-    {"P02", "Retired aquaculture ponds", Habitat::aquaculture_pond, "pond retirement and mangrove planting", -1500,
-     -900, 2200, 2900},
-    {"P03", "Existing Kandelia mangrove", Habitat::mangrove, "mangrove conservation", -640, -460, 3950, 4700},
-    {"P04", "Salt marsh behind the creek", Habitat::salt_marsh, "salt marsh conservation", -640, -460, 2000, 3200},
-    {"P05", "Zostera japonica meadow", Habitat::seagrass, "seagrass conservation", 1350, 1700, 4900, 5600},
-    {"P06", "Hillside forest", Habitat::forest, "forest conservation", -2500, -2150, 1200, 1800},
+    {"P01", "Kandelia planting on the bare upper flat", "Xiangshan County Forestry Bureau", Habitat::tidal_flat,
+     "mangrove afforestation", -300, -120, 700, 1400},
+    {"P02", "Retired aquaculture ponds", "Huangdun Village Collective", Habitat::aquaculture_pond,
+     "pond retirement and mangrove planting", -1500, -900, 2200, 2900},
+    {"P03", "Existing Kandelia mangrove", "Xiangshan County Forestry Bureau", Habitat::mangrove,
+     "mangrove conservation", -640, -460, 3950, 4700},
+    {"P04", "Salt marsh behind the creek", "Ningbo Marine and Fishery Bureau", Habitat::salt_marsh,
+     "salt marsh conservation", -640, -460, 2000, 3200},
+    {"P05", "Zostera japonica meadow", "Ningbo Marine and Fishery Bureau", Habitat::seagrass, "seagrass conservation",
+     1350, 1700, 4900, 5600},
+    {"P06", "Hillside forest", "Xiqiao Village Collective", Habitat::forest, "forest conservation", -2500, -2150,
+     1200, 1800},
+    {"P07", "Mangrove gap planting", "Huangdun Village Collective", Habitat::mangrove, "mangrove gap planting", -600,
+     -580, 1000, 1015},
+    {"P08", "Marsh edge and ponds behind the seawall", "Xiangshan Aquaculture Cooperative", Habitat::salt_marsh,
+     "salt marsh extension", -1000, -560, 3300, 3750},
 };
 
 std::vector<Coord> strip_ring(const ParcelSpec& p) {
@@ -130,7 +142,7 @@ std::string fmt_coord(double v) {
 std::vector<Parcel> sample_parcels() {
     std::vector<Parcel> out;
     for (const auto& p : k_parcels)
-        out.push_back({p.id, p.name, std::string(habitat_name(p.habitat)), p.activity, strip_ring(p)});
+        out.push_back({p.id, p.name, p.owner, std::string(habitat_name(p.habitat)), p.activity, strip_ring(p)});
     return out;
 }
 
@@ -140,9 +152,10 @@ std::string parcels_geojson(const std::vector<Parcel>& parcels) {
                     "\"features\": [\n";
     for (std::size_t i = 0; i < parcels.size(); ++i) {
         const auto& p = parcels[i];
-        s += fmt::format(R"({{ "type": "Feature", "properties": {{ "id": "{}", "name": "{}", "habitat": "{}", )"
-                         R"("activity": "{}" }}, "geometry": {{ "type": "Polygon", "coordinates": [ [ )",
-                         json_escape(p.id), json_escape(p.name), json_escape(p.habitat), json_escape(p.activity));
+        s += fmt::format(R"({{ "type": "Feature", "properties": {{ "id": "{}", "name": "{}", "owner": "{}", )"
+                         R"("habitat": "{}", "activity": "{}" }}, "geometry": {{ "type": "Polygon", "coordinates": [ [ )",
+                         json_escape(p.id), json_escape(p.name), json_escape(p.owner), json_escape(p.habitat),
+                         json_escape(p.activity));
         for (std::size_t k = 0; k < p.ring.size(); ++k)
             s += fmt::format("{}[ {:.2f}, {:.2f} ]", k == 0 ? "" : ", ", p.ring[k].x, p.ring[k].y);
         s += i + 1 < parcels.size() ? " ] ] } },\n" : " ] ] } }\n";
@@ -271,7 +284,9 @@ habitat.tif      uint8 class codes (0 = nodata):
                  sea bed below -2.5 m.
                  Tidal datums (relative to the geoid): MLLW {} m, MHHW +{} m, HAT +{} m
                  (mesotidal, mean range ~4.5 m).
-parcels.geojson  six restoration parcels in EPSG:32651 (id, name, habitat, activity).
+parcels.geojson  eight restoration parcels in EPSG:32651 (id, name, owner, habitat, activity); P07 is below
+                 the 400 m2 minimum mapping unit and P08 lies mostly above HAT, so `bluecarbon parcels`
+                 marks them below_mmu and outside_tidal_frame.
 plots.csv        tree plots: plot_id, area_m2, lon, lat (WGS 84), habitat, chave_e, nested. Mangrove plots are
                  10 m x 10 m; forest plots 20 m x 20 m with trees < 10 cm measured in the central 10 m x 10 m
                  (nested "0:100;10:400"). chave_e is illustrative (verify against Chave et al. 2014).
@@ -295,6 +310,8 @@ that keeps varying, so every pixel differs. Deterministic: the same pixels for a
 reflectance.tif  4 bands uint16 (green, red, nir, swir1), reflectance = DN x {}, DN 0 = nodata; tiled, DEFLATE
 habitat.tif      uint8 class codes as in the sample project
 dem.tif          float32 ellipsoidal heights [m] (geoid model of the sample area, repeated)
+parcels.gpkg     layer "parcels" (id, owner): star-shaped polygons with a hole, one per lattice cell, for
+                 `bluecarbon zonal` benchmarks (--parcels N sets the count; default 5000)
 )",
         size, size, size, k_reflectance_scale);
 }

@@ -13,13 +13,15 @@ namespace bluecarbon::sample {
 struct Parcel {
     std::string id;  ///< "P01"
     std::string name;
+    std::string owner;        ///< the land or sea-use right holder (the [parcels] owner field)
     std::string habitat;      ///< current habitat (scene class name)
     std::string activity;     ///< what the project does there
     std::vector<Coord> ring;  ///< exterior ring in EPSG:32651, counter-clockwise, closed (first == last)
 };
 
-/// Six parcels: mangrove planting on bare flat, retired ponds, existing mangrove, salt marsh, seagrass and
-/// hillside forest. Each ring is a simple polygon (a strip following the coast), valid by construction.
+/// Eight parcels: mangrove planting on bare flat, retired ponds, existing mangrove, salt marsh, seagrass and
+/// hillside forest; a 300 m² mangrove gap planting (below the minimum mapping unit) and a marsh-edge parcel
+/// mostly above HAT (outside the tidal frame). Each ring is a simple polygon (a strip following the coast).
 [[nodiscard]] std::vector<Parcel> sample_parcels();
 /// The parcels as a GeoJSON FeatureCollection with a "crs" member naming EPSG:32651 (as GDAL writes it).
 [[nodiscard]] std::string parcels_geojson(const std::vector<Parcel>& parcels);

@@ -11,7 +11,9 @@ namespace {
 void merge_runs(std::span<const SceneHistogram::Entry> a, std::span<const SceneHistogram::Entry> b,
                 std::vector<SceneHistogram::Entry>& out) {
     out.clear();
-    out.reserve(a.size() + b.size());
+    // Geometric growth: an exact reserve would reallocate on nearly every merge of a growing scene histogram,
+    // each time on fresh pages (page faults and kernel time for every byte).
+    if (out.capacity() < a.size() + b.size()) out.reserve(std::max(a.size() + b.size(), 2 * out.capacity()));
     std::size_t i = 0, j = 0;
     while (i < a.size() || j < b.size()) {
         if (j == b.size() || (i < a.size() && a[i].value < b[j].value)) {
@@ -48,8 +50,8 @@ void SceneHistogram::add(std::span<const float> values, std::span<const std::uin
 void SceneHistogram::normalize() const {
     if (m_pending.empty()) return;
     std::sort(m_pending.begin(), m_pending.end());
-    std::vector<Entry> runs;
-    runs.reserve(m_pending.size());
+    auto& runs = m_runs;
+    runs.clear();
     for (double v : m_pending) {
         if (!runs.empty() && runs.back().value == v)
             ++runs.back().count;
@@ -58,7 +60,7 @@ void SceneHistogram::normalize() const {
     }
     m_pending.clear();
     if (m_entries.empty()) {
-        m_entries = std::move(runs);
+        m_entries.swap(runs);
         return;
     }
     merge_runs(m_entries, runs, m_scratch);

@@ -117,8 +117,19 @@ TEST_CASE("indices applies --scale/--offset over the file's own", "[cli][indices
     with.insert(with.end(), {"--out", (dir / "scaled").string(), "--scale", "0.0001", "--offset", "0"});
     auto without = base;
     without.insert(without.end(), {"--out", (dir / "raw").string()});
-    REQUIRE(run(with).code == 0);
-    REQUIRE(run(without).code == 0);
+    const auto scaled_run = run(with);
+    REQUIRE(scaled_run.code == 0);
+    const auto raw_run = run(without);
+    REQUIRE(raw_run.code == 0);
+    // Raw DN are reported: EVI reads blue, red and nir; every valid DN of them is above 1.5. Valid values per
+    // pixel: 3 + 3 + 3 + 2 (red is nodata at (0,1)) + 0 (all nodata at (1,1)) + 3 = 14, the largest nir 2900.
+    CHECK_THAT(raw_run.out, Catch::Contains("  warning: reflectance above 1.5 in 14 pixel value(s) (largest 2900)"));
+    CHECK_THAT(scaled_run.out, !Catch::Contains("warning"));
+    auto json_run = without;
+    json_run.push_back("--json");
+    const auto j = nlohmann::json::parse(run(json_run).out);
+    CHECK(j["reflectance_above_1_5"] == 14);
+    REQUIRE(j["warnings"].size() == 1);
     // Pixel (0,0): B 400, G 450, R 400, N 2900.
     // scaled: 2.5 (0.29 − 0.04)/(0.29 + 6·0.04 − 7.5·0.04 + 1) = 0.625/1.23 = 0.5081301
     // raw DN: 2.5 (2900 − 400)/(2900 + 2400 − 3000 + 1) = 6250/2301 = 2.7162103

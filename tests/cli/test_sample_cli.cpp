@@ -59,8 +59,9 @@ TEST_CASE("sample writes a complete, readable project", "[cli][sample]") {
         names.insert(f.filename().string());
         total_bytes += fs::file_size(f);
     }
-    CHECK(names == std::set<std::string>{"reflectance.tif", "habitat.tif", "dem.tif", "parcels.geojson", "trees.csv",
-                                         "plots.csv", "cores.csv", "project.toml", "README.txt"});
+    CHECK(names == std::set<std::string>{"reflectance.tif", "habitat.tif", "habitat_2025.tif", "dem.tif",
+                                         "parcels.geojson", "trees.csv", "plots.csv", "cores.csv", "project.toml",
+                                         "README.txt"});
     CHECK(total_bytes < 8u * 1024 * 1024);  // a few MB
 
     // Reflectance: 4 uint16 bands named green, red, nir, swir1, DN x 1e-4, nodata 0, EPSG:32651, 10 m.
@@ -99,18 +100,19 @@ TEST_CASE("sample writes a complete, readable project", "[cli][sample]") {
         }
     }
 
-    // Parcels: six valid polygons in EPSG:32651 with id, name and habitat.
+    // Parcels: eight valid polygons in EPSG:32651 with id, name, owner and habitat.
     GDALDatasetUniquePtr vec(GDALDataset::Open((out / "parcels.geojson").c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     REQUIRE(vec);
     OGRLayer* layer = vec->GetLayer(0);
     REQUIRE(layer != nullptr);
-    CHECK(layer->GetFeatureCount() == 6);
+    CHECK(layer->GetFeatureCount() == 8);
     REQUIRE(layer->GetSpatialRef() != nullptr);
     CHECK(std::string(layer->GetSpatialRef()->GetAuthorityCode(nullptr)) == "32651");
     for (auto& feature : *layer) {
         INFO(feature->GetFieldAsString("id"));
         CHECK(std::string(feature->GetFieldAsString("name")).size() > 3);
         CHECK(std::string(feature->GetFieldAsString("habitat")).size() > 3);
+        CHECK(std::string(feature->GetFieldAsString("owner")).size() > 3);
         REQUIRE(feature->GetGeometryRef() != nullptr);
         CHECK(feature->GetGeometryRef()->IsValid());
     }
@@ -157,7 +159,16 @@ TEST_CASE("synthetic scenes do not depend on threads or tiles", "[cli][sample][s
     REQUIRE(run({"sample", "--out", sample_dir.path().string(), "--quiet"}).code == 0);
     for (const char* f : {"reflectance.tif", "habitat.tif", "dem.tif"})
         CHECK(window_hash(dir / "a" / f, 600, 600) == window_hash(sample_dir / f, 600, 600));
-    CHECK(files_in(dir / "a").size() == 4);  // three rasters and README.txt, no temporaries
+    CHECK(files_in(dir / "a").size() == 5);  // three rasters, parcels.gpkg and README.txt, no temporaries
+    // The default 5000 parcels, and --parcels N for another count.
+    const auto count = [](const fs::path& gpkg) {
+        GDALDatasetUniquePtr v(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+        return v ? v->GetLayerByName("parcels")->GetFeatureCount() : -1;
+    };
+    CHECK(count(dir / "a" / "parcels.gpkg") == 5000);
+    REQUIRE(run({"sample", "--synthetic", "--size", "600", "--parcels", "37", "--out", (dir / "c").string(),
+                 "--quiet"}).code == 0);
+    CHECK(count(dir / "c" / "parcels.gpkg") == 37);
 }
 
 TEST_CASE("sample rejects bad options with exit code 2 and writes nothing", "[cli][sample][bad-input]") {
@@ -176,6 +187,8 @@ TEST_CASE("sample rejects bad options with exit code 2 and writes nothing", "[cl
     check_bad({"sample", "--synthetic", "--size", "0", "--out", out.string(), "--quiet"}, "--size", out);
     check_bad({"sample", "--synthetic", "--size", "-5", "--out", out.string(), "--quiet"}, "--size", out);
     check_bad({"sample", "--size", "100", "--out", out.string(), "--quiet"}, "--size", out);
+    check_bad({"sample", "--parcels", "100", "--out", out.string(), "--quiet"}, "--parcels", out);
+    check_bad({"sample", "--synthetic", "--parcels", "0", "--out", out.string(), "--quiet"}, "--parcels", out);
     check_bad({"sample", "--out", out.string(), "--threads", "-1", "--quiet"}, "--threads", out);
     std::ofstream(dir / "a_file") << "x";
     const fs::path bad = dir / "a_file" / "sample";

@@ -194,6 +194,13 @@ std::size_t files_in(const fs::path& d) {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
 }
 
+// Rewrites the unit a DEM's band states (GDAL's Unit Type), as a file exported in feet would carry it.
+void set_dem_unit(const fs::path& dem, const char* unit) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(dem.string().c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+    REQUIRE(ds);
+    REQUIRE(ds->GetRasterBand(1)->SetUnitType(unit) == CE_None);
+}
+
 void check_bad_input(const Scene& s, const std::string& project, const std::string& expected) {
     const auto r = run({"stock", s.project(project).string(), "--quiet", "--threads", "2"});
     INFO(r.err);
@@ -266,6 +273,24 @@ TEST_CASE("rules + tidal masks give the same maps and sums for any thread count 
     }
 }
 
+TEST_CASE("reflectance read without its scale is reported in the summary and the run JSON", "[stock][reflectance]") {
+    Scene s;
+    auto text = project_text(k_rules);
+    const std::string bands = "bands = { green = 1, red = 2, nir = 3, swir1 = 4 }\n";
+    // scale = 1 overrides the file's 1e-4: the bands are read as raw DN (350..3000), far above 1.5.
+    const auto unscaled = std::string(text).replace(text.find(bands), bands.size(), bands + "scale = 1\n");
+    auto r = run({"habitat", s.project(unscaled).string(), "--quiet"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Catch::Contains("  warning: reflectance above 1.5 in "));
+    CHECK_THAT(slurp(s.out() / "habitat_run.json"), Catch::Contains("\"warnings\": [\n    \"reflectance above 1.5"));
+    // With the file's scale: no warning.
+    r = run({"habitat", s.project(text).string(), "--quiet"});
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, !Catch::Contains("warning"));
+    CHECK_THAT(slurp(s.out() / "habitat_run.json"), Catch::Contains("\"warnings\": []"));
+}
+
 TEST_CASE("habitat command reports the thresholds it chose", "[stock]") {
     Scene s;
     const auto r = run({"habitat", s.project(project_text(k_rules)).string(), "--quiet", "--json"});
@@ -295,6 +320,23 @@ TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[
     SECTION("DEM without a vertical unit when conversion is asked") {
         Scene s(false);
         check_bad_input(s, project_text(k_rules), "dem.tif has no vertical unit");
+        check_bad_input(s, project_text(k_rules), "set inputs.dem.vertical_unit (accepted: m, cm, mm, ft, us-ft)");
+    }
+    SECTION("a DEM whose file states feet while the project states metres") {
+        Scene s;
+        set_dem_unit(s.dir / "dem.tif", "ft");
+        check_bad_input(s, project_text(k_rules, "", "subtropical", "mllw_m = -2.3\nmhhw_m = 2.2\nhat_m = 3.0\n",
+                                        "vertical_unit = \"m\"\n"),
+                        "inputs.dem.vertical_unit = \"m\" contradicts dem.tif, whose band states \"ft\"");
+        // The same unit spelt another way agrees: "metre" in the file, "m" in the project.
+        set_dem_unit(s.dir / "dem.tif", "metre");
+        const auto r = run({"habitat",
+                            s.project(project_text(k_rules, "", "subtropical",
+                                                   "mllw_m = -2.3\nmhhw_m = 2.2\nhat_m = 3.0\n", "vertical_unit = \"m\"\n"))
+                                .string(),
+                            "--quiet"});
+        INFO(r.err);
+        CHECK(r.code == 0);
     }
     SECTION("missing geoid grid") {
         Scene s;

@@ -82,8 +82,8 @@ TEST_CASE("zonal writes one CSV row per polygon in input order, id first", "[par
     CHECK(t.rows()[1].fields[1] == "1.5");
     CHECK(t.rows()[1].fields[2] == "17.5");
     CHECK(t.rows()[2].fields[0] == "OUT");
-    CHECK(t.rows()[2].fields[1] == "0");
-    CHECK(t.rows()[2].fields[3].empty());  // mean of nothing
+    // Off the raster: an empty row (exactextract would write count 0 and sum 0).
+    for (std::size_t c = 1; c < header.size(); ++c) CHECK(t.rows()[2].fields[c].empty());
 }
 
 TEST_CASE("zonal transforms polygons from another CRS and counts exact covered area", "[parcels][zonal_job]") {

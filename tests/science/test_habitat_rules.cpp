@@ -1,5 +1,6 @@
 // Habitat rules (muparser, bulk mode and the block evaluator of its bytecode): first match wins, validity,
 // statistics, error messages, and the block evaluator bit-identical to muparser.
+#include <bluecarbon/engine/tile_executor.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/habitat_rules.hpp>
 #include <bluecarbon/science/histogram.hpp>
@@ -125,61 +126,84 @@ TEST_CASE("rules with scene thresholds give identical maps for any tile split", 
                              rule(Habitat::water, "subtidal"), rule(Habitat::tidal_flat, "intertidal")},
                             Habitat::other, k_known);
     };
-    // Classify with tiles of tw x th; statistics from per-tile histograms merged in tile order.
-    auto run = [&](std::int64_t tw, std::int64_t th) {
+    // The real loop: TileExecutor over a TilePlan of tw x th tiles on `threads` workers; the statistics from
+    // per-tile histograms merged in tile order, then the tiles classified in parallel.
+    struct TileData {
+        std::vector<float> mvi, ndvi, elev;
+        std::vector<std::uint8_t> ok;
+    };
+    auto extract = [&](const Window& w) {
+        TileData t;
+        const auto m = static_cast<std::size_t>(w.size());
+        t.mvi.resize(m);
+        t.ndvi.resize(m);
+        t.elev.resize(m);
+        t.ok.resize(m);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t c = 0; c < w.cols; ++c) {
+                const auto src = static_cast<std::size_t>((w.row_off + r) * W + w.col_off + c);
+                const auto dst = static_cast<std::size_t>(r * w.cols + c);
+                t.mvi[dst] = mvi[src];
+                t.ndvi[dst] = ndvi[src];
+                t.elev[dst] = elev[src];
+                t.ok[dst] = ok[src];
+            }
+        return t;
+    };
+    auto run = [&](std::int64_t tw, std::int64_t th, int threads) {
         auto rules = make_rules();
+        const TilePlan plan(Grid(CrsInfo{}, GeoTransform{0, 1, 0, 0, 0, -1}, W, H), tw, th);
+        const TileExecutor exec(threads);
+        const auto tiles = plan.all();
         SceneHistogram scene;
+        exec.run<SceneHistogram>(
+            plan, tiles,
+            [&](std::size_t, const Window& w) {
+                const auto t = extract(w);
+                SceneHistogram part;
+                part.add(t.mvi, t.ok);
+                return part;
+            },
+            [&](std::size_t, SceneHistogram&& part) { scene.merge(part); });
+        rules.set_statistics({{"otsu(mvi)", *scene.otsu()}});
         std::vector<std::uint8_t> out(n);
-        for (int pass = 0; pass < 2; ++pass) {
-            if (pass == 1) rules.set_statistics({{"otsu(mvi)", *scene.otsu()}});
-            for (std::int64_t r0 = 0; r0 < H; r0 += th)
-                for (std::int64_t c0 = 0; c0 < W; c0 += tw) {
-                    const auto tr = std::min(th, H - r0), tc = std::min(tw, W - c0);
-                    const auto m = static_cast<std::size_t>(tr * tc);
-                    std::vector<float> tm(m), tn(m), te(m);
-                    std::vector<std::uint8_t> tok(m);
-                    for (std::int64_t r = 0; r < tr; ++r)
-                        for (std::int64_t c = 0; c < tc; ++c) {
-                            const auto src = static_cast<std::size_t>((r0 + r) * W + c0 + c);
-                            const auto dst = static_cast<std::size_t>(r * tc + c);
-                            tm[dst] = mvi[src];
-                            tn[dst] = ndvi[src];
-                            te[dst] = elev[src];
-                            tok[dst] = ok[src];
-                        }
-                    if (pass == 0) {
-                        SceneHistogram part;
-                        part.add(tm, tok);
-                        scene.merge(part);
-                        continue;
-                    }
-                    std::vector<std::uint8_t> zones(m), tout(m);
-                    classify_tidal(te, tok, datums, zones);
-                    std::vector<float> sub(m), inter(m), supra(m);
-                    std::vector<std::uint8_t> zok(m);
-                    for (std::size_t i = 0; i < m; ++i) {
-                        sub[i] = zones[i] == 1;
-                        inter[i] = zones[i] == 2;
-                        supra[i] = zones[i] == 3;
-                        zok[i] = zones[i] != 0;
-                    }
-                    std::map<std::string, RuleVariable> v{{"mvi", {tm, tok}},
-                                                          {"ndvi", {tn, tok}},
-                                                          {"subtidal", {sub, zok}},
-                                                          {"intertidal", {inter, zok}}};
-                    rules.classify(v, tok, tout);
-                    for (std::int64_t r = 0; r < tr; ++r)
-                        for (std::int64_t c = 0; c < tc; ++c)
-                            out[static_cast<std::size_t>((r0 + r) * W + c0 + c)] = tout[static_cast<std::size_t>(r * tc + c)];
+        exec.run<int>(
+            plan, tiles,
+            [&](std::size_t, const Window& w) {
+                const auto t = extract(w);
+                const auto m = t.ok.size();
+                std::vector<std::uint8_t> zones(m), tout(m);
+                classify_tidal(t.elev, t.ok, datums, zones);
+                std::vector<float> sub(m), inter(m);
+                std::vector<std::uint8_t> zok(m);
+                for (std::size_t i = 0; i < m; ++i) {
+                    sub[i] = zones[i] == 1;
+                    inter[i] = zones[i] == 2;
+                    zok[i] = zones[i] != 0;
                 }
-        }
+                const std::map<std::string, RuleVariable> v{{"mvi", {t.mvi, t.ok}},
+                                                            {"ndvi", {t.ndvi, t.ok}},
+                                                            {"subtidal", {sub, zok}},
+                                                            {"intertidal", {inter, zok}}};
+                rules.classify(v, t.ok, tout);
+                // Tiles are disjoint: each worker writes its own pixels.
+                for (std::int64_t r = 0; r < w.rows; ++r)
+                    for (std::int64_t c = 0; c < w.cols; ++c)
+                        out[static_cast<std::size_t>((w.row_off + r) * W + w.col_off + c)] =
+                            tout[static_cast<std::size_t>(r * w.cols + c)];
+                return 0;
+            },
+            [](std::size_t, int&&) {});
         return out;
     };
-    const auto reference = run(W, H);
+    const auto reference = run(W, H, 1);
     CHECK(std::count(reference.begin(), reference.end(), 5) > 100);  // some mangrove
     CHECK(std::count(reference.begin(), reference.end(), k_habitat_nodata) == static_cast<long>((n - 1) / 101 + 1));
-    for (auto [tw, th] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {16, 16}, {30, 7}, {97, 1}, {5, 61}})
-        CHECK(run(tw, th) == reference);
+    for (const int threads : {1, 2, 4})
+        for (auto [tw, th] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {16, 16}, {30, 7}, {97, 1}, {5, 61}}) {
+            INFO(threads << " threads, tiles " << tw << " x " << th);
+            CHECK(run(tw, th, threads) == reference);
+        }
 }
 
 namespace {

@@ -11,8 +11,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <cmath>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
 
 using namespace bluecarbon;
@@ -335,6 +339,25 @@ ParallelFor executor_for(const TileExecutor& ex) {
     };
 }
 
+// As executor_for, but the plots really run on several threads at once: the first plot waits (up to 2 s) until
+// another worker has started one, so a result that depended on which thread ran a plot, or on shared state
+// between concurrent plots, would show. `workers` receives the set of worker slots that ran plots.
+ParallelFor concurrent_executor(const TileExecutor& ex, std::set<int>& workers) {
+    return [&ex, &workers](std::size_t count, const std::function<void(std::size_t)>& body) {
+        std::mutex m;
+        std::condition_variable cv;
+        ex.parallel_for(count, [&](std::size_t i, int slot) {
+            {
+                std::unique_lock lock(m);
+                workers.insert(slot);
+                cv.notify_all();
+                if (i == 0) cv.wait_for(lock, std::chrono::seconds(2), [&] { return workers.size() > 1; });
+            }
+            body(i);
+        });
+    };
+}
+
 // Twelve plots of the Fixture's two kinds, so threads really share the work.
 std::pair<std::vector<PlotRecord>, std::vector<TreeRecord>> many_plots() {
     const Fixture f;
@@ -376,6 +399,14 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
         CHECK(same_summary(r1.plots[p].agb_mc, rs.plots[p].agb_mc));
         CHECK(same_summary(r1.plots[p].carbon_mc, r4.plots[p].carbon_mc));
         CHECK(same_summary(r1.plots[p].bgb_mc, r4.plots[p].bgb_mc));
+    }
+    // Plots computed concurrently on two threads give the one-thread bits.
+    std::set<int> workers;
+    const auto rc = compute_tree_survey(trees, plots, table, small_db(), {}, opt, concurrent_executor(two, workers));
+    CHECK(workers.size() == 2);
+    for (std::size_t p = 0; p < plots.size(); ++p) {
+        CHECK(same_summary(r1.plots[p].agb_mc, rc.plots[p].agb_mc));
+        CHECK(same_summary(r1.plots[p].carbon_mc, rc.plots[p].carbon_mc));
     }
     // Streams are keyed by plot id: reversing the plots file changes nothing.
     std::vector<PlotRecord> reversed(plots.rbegin(), plots.rend());

@@ -47,6 +47,8 @@ struct IndicesResult {
     std::vector<IndexOutput> outputs;
     double wall_seconds{0};
     double peak_rss_mb{0};
+    std::int64_t reflectance_above_limit{0};  ///< band values above 1.5 after scaling (raw DN read unscaled?)
+    std::vector<std::string> warnings;        ///< one line each, also in the JSON
     std::string json;  ///< what --json prints
 };
 

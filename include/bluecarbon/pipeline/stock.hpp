@@ -1,7 +1,8 @@
 #pragma once
 /// `bluecarbon stock`: the habitat map, then the carbon pools (Tier-1 or a calibrated biomass model) and their
 /// uncertainty, over the project's analysis grid: habitat.tif (+ .aux.xml), stock_agb/bgb/dead/soc/total.tif,
-/// uncertainty.tif, stock_summary.csv and stock_run.json in the project's output folder, published together.
+/// uncertainty.tif, stock_summary.csv and stock_run.json in the project's output folder, published together; with
+/// [inputs.dem] and [tidal] also tidal.tif (uint8: 1 between MLLW and HAT, 0 outside; the parcels tidal frame).
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/core/grid.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
@@ -54,6 +55,7 @@ struct StockResult {
     std::filesystem::path model_path;
     std::vector<science::HabitatSummary> habitats;  ///< pools left at 0 for a habitat run
     std::int64_t model_fallback_pixels{0};
+    std::vector<std::string> warnings;  ///< one line each (implausible inputs), also in run_json
     StockTimings timings;
     double peak_rss_mb{0};
     std::filesystem::path output_dir;

@@ -52,6 +52,7 @@ private:
     mutable std::vector<Entry> m_entries;   // sorted by value, distinct
     mutable std::vector<double> m_pending;  // values added since the last normalize()
     mutable std::vector<Entry> m_scratch;
+    mutable std::vector<Entry> m_runs;  // normalize()'s runs of m_pending; kept so its pages are reused
     std::uint64_t m_total{0};
 };
 

@@ -67,21 +67,31 @@ Grid analysis_grid(const config::ProjectConfig& cfg) {
 // The DEM's unit and the geoid set-up; every check before any work.
 void set_up_dem(const config::ProjectConfig& cfg, StockInputs& in) {
     const auto& dem = *cfg.dem;
-    // Conversion needs a vertical unit (stated in the project or by the file) and the geoid grid.
-    std::string unit = dem.vertical_unit.value_or("");
+    // Conversion needs a vertical unit, stated in the project or by the file; when both state one they must agree
+    // (a file in feet read as metres would shift every tidal zone by a factor of 3.28).
+    constexpr const char* k_accepted = "accepted: m, cm, mm, ft, us-ft";
+    const std::string file_unit = raster_band_unit(dem.raster.path, std::stoi(dem.raster.bands.at(0).second));
     const bool from_file = !dem.vertical_unit;
-    if (from_file) unit = raster_band_unit(dem.raster.path, std::stoi(dem.raster.bands.at(0).second));
+    std::string unit = dem.vertical_unit.value_or(file_unit);
     if (unit.empty()) {
         if (!dem.heights_above_geoid)
             throw InputError(fmt::format("{}: {} has no vertical unit (its band states none), needed to convert "
-                                         "heights to the geoid; set inputs.dem.vertical_unit = \"m\"",
-                                         dem.raster.origin.str(), dem.raster.path.filename().string()));
+                                         "heights to the geoid; set inputs.dem.vertical_unit ({})",
+                                         dem.raster.origin.str(), dem.raster.path.filename().string(), k_accepted));
         unit = "m";
     }
     const auto metres = vertical_unit_to_metres(unit);
     if (!metres)
-        throw InputError(fmt::format("{}: unknown vertical unit \"{}\"{} (m, cm, ft, US survey foot)",
-                                     dem.raster.origin.str(), unit, from_file ? " in the DEM" : ""));
+        throw InputError(fmt::format("{}: unknown vertical unit \"{}\"{} ({})", dem.raster.origin.str(), unit,
+                                     from_file ? " in the DEM" : "", k_accepted));
+    if (!from_file && !file_unit.empty()) {
+        const auto file_metres = vertical_unit_to_metres(file_unit);
+        if (file_metres && *file_metres != *metres)
+            throw InputError(fmt::format("{}: inputs.dem.vertical_unit = \"{}\" contradicts {}, whose band states "
+                                         "\"{}\"; correct the project or the file's unit",
+                                         dem.raster.origin.str(), unit, dem.raster.path.filename().string(),
+                                         file_unit));
+    }
     in.dem_metres_per_unit = *metres;
     in.dem_to_geoid = !dem.heights_above_geoid;
     if (in.dem_to_geoid) {
@@ -210,6 +220,12 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
         if (!used) continue;
         auto& src = open(ri);
         for (std::size_t b = 0; b < ri.bands.size(); ++b) in.bands[ri.bands[b].first].source = &src;
+    }
+    // The tidal frame for the parcels step's tidal-frame rule: the intertidal mask, written as tidal.tif.
+    if (with_stock && cfg.dem && cfg.tidal) {
+        in.datums = cfg.tidal->datums;
+        in.tidal_frame = true;
+        needed.insert("intertidal");
     }
     if (std::any_of(needed.begin(), needed.end(), StockInputs::is_dem_variable)) {
         set_up_dem(cfg, in);

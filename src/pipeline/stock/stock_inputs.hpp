@@ -46,6 +46,8 @@ struct StockInputs {
     std::filesystem::path geoid_grid;
     int geoid_step{8};
     std::optional<science::TidalDatums> datums;
+    /// The stock step writes tidal.tif (1 between MLLW and HAT): with the pools, [inputs.dem] and [tidal].
+    bool tidal_frame{false};
 
     bool rules_mode{false};
     std::optional<science::HabitatRules> rules;   ///< rules mode

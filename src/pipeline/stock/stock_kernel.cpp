@@ -44,6 +44,16 @@ void StockKernel::run(const Window& w, StockWorker& worker) const {
     for (std::size_t i = 0; i < n; ++i) hab.valid[i] = hab.px[i] != science::k_habitat_nodata ? 1 : 0;
     if (!res.unmapped.empty()) return;  // the run fails at the end; skip the work
     m_sinks.habitat->write(hab);
+    if (m_sinks.tidal) {
+        // After the classification: reading the DEM here must not narrow the rules' valid pixels.
+        const auto& frame = tv.get("intertidal");
+        shape(worker.tidal, w);
+        for (std::size_t i = 0; i < n; ++i) {
+            worker.tidal.px[i] = frame.px[i] > 0.5F ? 1 : 0;
+            worker.tidal.valid[i] = frame.valid[i];
+        }
+        m_sinks.tidal->write(worker.tidal);
+    }
 
     if (!m_in.pools) {
         for (std::int64_t r = 0; r < w.rows; ++r) {

@@ -24,6 +24,7 @@ namespace bluecarbon::pipeline::stock {
 struct StockSinks {
     RasterSink* habitat{nullptr};
     std::array<RasterSink*, science::k_pool_count + 1> pools{};  ///< by Pool, then the uncertainty; null: habitat only
+    RasterSink* tidal{nullptr};  ///< tidal.tif (1: between MLLW and HAT, 0: outside); null: not written
 };
 
 /// What one tile adds to the scene: per-habitat sums, and the class codes of the map that the mapping lacks.
@@ -39,6 +40,7 @@ public:
     TileVariables vars;
     Block<std::uint8_t> habitat;
     Block<float> codes;
+    Block<std::uint8_t> tidal;
     std::array<Block<float>, science::k_pool_count + 1> pools;
     std::vector<std::uint8_t> pool_valid;
     TileResult result;

@@ -125,18 +125,32 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         make("stock_total", "total carbon stock", true);
         make("uncertainty", "90 % confidence half-width of the total stock", true);
     }
+    if (with_stock && in.tidal_frame) {
+        RasterSinkOptions to;
+        to.type = PixelType::uint8;
+        to.compression = compression.codec;
+        to.compression_level = compression.level;
+        to.predictor = false;
+        to.nodata = 255;
+        to.description = "tidal frame: 1 between MLLW and HAT, 0 outside";
+        to.overview_resampling = "NEAREST";
+        to.metadata = provenance;
+        m_tidal = std::make_unique<RasterSink>(cfg.output_dir / "tidal.tif", in.grid, to, &transaction);
+    }
 }
 
 StockSinks StockRasters::sinks() const {
     StockSinks s;
     s.habitat = m_habitat.get();
     for (std::size_t k = 0; k < m_pools.size() && k < s.pools.size(); ++k) s.pools[k] = m_pools[k].get();
+    s.tidal = m_tidal.get();
     return s;
 }
 
 void StockRasters::finish(int threads) {
     std::vector<RasterSink*> all{m_habitat.get()};
     for (auto& s : m_pools) all.push_back(s.get());
+    if (m_tidal) all.push_back(m_tidal.get());
     RasterSink::finish_all(all, threads);
 }
 

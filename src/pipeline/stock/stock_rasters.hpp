@@ -15,7 +15,8 @@
 
 namespace bluecarbon::pipeline::stock {
 
-/// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif.
+/// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif (and
+/// tidal.tif when StockInputs::tidal_frame).
 class StockRasters {
 public:
     StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
@@ -28,6 +29,7 @@ public:
 private:
     std::unique_ptr<RasterSink> m_habitat;
     std::vector<std::unique_ptr<RasterSink>> m_pools;  // agb, bgb, dead, soc, total, uncertainty
+    std::unique_ptr<RasterSink> m_tidal;               // tidal.tif, when the inputs ask for it
 };
 
 }  // namespace bluecarbon::pipeline::stock

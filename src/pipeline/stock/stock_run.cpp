@@ -17,8 +17,10 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
+#include <bluecarbon/io/stale_temporaries.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
 #include <bluecarbon/science/pools.hpp>
+#include <bluecarbon/science/reflectance_check.hpp>
 
 #include <fmt/format.h>
 
@@ -39,7 +41,7 @@ std::vector<double> row_areas(const Grid& grid) {
 // tile order. Throws InputError when the class map holds codes the mapping lacks.
 science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock::StockInputs& inputs,
                                   const stock::StockKernel& kernel, const TileExecutor& exec, const RunContext& ctx,
-                                  bool with_stock) {
+                                  bool with_stock, science::ReflectanceCheck& reflectance) {
     science::SceneStockSums scene_sums(inputs.grid.height());
     std::vector<std::int64_t> unmapped;
     const auto& plan = *inputs.plan;
@@ -61,6 +63,8 @@ science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock:
             phase.tick();
         });
     phase.finish();
+    for (const auto& w : workers)
+        if (w) reflectance.merge(w->vars.reflectance());  // a count and a maximum: any order gives the same
     if (!unmapped.empty()) {
         throw InputError(fmt::format("{}: class codes {} occur in {} but are not in [habitat.classes]; map every "
                                      "code to a habitat",
@@ -92,11 +96,16 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     run.timings.statistics = clock.mark();
 
     ensure_writable_dir(cfg.output_dir);
+    remove_stale_temporaries(cfg.output_dir);  // left by runs that were killed
     OutputTransaction transaction;
     stock::StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction);
     const std::vector<double> row_area = row_areas(inputs.grid);
     const stock::StockKernel kernel(inputs, cfg.habitat, rasters.sinks(), row_area);
-    const science::SceneStockSums scene_sums = run_tiles(cfg, inputs, kernel, exec, ctx, with_stock);
+    science::ReflectanceCheck reflectance;
+    const science::SceneStockSums scene_sums = run_tiles(cfg, inputs, kernel, exec, ctx, with_stock, reflectance);
+    if (auto w = reflectance.warning("set scale in the [inputs] table of the bands (reflectance = DN x scale + "
+                                     "offset), e.g. scale = 0.0001 for DN in 0..10000"))
+        run.warnings.push_back(*w);
     run.timings.tiles = clock.mark();
 
     run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
@@ -104,6 +113,8 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
 
     rasters.finish(exec.threads());
     run.timings.finish = clock.mark();
+    // A cancel that arrived while the rasters were finished: still nothing published.
+    if (ctx.cancel && ctx.cancel->load()) throw Cancelled();
     run.timings.total = clock.total();
     StockResult result;
     result.run_json = stock::write_stock_tables(run, transaction, result.outputs);
@@ -122,6 +133,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     result.model_path = run.model_path;
     result.habitats = run.habitats;
     result.model_fallback_pixels = run.model_fallback_pixels;
+    result.warnings = run.warnings;
     result.timings = run.timings;
     result.peak_rss_mb = peak_rss_mb();
     result.output_dir = cfg.output_dir;

@@ -114,6 +114,7 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
         hab_json.push_back(e);
     }
     report["habitats"] = hab_json;
+    report["warnings"] = run.warnings;
 
     std::vector<std::string> outputs = {(cfg.output_dir / "habitat.tif").string(),
                                         (cfg.output_dir / "habitat.tif.aux.xml").string()};
@@ -122,6 +123,7 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
         for (const char* f : {"stock_agb.tif", "stock_bgb.tif", "stock_dead.tif", "stock_soc.tif", "stock_total.tif",
                               "uncertainty.tif", "stock_summary.csv"})
             outputs.push_back((cfg.output_dir / f).string());
+        if (in.tidal_frame) outputs.push_back((cfg.output_dir / "tidal.tif").string());
     }
     const std::string run_json = run.with_stock ? "stock_run.json" : "habitat_run.json";
     outputs.push_back((cfg.output_dir / run_json).string());

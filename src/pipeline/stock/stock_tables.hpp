@@ -23,6 +23,7 @@ struct StockRunSummary {
     std::int64_t model_fallback_pixels{0};
     int threads{1};
     bool with_stock{false};
+    std::vector<std::string> warnings;
     StockTimings timings;
 };
 

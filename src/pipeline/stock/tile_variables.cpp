@@ -60,6 +60,7 @@ const Block<float>& TileVariables::get(const std::string& name) {
         auto& s = slot(name);
         b->second.source->read(b->second.band, m_w, s.block);
         note_raw(s.block);
+        if (science::parse_band(name)) m_reflectance.add(s.block.px, s.block.valid);
         s.ready = true;
         return s.block;
     }

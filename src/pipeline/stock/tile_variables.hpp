@@ -7,6 +7,7 @@
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/window.hpp>
 #include <bluecarbon/io/geoid.hpp>
+#include <bluecarbon/science/reflectance_check.hpp>
 
 #include <cstdint>
 #include <map>
@@ -29,6 +30,9 @@ public:
     /// name StockInputs does not offer.
     const Block<float>& get(const std::string& name);
 
+    /// Spectral bands (green, red, ...) read by this worker so far, checked for unscaled values.
+    [[nodiscard]] const science::ReflectanceCheck& reflectance() const noexcept { return m_reflectance; }
+
     /// Pixels where every raw input read so far in this tile is valid.
     [[nodiscard]] std::span<const std::uint8_t> base_valid();
 
@@ -48,6 +52,7 @@ private:
     bool m_base_ready{false};
     std::vector<std::uint8_t> m_zones;
     std::unique_ptr<GeoidConverter> m_geoid;  // this thread's PROJ context
+    science::ReflectanceCheck m_reflectance;
 };
 
 }  // namespace bluecarbon::pipeline::stock
