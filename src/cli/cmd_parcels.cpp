@@ -18,7 +18,9 @@ void add_parcels_command(CLI::App& app, CliContext& ctx) {
     add_common_options(*cmd, o->common);
     cmd->callback([o, &ctx] {
         const auto cfg = config::load_project(o->project);
-        execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return run_parcels(cfg, rc, o->po); });
+        execute(  // whole blocks are read: 16 MB of GDAL cache suffice
+            ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return run_parcels(cfg, rc, o->po); },
+            16LL * 1024 * 1024);
     });
 }
 

@@ -34,7 +34,8 @@ void add_zonal_command(CLI::App& app, CliContext& ctx) {
                     auto r = run_zonal(rq, rc);
                     for (const auto& w : r.summary.warnings) ctx.err << "bluecarbon: warning: " << w << '\n';
                     return r;
-                });
+                },
+                16LL * 1024 * 1024);  // whole blocks are read: a small GDAL cache suffices
     });
 }
 
