@@ -66,8 +66,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
     std::string path;  // the command named ("survey trees"), for pointing to its help
     auto fail = [&](const std::string& message, int code, bool point_to_help) {
-        err << "bluecarbon: error: " << message << '\n';
-        if (point_to_help) err << "(see `bluecarbon " << (path.empty() ? "" : path + " ") << "--help`)\n";
+        err << "bluecarbon: error: " << message;  // one line, with where to look for usage errors
+        if (point_to_help) err << " (see `bluecarbon " << (path.empty() ? "" : path + " ") << "--help`)";
+        err << '\n';
         if (json) out << nlohmann::ordered_json{{"error", message}, {"exit_code", code}}.dump(2) << '\n';
         return code;
     };
