@@ -3,7 +3,8 @@ add_library(bluecarbon_options INTERFACE)
 target_compile_features(bluecarbon_options INTERFACE cxx_std_20)
 target_include_directories(bluecarbon_options INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
-  $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>)
+  $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
+  $<INSTALL_INTERFACE:include>)
 if(BLUECARBON_SANITIZE)
   target_compile_options(bluecarbon_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(bluecarbon_options INTERFACE -fsanitize=address,undefined)

@@ -3,8 +3,10 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 namespace bluecarbon::cli {
 
@@ -31,34 +33,46 @@ CLI::Validator positive() {
         "POSITIVE");
 }
 
-void add_compression_options(CLI::App& cmd, CompressionOptions& opts) {
-    cmd.add_option("--compress", opts.codec,
-                   "Compression of the output GeoTIFFs: deflate (default; read everywhere), zstd (faster to write: "
-                   "a 10000^2 stock run takes 2/3 of the time, files ~20 % larger; read by GDAL >= 2.3 and the "
-                   "tools built on it), lzw or none")
-        ->check(CLI::IsMember({"deflate", "zstd", "lzw", "none"}))
-        ->type_name("CODEC");
-    cmd.add_option("--compress-level", opts.level,
-                   "Compression effort: DEFLATE 1-12, ZSTD 1-22 (default: the command's own choice)")
-        ->check(at_least(1))
-        ->type_name("N");
+CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::path& to, const std::string& help,
+                      const char* type, bool required) {
+    CLI::Option* o = cmd.add_option(name, to, help)->type_name(type);
+    return required ? o->required() : o;
 }
 
-void check_compression_level(const std::string& codec, int level) {
-    if (auto problem = pipeline::compression_level_problem(codec, level)) throw ConfigError("--compress-level: " + *problem);
-}
-
-void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile) {
-    cmd.add_option("--threads", opts.threads, "Worker threads (default: all cores)")
-        ->check(at_least(1))
+void add_common_options(CLI::App& cmd, CommonOptions& opts, unsigned extras) {
+    cmd.add_option("--threads", opts.threads, "Worker threads, all of the run's threads included (0: all cores; "
+                                              "default: the project's, else all cores)")
+        ->check(at_least(0))
         ->type_name("N");
-    if (with_tile)
+    if ((extras & k_tile) != 0)
         cmd.add_option("--tile", opts.tile,
                        "Tile edge in pixels; rounded to a multiple of the input's block size (default: 512)")
             ->check(at_least(1))
             ->type_name("PIXELS");
-    cmd.add_flag("--json", opts.json, "Print a machine-readable summary on stdout");
+    if ((extras & k_compress) != 0) {
+        cmd.add_option("--compress", opts.codec,
+                       "Compression of the output GeoTIFFs: deflate (default; read everywhere), zstd (faster to "
+                       "write: a 10000^2 stock run takes 2/3 of the time, files ~20 % larger; read by GDAL >= 2.3 "
+                       "and the tools built on it), lzw or none")
+            ->check(CLI::IsMember({"deflate", "zstd", "lzw", "none"}))
+            ->type_name("CODEC");
+        cmd.add_option("--compress-level", opts.level,
+                       "Compression effort: DEFLATE 1-12, ZSTD 1-22 (default: the command's own choice)")
+            ->check(at_least(1))
+            ->type_name("N");
+    }
+    cmd.add_flag("--json", opts.json, "Print a machine-readable summary on stdout (errors as {\"error\": ...})");
     cmd.add_flag("--quiet,-q", opts.quiet, "No progress output");
+}
+
+void apply_compression(const CommonOptions& o, std::string& codec, int& level) {
+    if (!o.codec.empty()) {
+        codec = o.codec;
+        level = 0;  // a project's level was chosen for its own codec
+    }
+    if (o.level > 0) level = o.level;
+    if (auto problem = pipeline::compression_level_problem(codec, o.level))
+        throw ConfigError("--compress-level: " + *problem);
 }
 
 void CliProgress::begin(std::string_view phase, std::int64_t total) {
@@ -75,17 +89,24 @@ void CliProgress::end() {
     m_progress.reset();
 }
 
-std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts, const std::string& label,
-                                        std::int64_t total) {
-    return std::make_unique<Progress>(label, total, Progress::style_for(opts.quiet, ctx.err_is_terminal), ctx.err);
+pipeline::RunContext run_context(const CommonOptions& o, pipeline::ProgressObserver* progress) {
+    pipeline::RunContext rc;
+    // RunContext's 0 defers to the project; an explicit --threads 0 means every core, as `threads = 0` does.
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (o.threads) rc.threads = *o.threads > 0 ? *o.threads : cores;
+    rc.tile = o.tile;
+    rc.progress = progress;
+    return rc;
 }
 
-void with_flags(const std::map<std::string, std::string>& flags, const std::function<void()>& fn) {
+void with_flags(const FlagNames& flags, const std::function<void()>& fn) {
     try {
         fn();
     } catch (const pipeline::RequestError& e) {
-        const auto it = flags.find(e.field());
-        if (it == flags.end()) throw;
+        static const FlagNames common{{"threads", "--threads"}, {"tile size", "--tile"},
+                                      {"compression level", "--compress-level"}};
+        auto it = flags.find(e.field());
+        if (it == flags.end() && (it = common.find(e.field())) == common.end()) throw;
         throw ConfigError(it->second + ": " + e.problem());
     }
 }

@@ -1,16 +1,22 @@
 #pragma once
-/// What every subcommand shares: the output streams, and the common options (--threads, --tile, --json,
-/// --quiet) declared once here so their help text and checks are the same everywhere.
+/// What every subcommand shares: the output streams, the common options declared once (so their help text and
+/// checks are the same everywhere), and `execute`, which runs a pipeline call inside a GdalSession and prints
+/// its to_json (--json) or summary_text.
+#include <bluecarbon/pipeline/interrupt_guard.hpp>
+
 #include <bluecarbon/core/progress.hpp>
+#include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
-#include <map>
 #include <iosfwd>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,27 +29,22 @@ struct CliContext {
 };
 
 struct CommonOptions {
-    int threads{0};                ///< 0: all cores
-    std::int64_t tile{512};        ///< tile edge in pixels (rounded to the input's block size)
+    std::optional<int> threads;        ///< 0: all cores; unset: the project's [processing] threads, else all cores
+    std::optional<std::int64_t> tile;  ///< unset: the project's [processing] tile, else 512
     bool json{false};
     bool quiet{false};
+    std::string codec;  ///< --compress; empty: not given
+    int level{0};       ///< --compress-level; 0: not given
 };
 
-/// --compress and --compress-level of the raster commands (the codec of their output GeoTIFFs).
-struct CompressionOptions {
-    std::string codec;  ///< empty: not given (the project's [processing] compression, else deflate)
-    int level{0};       ///< 0: not given
-};
-
-/// Adds --compress and --compress-level to `cmd`, bound to `opts`.
-void add_compression_options(CLI::App& cmd, CompressionOptions& opts);
-
-/// Checks --compress-level against the codec it applies to (`codec`: --compress, else the project's or the
-/// command's default): ConfigError "--compress-level: must be 1-12 for deflate (got 13)".
-void check_compression_level(const std::string& codec, int level);
-
-/// Adds --threads, --json and --quiet (and --tile when `with_tile`) to `cmd`, bound to `opts`.
-void add_common_options(CLI::App& cmd, CommonOptions& opts, bool with_tile = true);
+enum OptionSet : unsigned { k_tile = 1, k_compress = 2 };
+/// Adds --threads, --json and --quiet, and --tile / --compress / --compress-level as `extras` asks.
+void add_common_options(CLI::App& cmd, CommonOptions& opts, unsigned extras = k_tile);
+/// --compress / --compress-level over a request's or project's `codec` and `level`.
+void apply_compression(const CommonOptions& o, std::string& codec, int& level);
+/// A FILE (or DIR, ...) option, required unless said otherwise.
+CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::path& to, const std::string& help,
+                      const char* type = "FILE", bool required = true);
 
 /// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: rank 0 under MPI); false: print nothing.
 struct ScaleOptions {
@@ -54,12 +55,11 @@ void add_scale_options(CLI::App& cmd, ScaleOptions& opts);
 bool run_scaled(const ScaleOptions& opts, pipeline::RunContext& rc, const std::function<void()>& run,
                 const std::function<void()>& merge);
 
-/// Option checks whose failure reads "--threads: must be at least 1 (got 0)" (CLI11 prefixes the option name);
-/// help shows them as "N:POSITIVE". at_least is for whole numbers, positive for any number > 0.
+/// Checks whose failure reads "--tile: must be at least 1 (got 0)" (CLI11 prefixes the option name).
 [[nodiscard]] CLI::Validator at_least(std::int64_t min);
 [[nodiscard]] CLI::Validator positive();
 
-/// The pipeline's progress on the context's error stream, styled by --quiet and whether stderr is a terminal.
+/// The pipeline's progress on the error stream, styled by --quiet and whether stderr is a terminal.
 class CliProgress : public pipeline::ProgressObserver {
 public:
     CliProgress(const CliContext& ctx, const CommonOptions& opts) : m_ctx(ctx), m_quiet(opts.quiet) {}
@@ -73,30 +73,51 @@ private:
     std::unique_ptr<Progress> m_progress;
 };
 
-/// A progress reporter on the context's error stream, for work the CLI drives itself (`sample`).
-[[nodiscard]] std::unique_ptr<Progress> make_progress(const CliContext& ctx, const CommonOptions& opts,
-                                                      const std::string& label, std::int64_t total);
+/// RunContext from the common options (--threads 0: every core).
+[[nodiscard]] pipeline::RunContext run_context(const CommonOptions& o, pipeline::ProgressObserver* progress);
 
-/// Runs `fn`, turning the pipeline's RequestError for a field in `flags` (field -> option name) into the same
-/// message naming the option: "--tile: must be at least 1 (got 0)".
-void with_flags(const std::map<std::string, std::string>& flags, const std::function<void()>& fn);
+/// Request field -> option name: a RequestError for the field is reported as "--option: problem".
+using FlagNames = std::map<std::string, std::string>;
+void with_flags(const FlagNames& flags, const std::function<void()>& fn);
+
+/// Runs `run(RunContext)` in a GdalSession with `cache_bytes` of GDAL cache, then prints the result's to_json
+/// (--json) or summary_text (both found by argument-dependent lookup).
+template <typename Run>
+void execute(const CliContext& ctx, const CommonOptions& o, const FlagNames& flags, Run&& run,
+             std::int64_t cache_bytes = GdalSessionOptions{}.cache_bytes) {
+    CliProgress progress(ctx, o);
+    GdalSessionOptions session_options;
+    session_options.cache_bytes = cache_bytes;
+    const GdalSession session(std::move(session_options));
+    pipeline::RunContext rc = run_context(o, &progress);
+    const pipeline::InterruptGuard interrupts;  // Ctrl-C: the run stops and removes its temporary files
+    rc.cancel = interrupts.flag();
+    with_flags(flags, [&] {
+        const auto result = run(rc);
+        std::string text = o.json ? std::string(to_json(result)) : std::string(summary_text(result));
+        ctx.out << text << (text.empty() || text.back() != '\n' ? "\n" : "");
+    });
+}
 
 // One registration function per subcommand (each in its own file).
 void add_survey_command(CLI::App& app, CliContext& ctx);
+void add_survey_cores_command(CLI::App& survey, CliContext& ctx);      // under `survey`
+void add_survey_calibrate_command(CLI::App& survey, CliContext& ctx);  // under `survey`
 void add_indices_command(CLI::App& app, CliContext& ctx);
 void add_sample_command(CLI::App& app, CliContext& ctx);
 void add_habitat_command(CLI::App& app, CliContext& ctx);
 void add_stock_command(CLI::App& app, CliContext& ctx);
+void add_invest_command(CLI::App& app, CliContext& ctx);
 void add_zonal_command(CLI::App& app, CliContext& ctx);
 void add_parcels_command(CLI::App& app, CliContext& ctx);
 void add_credits_command(CLI::App& app, CliContext& ctx);
 void add_certify_commands(CLI::App& app, CliContext& ctx);  // keygen, certify, verify
 void add_registry_command(CLI::App& app, CliContext& ctx);
 void add_merge_command(CLI::App& app, CliContext& ctx);
-void add_lots_command(CLI::App& app, CliContext& ctx);     // cmd_market.cpp
-void add_auction_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp
+void add_lots_command(CLI::App& app, CliContext& ctx);       // cmd_market.cpp
+void add_auction_command(CLI::App& app, CliContext& ctx);    // cmd_market.cpp
 void add_statement_command(CLI::App& app, CliContext& ctx);  // cmd_market.cpp
-void add_report_command(CLI::App& app, CliContext& ctx);   // cmd_run.cpp
-void add_run_command(CLI::App& app, CliContext& ctx);      // cmd_run.cpp
+void add_report_command(CLI::App& app, CliContext& ctx);     // cmd_run.cpp
+void add_run_command(CLI::App& app, CliContext& ctx);        // cmd_run.cpp
 
 }  // namespace bluecarbon::cli

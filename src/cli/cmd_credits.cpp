@@ -5,7 +5,6 @@
 #include <bluecarbon/pipeline/credits.hpp>
 
 #include <memory>
-#include <ostream>
 
 namespace bluecarbon::cli {
 
@@ -17,18 +16,11 @@ void add_credits_command(CLI::App& app, CliContext& ctx) {
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("credits", "Credits per parcel and vintage from the [credits] snapshots and "
                                                   "profile -> <output>/credits.csv, credit columns in parcels.gpkg");
-    cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
+    add_path(*cmd, "project", o->project, "The project file (project.toml)");
     add_common_options(*cmd, o->common);
-    cmd->callback([o, cmd, &ctx] {
+    cmd->callback([o, &ctx] {
         const auto cfg = config::load_project(o->project);
-        CliProgress progress(ctx, o->common);
-        pipeline::RunContext rc;
-        if (cmd->count("--threads") > 0) rc.threads = o->common.threads;
-        if (cmd->count("--tile") > 0) rc.tile = o->common.tile;
-        rc.progress = &progress;
-        pipeline::CreditsResult r;
-        with_flags({{"threads", "--threads"}, {"tile size", "--tile"}}, [&] { r = pipeline::run_credits(cfg, rc); });
-        ctx.out << (o->common.json ? pipeline::to_json(r) + "\n" : pipeline::summary_text(r));
+        execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_credits(cfg, rc); });
     });
 }
 

@@ -14,15 +14,9 @@ void add_merge_command(CLI::App& app, CliContext& ctx) {
     CLI::App* cmd = app.add_subcommand("merge", "Write the outputs of a sharded run (--shard) into DIR from its "
                                                 "shard-<i>-of-<n>/ folders: the bytes one process writes");
     cmd->add_option("dir", req->dir, "The output folder holding the shard folders")->required()->type_name("DIR");
-    add_common_options(*cmd, *common, false);
+    add_common_options(*cmd, *common, 0);
     cmd->callback([req, common, &ctx] {
-        CliProgress progress(ctx, *common);
-        pipeline::RunContext rc;
-        rc.threads = common->threads;
-        rc.progress = &progress;
-        const auto r = pipeline::run_merge(*req, rc);
-        ctx.out << (common->json ? pipeline::to_json(r) : "merge: " + std::to_string(r.shards) + " shards of " +
-                                                              r.command + " -> " + r.run.output_dir.string()) << '\n';
+        execute(ctx, *common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_merge(*req, rc); });
     });
 }
 

@@ -21,20 +21,12 @@ void add_project_command(CLI::App& app, CliContext& ctx, const char* name, const
     auto o = std::make_shared<ProjectOptions>();
     auto* cmd = app.add_subcommand(name, help);
     cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
-    add_common_options(*cmd, o->common, tile);
+    add_common_options(*cmd, o->common, tile ? k_tile : 0);
     cmd->add_option("--output", o->output, "Output folder (default: the project's)")->type_name("DIR");
-    cmd->callback([o, cmd, fn, &ctx] {
+    cmd->callback([o, fn, &ctx] {
         auto cfg = config::load_project(o->project);
         if (!o->output.empty()) cfg.output_dir = std::filesystem::absolute(o->output).lexically_normal();
-        CliProgress progress(ctx, o->common);
-        pipeline::RunContext rc;
-        if (cmd->count("--threads") > 0) rc.threads = o->common.threads;
-        if (cmd->count("--tile") > 0) rc.tile = o->common.tile;
-        rc.progress = &progress;
-        with_flags({{"threads", "--threads"}, {"tile size", "--tile"}}, [&] {
-            const auto r = fn(cfg, rc);
-            ctx.out << (o->common.json ? pipeline::to_json(r) + "\n" : o->common.quiet ? "" : summary_text(r));
-        });
+        execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return fn(cfg, rc); });
     });
 }
 }  // namespace

@@ -22,7 +22,7 @@ std::int64_t round_to_block(std::int64_t requested, std::int64_t block, std::int
 TilePlan::TilePlan(Grid grid, std::int64_t tile_w, std::int64_t tile_h)
     : m_grid(std::move(grid)), m_tile_w(tile_w), m_tile_h(tile_h) {
     if (tile_w <= 0 || tile_h <= 0)
-        throw ConfigError("--tile: tile size must be a positive number of pixels, got " + std::to_string(tile_w) +
+        throw ConfigError("tile size: must be a positive number of pixels, got " + std::to_string(tile_w) +
                           " x " + std::to_string(tile_h));
     m_tile_w = std::min(tile_w, m_grid.width());
     m_tile_h = std::min(tile_h, m_grid.height());
@@ -33,7 +33,7 @@ TilePlan::TilePlan(Grid grid, std::int64_t tile_w, std::int64_t tile_h)
 TilePlan TilePlan::aligned_to_blocks(Grid grid, std::int64_t requested_w, std::int64_t requested_h,
                                      std::int64_t block_w, std::int64_t block_h) {
     if (requested_w <= 0 || requested_h <= 0)
-        throw ConfigError("--tile: tile size must be a positive number of pixels, got " +
+        throw ConfigError("tile size: must be a positive number of pixels, got " +
                           std::to_string(requested_w) + " x " + std::to_string(requested_h));
     const auto w = round_to_block(requested_w, block_w, grid.width());
     const auto h = round_to_block(requested_h, block_h, grid.height());

@@ -22,7 +22,7 @@ int default_thread_count() noexcept {
 
 TileExecutor::TileExecutor(int threads) : m_threads(threads == 0 ? default_thread_count() : threads) {
     if (threads < 0)
-        throw ConfigError("--threads: must be a positive number, got " + std::to_string(threads));
+        throw ConfigError("threads: must be a positive number, got " + std::to_string(threads));
 #ifndef _OPENMP
     m_threads = 1; // built without OpenMP: the same loops run serially
 #endif

@@ -65,7 +65,7 @@ void BandStackSink::Impl::create() {
     if (o.compression_level > 0 && o.compression == Compression::zstd)
         co.SetNameValue("ZSTD_LEVEL", std::to_string(o.compression_level).c_str());
     // Compression runs on GDAL's worker threads while our threads compute the next tiles.
-    co.SetNameValue("NUM_THREADS", "ALL_CPUS");
+    co.SetNameValue("NUM_THREADS", io::gdal_num_threads(o.gdal_threads).c_str());
 
     io::GdalErrorCapture capture;
     const int bands = static_cast<int>(o.band_descriptions.size());

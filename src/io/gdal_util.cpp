@@ -50,6 +50,8 @@ ScopedThreadConfig::~ScopedThreadConfig() {
     CPLSetThreadLocalConfigOption(m_key.c_str(), m_had_previous ? m_previous.c_str() : nullptr);
 }
 
+std::string gdal_num_threads(int threads) { return threads <= 0 ? "ALL_CPUS" : std::to_string(threads); }
+
 OGRSpatialReference srs_from_wkt(const std::string& wkt) {
     OGRSpatialReference srs;
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);

@@ -18,7 +18,7 @@ namespace bluecarbon::io {
 
 /// Collects the GDAL/OGR/OSR messages raised on this thread while alive, instead of letting GDAL print
 /// them to stderr. Failures become exceptions at the call site (with GDAL's own words); warnings are
-/// forwarded to the process-wide message handler (see gdal_setup.hpp) when the capture ends.
+/// forwarded to the live GdalSession's message handler (see gdal_setup.hpp) when the capture ends.
 class GdalErrorCapture {
 public:
     GdalErrorCapture();
@@ -72,11 +72,14 @@ private:
 /// not a raster GDAL can read) with GDAL's reason.
 [[nodiscard]] GDALDatasetUniquePtr open_raster_dataset(const std::filesystem::path& path);
 
-/// Passes a GDAL message to the handler set with set_gdal_message_handler (dropped when none). Thread-safe.
+/// Passes a GDAL message to the live GdalSession's handler (dropped when none). Thread-safe.
 void forward_gdal_message(const std::string& message);
 
 /// The GeoTIFF COMPRESS creation option for a codec ("DEFLATE", "ZSTD", "LZW", "NONE").
 [[nodiscard]] const char* gdal_compress_option(Compression c);
+
+/// The NUM_THREADS creation option for a thread budget: "ALL_CPUS" for 0, else the number.
+[[nodiscard]] std::string gdal_num_threads(int threads);
 
 /// "<text>: <detail>" when detail is not empty, else text.
 [[nodiscard]] std::string with_detail(const std::string& text, const std::string& detail);

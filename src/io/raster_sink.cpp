@@ -291,7 +291,7 @@ void RasterSink::Impl::create() {
         if (o.compression_level > 0 && o.compression == Compression::zstd)
             co.SetNameValue("ZSTD_LEVEL", std::to_string(o.compression_level).c_str());
         // Compression runs on GDAL's worker threads while our threads compute the next tiles.
-        co.SetNameValue("NUM_THREADS", "ALL_CPUS");
+        co.SetNameValue("NUM_THREADS", io::gdal_num_threads(o.gdal_threads).c_str());
     }
 
     GdalErrorCapture capture;
@@ -502,6 +502,8 @@ void RasterSink::Impl::build_overviews() {
 }
 
 void RasterSink::Impl::release_tile_phase_memory() noexcept {
+    // Process-wide (the shared block cache, the heap): only under a GdalSession that asks for it.
+    if (!GdalSession::releases_memory()) return;
     // Building overviews and the COG streams the whole raster through GDAL's block cache. Blocks still cached from the tile
     // phase (inputs read, mostly) are not needed again, so empty the cache first (GDALFlushCacheBlock drops
     // the least recently used block, writing it first if dirty), and hand the heap pages freed by the tile
@@ -530,7 +532,7 @@ void RasterSink::Impl::build_cog() {
     co.SetNameValue("BLOCKSIZE", std::to_string(options.block_size).c_str());
     co.SetNameValue("OVERVIEW_RESAMPLING", options.overview_resampling.c_str());
     if (!overview_factors.empty()) co.SetNameValue("OVERVIEWS", "FORCE_USE_EXISTING");
-    co.SetNameValue("NUM_THREADS", "ALL_CPUS");
+    co.SetNameValue("NUM_THREADS", io::gdal_num_threads(options.gdal_threads).c_str());
     co.SetNameValue("BIGTIFF", "IF_SAFER");
     GDALDataset* out = cog->CreateCopy(cog_temp_path.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr);
     if (out == nullptr)
@@ -661,6 +663,10 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
     };
     const std::size_t n_threads = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1,
                                                           std::max<std::size_t>(sinks.size(), 1));
+    // The thread budget is shared: n_threads sinks side by side, each compressing on its share.
+    if (threads > 0)
+        for (auto* sink : sinks)
+            sink->m_impl->options.gdal_threads = std::max(1, threads / static_cast<int>(n_threads));
     std::vector<std::thread> pool;
     try {
         for (std::size_t t = 1; t < n_threads; ++t) pool.emplace_back(worker);

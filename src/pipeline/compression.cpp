@@ -5,7 +5,10 @@ namespace bluecarbon::pipeline {
 
 std::optional<std::string> compression_level_problem(const std::string& codec, int level) {
     const auto c = compression_from_name(codec);
-    if (!c || level == 0 || (*c != Compression::deflate && *c != Compression::zstd)) return std::nullopt;
+    if (!c || level == 0) return std::nullopt;
+    if (*c != Compression::deflate && *c != Compression::zstd)
+        return codec + " has no compression level (levels are for deflate 1-12 and zstd 1-22; got " +
+               std::to_string(level) + ")";
     const int max = *c == Compression::zstd ? 22 : 12;
     if (level >= 1 && level <= max) return std::nullopt;
     return "must be 1-" + std::to_string(max) + " for " + codec + " (got " + std::to_string(level) + ")";

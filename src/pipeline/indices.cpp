@@ -37,12 +37,6 @@ constexpr double k_index_nodata = -9999.0;
 // (10000^2 NDVI: 392 vs 390 MB) at a fraction of the encoding time.
 constexpr int k_deflate_level = 1;
 
-/// GDAL's block cache for this command. Reads take whole blocks straight into our tiles and the sink writes
-/// whole blocks, so the cache only holds blocks in transit; anything more fills with input blocks that are never
-/// read again, and peak memory then grows with the raster. Measured (NDVI, 2 threads): peak RSS 2000^2 / 10000^2
-/// = 99 / 105 MB with 16 MB, 101 / 123 MB with 32 MB, 101 / 140 MB with 48 MB, at the same speed.
-constexpr std::int64_t k_gdal_cache_bytes = 16LL * 1024 * 1024;
-
 /// Which source band each spectral band is read from (-1: not needed), and the source's band selectors.
 struct BandPlan {
     std::array<int, science::k_spectral_band_count> slot{};
@@ -141,6 +135,7 @@ std::string indices_json(const IndicesRequest& rq, const IndicesResult& r) {
     using json = nlohmann::ordered_json;
     json j;
     j["command"] = "indices";
+    j["bluecarbon_version"] = k_version;
     j["input"] = rq.input.string();
     j["out"] = rq.out.string();
     j["width"] = r.grid.width();
@@ -162,6 +157,8 @@ std::string indices_json(const IndicesRequest& rq, const IndicesResult& r) {
         ji[std::string(science::index_name(o.index))] = e;
     }
     const double mpix = static_cast<double>(r.grid.pixel_count()) / 1e6;
+    j["outputs"] = nlohmann::ordered_json::array();
+    for (const auto& o : r.outputs) j["outputs"].push_back(o.file.string());
     j["wall_seconds"] = r.wall_seconds;
     j["mpixel_per_s"] = r.wall_seconds > 0 ? mpix / r.wall_seconds : 0.0;
     j["peak_rss_mb"] = r.peak_rss_mb;
@@ -177,7 +174,7 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     const TileExecutor exec(resolve_threads(ctx));
     const std::int64_t tile = resolve_tile(ctx);
     if (rq.indices.empty()) throw RequestError("indices", "no index given");
-    ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
+    ensure_gdal_ready();
 
     // Which bands are needed, and where each is in the file. Without a band map, bands are found by their
     // description ("green", "red", ...), as the sample's reflectance.tif has them.

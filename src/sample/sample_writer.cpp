@@ -92,9 +92,13 @@ void write_scene_rasters(const fs::path& dir, std::int64_t size, bool synthetic,
     const TilePlan plan = TilePlan::aligned_to_blocks(grid, options.tile, options.tile, k_scene_block, k_scene_block);
     const TileExecutor exec(options.threads);
 
-    RasterSink habitat(dir / "habitat.tif", grid, habitat_options(synthetic), &transaction);
-    RasterSink dem(dir / "dem.tif", grid, dem_options(synthetic), &transaction);
-    BandStackSink reflectance(dir / "reflectance.tif", grid, reflectance_options(synthetic), &transaction);
+    // GDAL's compression threads stay within the run's thread budget.
+    auto hab_o = habitat_options(synthetic), dem_o = dem_options(synthetic);
+    auto refl_o = reflectance_options(synthetic);
+    hab_o.gdal_threads = dem_o.gdal_threads = refl_o.gdal_threads = exec.threads();
+    RasterSink habitat(dir / "habitat.tif", grid, hab_o, &transaction);
+    RasterSink dem(dir / "dem.tif", grid, dem_o, &transaction);
+    BandStackSink reflectance(dir / "reflectance.tif", grid, refl_o, &transaction);
 
     using Counts = std::array<std::int64_t, 9>;
     const auto tiles = plan.all();

@@ -50,16 +50,17 @@ void check_usage_error(const CliResult& r, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("indices --threads 0 and --tile 0 say they must be at least 1", "[cli][options][bad-input]") {
+TEST_CASE("indices --threads -1 and --tile 0 say what they must be", "[cli][options][bad-input]") {
     TempDir dir;
     write_reflectance(dir / "refl.tif", ReflectanceFixture{});
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"--threads", "0"}, {"--tile", "0"}, {"--tile", "-256"}, {"--threads", "two"}};
+        {"--threads", "-1"}, {"--tile", "0"}, {"--tile", "-256"}, {"--threads", "two"}};
     for (const auto& [option, value] : cases) {
         auto args = indices_args(dir);
         args.insert(args.end(), {option, value});
         const std::string expected = value == "two" ? option + ": must be a whole number (got two)"
-                                                    : option + ": must be at least 1 (got " + value + ")";
+                                                    : option + ": must be at least " +
+                                                          (option == "--threads" ? "0" : "1") + " (got " + value + ")";
         INFO(option << " " << value);
         check_usage_error(run(args), expected);
         check_usage_error(run_exe(dir, args), expected);

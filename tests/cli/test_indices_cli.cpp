@@ -243,9 +243,9 @@ TEST_CASE("indices rejects bad input with exit code 2 and leaves no output", "[c
         a.insert(a.end(), {"--tile", "-256"});
         expect_bad_input(a, {"--tile"}, out);
     }
-    SECTION("zero threads") {
+    SECTION("negative threads") {
         auto a = args(good.string(), bands, "ndvi");
-        a.insert(a.end(), {"--threads", "0"});
+        a.insert(a.end(), {"--threads", "-2"});
         expect_bad_input(a, {"--threads"}, out);
     }
     SECTION("output folder not writable") {

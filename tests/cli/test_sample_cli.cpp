@@ -189,7 +189,7 @@ TEST_CASE("sample rejects bad options with exit code 2 and writes nothing", "[cl
     check_bad({"sample", "--size", "100", "--out", out.string(), "--quiet"}, "--size", out);
     check_bad({"sample", "--parcels", "100", "--out", out.string(), "--quiet"}, "--parcels", out);
     check_bad({"sample", "--synthetic", "--parcels", "0", "--out", out.string(), "--quiet"}, "--parcels", out);
-    check_bad({"sample", "--out", out.string(), "--threads", "0", "--quiet"}, "--threads", out);
+    check_bad({"sample", "--out", out.string(), "--threads", "-1", "--quiet"}, "--threads", out);
     std::ofstream(dir / "a_file") << "x";
     const fs::path bad = dir / "a_file" / "sample";
     check_bad({"sample", "--out", bad.string(), "--quiet"}, bad.string(), bad);

@@ -59,34 +59,6 @@ TEST_CASE("crs_from_user names the text it cannot understand", "[io][crs][bad-in
     CHECK_THROWS_AS(crs_info_from_wkt("PROJCS[garbage"), CrsError);
 }
 
-TEST_CASE("ensure_gdal_ready applies a program's cache size even after earlier default calls", "[io][gdal]") {
-    ensure_gdal_ready();  // as the library does internally
-    const auto before = GDALGetCacheMax64();
-    ensure_gdal_ready(GdalSetupOptions{48LL * 1024 * 1024});
-    CHECK(GDALGetCacheMax64() == 48LL * 1024 * 1024);
-    ensure_gdal_ready();  // a later default call leaves the program's choice alone
-    CHECK(GDALGetCacheMax64() == 48LL * 1024 * 1024);
-    GDALSetCacheMax64(before);
-    CHECK(GDALGetDriverByName("GTiff") != nullptr);
-    CHECK(GDALGetDriverByName("COG") != nullptr);
-}
-
-TEST_CASE("PROJ searches the shipped grids folder as well as its defaults", "[io][gdal]") {
-    ensure_gdal_ready();
-    const auto grids = bluecarbon::grids_dir();  // the source tree's grids/ when run from the build tree
-    CPLStringList paths(OSRGetPROJSearchPaths(), TRUE);
-    bool has_grids = false, has_proj_db = false;
-    for (int i = 0; i < paths.size(); ++i) {
-        const std::filesystem::path p(paths[i]);
-        std::error_code ec;  // some default PROJ folders (e.g. in $HOME) need not exist
-        has_grids |= std::filesystem::equivalent(p, grids, ec);
-        has_proj_db |= std::filesystem::exists(p / "proj.db");
-    }
-    CHECK(has_grids);
-    CHECK(has_proj_db);  // the default paths were kept: EPSG codes still resolve
-    CHECK_FALSE(crs_from_user("EPSG:4326").empty());
-}
-
 TEST_CASE("transform_extent encloses the densified edges of a UTM extent in longitude/latitude", "[io][crs]") {
     const CrsInfo utm = crs_from_user("EPSG:32651"), geo = crs_from_user("EPSG:4326");
     const Extent e{390000, 3260000, 396000, 3266000};

@@ -31,6 +31,8 @@ struct BandStackSinkOptions {
     int compression_level{0};
     /// Tile edge of the GeoTIFF, a multiple of 16 (16..4096).
     std::int64_t block_size{512};
+    /// GDAL's compression threads (NUM_THREADS); 0: all cores.
+    int gdal_threads{0};
     /// Extra dataset metadata (provenance).
     std::map<std::string, std::string> metadata;
 };

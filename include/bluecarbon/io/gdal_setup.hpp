@@ -1,27 +1,50 @@
 #pragma once
-/// Process-wide GDAL/PROJ set-up, done once (idempotent, thread-safe): registers drivers, bounds GDAL's block
-/// cache (so memory does not grow with raster size), routes GDAL messages away from stderr, and adds the
-/// shipped grids/ folder to PROJ's search path so geoid conversions work offline.
+/// GDAL/PROJ set-up. The library itself only registers GDAL's drivers (idempotent); everything process-wide
+/// (error handler, block cache size, PROJ search paths, returning freed heap to the system) is done by an
+/// explicit GdalSession, which a program (the CLI, or a host application that wants the same behaviour)
+/// creates and which restores the previous state when it ends. Without a session, the host's own GDAL
+/// settings stay exactly as the host left them.
 #include <cstdint>
 #include <functional>
 #include <string>
 
 namespace bluecarbon {
 
-struct GdalSetupOptions {
+/// Registers GDAL's drivers once (idempotent, thread-safe). Changes no setting.
+void ensure_gdal_ready();
+
+struct GdalSessionOptions {
     /// GDAL block cache. Reads and writes stream whole blocks, so a small cache suffices and keeps peak
     /// memory independent of raster size: on a 10000 x 10000 NDVI run (2 threads), 16-24 MB used less CPU
     /// and memory than 48-128 MB (peak RSS 102 MB at 16 MB, 138 MB at 48 MB, 157 MB at 64 MB).
     std::int64_t cache_bytes{32LL * 1024 * 1024};
+    /// Where GDAL warnings (and errors raised outside any call the library checks, e.g. on GDAL's own
+    /// compression threads) go; called from any thread. Empty: dropped (failures that matter already surface
+    /// as exceptions). GDAL never prints to stderr while the session lives.
+    std::function<void(const std::string&)> message_handler;
+    /// Append the shipped grids/ folder to PROJ's search path (geoid models found offline).
+    bool shipped_grids{true};
+    /// Between a raster's tile phase and its overview/COG phase, empty GDAL's block cache and return freed
+    /// heap pages to the system (malloc_trim): peak memory is then the larger phase, not their sum.
+    bool release_memory_between_phases{true};
 };
 
-/// Idempotent and thread-safe. The set-up runs once; a non-default cache size is applied on every call that
-/// asks for it (so a program's own size wins over the library's earlier default-argument calls).
-void ensure_gdal_ready(const GdalSetupOptions& options = {});
+/// RAII: applies the options process-wide and restores the previous error handler, cache size, PROJ search
+/// paths and message handler on destruction. Create one at a time, on the main thread, around library calls
+/// (sessions may nest; destroy them in reverse order).
+class GdalSession {
+public:
+    explicit GdalSession(GdalSessionOptions options = {});
+    ~GdalSession();
+    GdalSession(const GdalSession&) = delete;
+    GdalSession& operator=(const GdalSession&) = delete;
 
-/// Where GDAL warnings (and errors raised outside any call we check) go: `handler(message)` may be called
-/// from any thread, so it must be thread-safe. Default (or an empty function): the messages are dropped,
-/// since failures that matter already surface as exceptions. GDAL never prints to stderr itself.
-void set_gdal_message_handler(std::function<void(const std::string&)> handler);
+    /// True while a session asking for release_memory_between_phases is alive.
+    [[nodiscard]] static bool releases_memory() noexcept;
+
+private:
+    struct Saved;
+    Saved* m_saved;
+};
 
 }  // namespace bluecarbon

@@ -48,6 +48,9 @@ struct RasterSinkOptions {
     /// Final product as a COG (with overviews). Off: a plain tiled GeoTIFF (still written atomically).
     bool cog{true};
     std::int64_t block_size{512};
+    /// GDAL's compression threads for this file (GTiff/COG NUM_THREADS); 0: all cores. A run bounded to N
+    /// threads passes N (finish_all shares it among the sinks it finishes side by side).
+    int gdal_threads{0};
     /// Band description shown by GIS tools (e.g. "NDVI"), and the unit (e.g. "Mg C/ha").
     std::string description;
     std::string unit;
@@ -95,7 +98,8 @@ public:
     void write_tile(const Window& w, std::span<const std::byte> captured);
 
     /// Finishes several sinks, up to `threads` at a time: the overview and COG steps of different rasters run
-    /// side by side (each COG step also compresses on GDAL's worker threads). Every sink is finished or
+    /// side by side, each compressing on threads / (sinks side by side) of GDAL's threads, so no more than
+    /// `threads` are busy at once. Every sink is finished or
     /// cleaned up; the first failure in the order given is rethrown. Call once, after the last write() to any.
     static void finish_all(std::span<RasterSink* const> sinks, int threads);
 

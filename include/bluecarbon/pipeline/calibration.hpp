@@ -41,6 +41,7 @@ struct CalibrationResult {
     std::size_t dropped_rows{0};             ///< table rows QA dropped (drop_invalid)
     std::vector<std::string> warnings;       ///< e.g. a CV R² ≤ 0 (model_skill_problem)
     std::filesystem::path output;
+    double min_valid{0};  ///< the request's min_valid (plots below it are in low_coverage_plots)
     std::string json;  ///< what --json prints
 };
 
@@ -49,5 +50,7 @@ struct CalibrationResult {
 [[nodiscard]] CalibrationResult run_calibration(const CalibrationRequest& request, const RunContext& ctx = {});
 
 [[nodiscard]] inline const std::string& to_json(const CalibrationResult& r) { return r.json; }
+/// The human summary: the fitted equation, its cross-validated error, the plots left out, the model file.
+[[nodiscard]] std::string summary_text(const CalibrationResult& r);
 
 }  // namespace bluecarbon::pipeline

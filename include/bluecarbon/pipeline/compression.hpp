@@ -12,8 +12,9 @@ struct CompressionChoice {
     int level{0};
 };
 
-/// "must be 1-12 for deflate (got 13)" when `level` is outside `codec`'s range (level 0 means "not given"
-/// and is always fine); nullopt otherwise, and for codecs without a level or unknown names.
+/// "must be 1-12 for deflate (got 13)" when `level` is outside `codec`'s range, "lzw has no compression level
+/// (...)" for a level given to a codec without one (level 0 means "not given" and is always fine); nullopt
+/// otherwise, and for unknown names.
 [[nodiscard]] std::optional<std::string> compression_level_problem(const std::string& codec, int level);
 
 /// `codec` ("deflate", "zstd", "lzw", "none") at `level`. Level 0 becomes `deflate_level` for DEFLATE (0 leaves

@@ -5,6 +5,7 @@
 #include <bluecarbon/science/survey/soil_cores.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct CoreSurveyResult {
     std::size_t samples{0};  ///< sample rows used
     std::size_t dropped_rows{0};
     std::vector<std::filesystem::path> outputs;
+    double target_depth_cm{0};
+    std::size_t mc_draws{0};   ///< Monte-Carlo draws run (0: none)
+    std::uint64_t mc_seed{0};  ///< and their seed
     std::string json;  ///< what --json prints
 };
 
@@ -30,5 +34,7 @@ struct CoreSurveyResult {
 [[nodiscard]] CoreSurveyResult run_core_survey(const CoreSurveyRequest& request, const RunContext& ctx = {});
 
 [[nodiscard]] inline const std::string& to_json(const CoreSurveyResult& r) { return r.json; }
+/// The human summary: a line for the run, a table of cores, the files written.
+[[nodiscard]] std::string summary_text(const CoreSurveyResult& r);
 
 }  // namespace bluecarbon::pipeline

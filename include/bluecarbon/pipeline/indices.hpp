@@ -6,6 +6,7 @@
 #include <bluecarbon/science/indices.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -13,6 +14,12 @@
 #include <vector>
 
 namespace bluecarbon::pipeline {
+
+/// GDAL block cache this command is tuned for (a GdalSession's cache_bytes). Reads take whole blocks straight
+/// into the tiles and the sinks write whole blocks, so the cache only holds blocks in transit; anything more
+/// fills with input blocks never read again. Measured (NDVI, 2 threads): peak RSS 2000^2 / 10000^2 = 99 / 105 MB
+/// with 16 MB, 101 / 123 MB with 32 MB, 101 / 140 MB with 48 MB, at the same speed.
+inline constexpr std::int64_t k_indices_gdal_cache_bytes = 16LL * 1024 * 1024;
 
 struct IndicesRequest {
     std::filesystem::path input;
@@ -50,5 +57,11 @@ struct IndicesResult {
 [[nodiscard]] IndicesResult run_indices(const IndicesRequest& request, const RunContext& ctx = {});
 
 [[nodiscard]] inline const std::string& to_json(const IndicesResult& r) { return r.json; }
+/// The human summary: grid, tiles, speed, and per index its valid pixels, range, mean and file.
+[[nodiscard]] std::string summary_text(const IndicesResult& r);
+
+/// `green=1,red=2,nir=nir_b8` (a front end's band list): band name -> the file's band (1-based index or band
+/// description). Throws RequestError("bands", ...) for a malformed item, an unknown name or a band given twice.
+[[nodiscard]] std::map<science::SpectralBand, std::string> parse_band_list(const std::string& text);
 
 }  // namespace bluecarbon::pipeline

@@ -75,4 +75,10 @@ struct InvestCarbonResult {
 /// intermediate_outputs/, raster_values_summary.csv).
 [[nodiscard]] InvestCarbonResult run_invest_carbon(const InvestCarbonRequest& request, const RunContext& ctx = {});
 
+[[nodiscard]] inline const std::string& to_json(const InvestCbcResult& r) { return r.json; }
+[[nodiscard]] inline const std::string& to_json(const InvestCarbonResult& r) { return r.json; }
+/// The human summaries: grid, years, tiles, time, and the files written (cbc) or the totals (carbon).
+[[nodiscard]] std::string summary_text(const InvestCbcResult& r);
+[[nodiscard]] std::string summary_text(const InvestCarbonResult& r);
+
 }  // namespace bluecarbon::pipeline

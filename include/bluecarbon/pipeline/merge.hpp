@@ -29,5 +29,8 @@ struct MergeResult {
 
 /// The --json text: the merged run's record.
 [[nodiscard]] inline const std::string& to_json(const MergeResult& r) { return r.run.run_json; }
+[[nodiscard]] inline std::string summary_text(const MergeResult& r) {
+    return "merge: " + std::to_string(r.shards) + " shards of " + r.command + " -> " + r.run.output_dir.string();
+}
 
 }  // namespace bluecarbon::pipeline

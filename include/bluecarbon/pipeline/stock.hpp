@@ -19,6 +19,12 @@
 
 namespace bluecarbon::pipeline {
 
+/// GDAL block cache these steps are tuned for (a GdalSession's cache_bytes). Inputs are read in whole blocks
+/// straight into the tiles and outputs are written block by block around the cache, so it only has to hold a
+/// few blocks per thread; the rasters' finish (overviews, COG) streams through it, and more cache buys no speed
+/// there but costs resident memory, times the rasters finished at once.
+inline constexpr std::int64_t k_stock_gdal_cache_bytes = 48LL * 1024 * 1024;
+
 /// Wall-clock and CPU (user + system, all threads) seconds of the run's phases: on a busy machine the CPU time
 /// shows the cost of a phase better than its wall time.
 struct StockTimings {
@@ -65,5 +71,7 @@ struct StockResult {
 
 /// The --json text of a run.
 [[nodiscard]] inline const std::string& to_json(const StockResult& r) { return r.run_json; }
+/// The human summary: grid, tiles, time, thresholds, the Tier-1 table or biomass model, a table by habitat.
+[[nodiscard]] std::string summary_text(const StockResult& r);
 
 }  // namespace bluecarbon::pipeline

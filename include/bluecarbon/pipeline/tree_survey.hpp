@@ -5,6 +5,7 @@
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ struct TreeSurveyResult {
     std::size_t dropped_rows{0};
     std::vector<std::string> notices;  ///< species that fell back to their genus (wood density or equation)
     std::vector<std::filesystem::path> outputs;
+    std::size_t mc_draws{0};   ///< Monte-Carlo draws run (0: none)
+    std::uint64_t mc_seed{0};  ///< and their seed
     std::string json;  ///< what --json prints
 };
 
@@ -34,5 +37,7 @@ struct TreeSurveyResult {
 [[nodiscard]] TreeSurveyResult run_tree_survey(const TreeSurveyRequest& request, const RunContext& ctx = {});
 
 [[nodiscard]] inline const std::string& to_json(const TreeSurveyResult& r) { return r.json; }
+/// The human summary: a line for the run, a table of plots, the files written.
+[[nodiscard]] std::string summary_text(const TreeSurveyResult& r);
 
 }  // namespace bluecarbon::pipeline

@@ -98,6 +98,7 @@ InvestCarbonResult run_invest_carbon(const InvestCarbonRequest& rq, const RunCon
         so.type = PixelType::float32;
         so.compression = compression.codec;
         so.compression_level = compression.level;
+        so.gdal_threads = threads;  // plain GeoTIFFs compress while the tiles are written
         so.predictor = false;  // values looked up per class: few distinct values
         so.nodata = nodata;
         so.cog = false;
@@ -231,6 +232,7 @@ InvestCarbonResult run_invest_carbon(const InvestCarbonRequest& rq, const RunCon
     using json = nlohmann::ordered_json;
     json j;
     j["command"] = "invest carbon";
+    j["bluecarbon_version"] = k_version;
     j["args"] = rq.args_file.string();
     j["width"] = grid.width();
     j["height"] = grid.height();
@@ -242,6 +244,8 @@ InvestCarbonResult run_invest_carbon(const InvestCarbonRequest& rq, const RunCon
     for (const auto& t : result.totals) {
         jt.push_back({{"raster", t.raster}, {"total", t.total}, {"units", t.units}, {"file", t.file.string()}});
     }
+    j["outputs"] = json::array();
+    for (const auto& f : result.files) j["outputs"].push_back(f.string());
     j["wall_seconds"] = result.wall_seconds;
     result.json = j.dump(2);
     return result;

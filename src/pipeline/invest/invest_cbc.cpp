@@ -45,6 +45,7 @@ std::string cbc_json(const InvestCbcRequest& rq, const InvestCbcResult& r) {
     using json = nlohmann::ordered_json;
     json j;
     j["command"] = "invest cbc";
+    j["bluecarbon_version"] = k_version;
     j["args"] = rq.args_file.string();
     j["snapshot_years"] = r.snapshot_years;
     j["analysis_year"] = r.analysis_year;
@@ -55,7 +56,7 @@ std::string cbc_json(const InvestCbcRequest& rq, const InvestCbcResult& r) {
     j["threads"] = r.threads;
     auto& o = j["outputs"];
     o = json::array();
-    for (const auto& f : r.outputs) o.push_back({{"name", f.name}, {"file", f.file.string()}});
+    for (const auto& f : r.outputs) o.push_back(f.file.string());
     j["wall_seconds"] = r.wall_seconds;
     j["peak_rss_mb"] = r.peak_rss_mb;
     return j.dump(2);
@@ -99,6 +100,7 @@ InvestCbcResult run_invest_cbc(const InvestCbcRequest& rq, const RunContext& ctx
         so.type = PixelType::float32;
         so.compression = compression.codec;
         so.compression_level = compression.level;
+        so.gdal_threads = threads;  // plain GeoTIFFs compress while the tiles are written
         so.nodata = k_cbc_nodata;
         so.cog = false;  // InVEST writes plain GeoTIFFs
         so.description = o.name;

@@ -120,13 +120,14 @@ StatementResult run_statement(const StatementRequest& req) {
         if (parcels.insert({i.project_id, i.parcel_id}).second) r.area_ha += i.area_m2 / 1e4;
         const auto c = certs.find(i.certificate_sha256);
         if (c == certs.end() || !certified.insert({i.project_id, i.parcel_id}).second) continue;
-        // The "total" pool when the certificate has one, else the sum of its pools (bounds added: conservative).
+        // The "total" pool when the certificate has one, else the sum of its pools (bounds added: conservative; a
+        // pool without an interval counts as exact).
         const auto& stock = c->second.stock;
         for (const auto& [pool, v] : stock) {
             if (stock.count("total") && pool != "total") continue;
             r.stock_mg_c += v.mean_mg_c;
-            r.stock_lo_mg_c += v.ci90_low_mg_c;
-            r.stock_hi_mg_c += v.ci90_high_mg_c;
+            r.stock_lo_mg_c += v.ci90_low_mg_c.value_or(v.mean_mg_c);
+            r.stock_hi_mg_c += v.ci90_high_mg_c.value_or(v.mean_mg_c);
         }
         double ner = 0;
         for (const auto& v : c->second.vintages) ner += v.ner_t_co2e;

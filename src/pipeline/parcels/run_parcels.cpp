@@ -95,7 +95,7 @@ ParcelsResult run_parcels(const config::ProjectConfig& cfg, const RunContext& ct
         r.stock_reason = *why;
         r.stock = run_stock(cfg, ctx);
     }
-    ensure_gdal_ready(GdalSetupOptions{16LL * 1024 * 1024});  // whole blocks are read: a small cache suffices
+    ensure_gdal_ready();  // the CLI's GdalSession: 16 MB of cache (whole blocks are read)
 
     parcels::ParcelsRequest req;
     req.polygons = *pc.path;

@@ -22,7 +22,7 @@ ZonalResult run_zonal(const ZonalRequest& req, const RunContext& ctx) {
         throw RequestError("min coverage", fmt::format("must be between 0 and 1 (got {})", req.min_coverage));
     if (req.stats.empty()) throw RequestError("stats", "no statistic given");
     if (req.id_field.empty()) throw RequestError("id field", "must not be empty");
-    ensure_gdal_ready(GdalSetupOptions{16LL * 1024 * 1024});  // whole blocks are read: a small cache suffices
+    ensure_gdal_ready();  // the CLI's GdalSession: 16 MB of cache (whole blocks are read)
 
     parcels::ZonalRequest job;
     job.raster = req.raster;

@@ -142,7 +142,27 @@ bool StockInputs::is_dem_variable(const std::string& name) {
     return name == "elevation" || std::find(k_tidal_names.begin(), k_tidal_names.end(), name) != k_tidal_names.end();
 }
 
+namespace {
+// Every [inputs.<name>] file and band the project names is checked before any work, even those this run does
+// not read: a typo in `bands` would otherwise surface only in the run that first uses the band. The error
+// names the project line and key.
+void check_input_bands(const config::RasterInput& ri) {
+    RasterSourceOptions so;
+    for (const auto& [name, sel] : ri.bands) so.bands.push_back(sel);
+    try {
+        (void)RasterSource::open(ri.path, so);
+    } catch (const InputError& e) {
+        const std::string message = e.what();
+        for (const auto& [name, sel] : ri.bands)
+            if (message.find("'" + sel + "'") != std::string::npos && ri.band_origins.count(name) != 0)
+                throw ConfigError(ri.band_origins.at(name).str() + ": " + message);
+        throw ConfigError(ri.origin.str() + ": " + message);
+    }
+}
+}  // namespace
+
 StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile) {
+    for (const auto& [name, ri] : cfg.rasters) check_input_bands(ri);
     StockInputs in;
     in.grid = analysis_grid(cfg);
     const auto primary_name = cfg.primary_input();

@@ -33,16 +33,6 @@ namespace bluecarbon::pipeline {
 
 namespace {
 
-// GDAL's block cache for these steps. Inputs are read in whole blocks straight into the tiles and outputs are
-// written block by block around the cache, so it only has to hold a few blocks per thread while the tiles run;
-// the rasters' finish (overviews, COG) streams through it, and more cache buys no speed there but costs resident
-// memory, times the rasters finished at once. A larger cache only touches more fresh pages: on 3000² with
-// --threads 1, 48 MB gave 63k minor page faults, 0.95 s system time and 161 MB peak RSS; 16 MB gave 41k, 0.83 s
-// and 113 MB, at the same user time. 16 MB per worker, up to the 48 MB that served 2+ threads before.
-std::int64_t gdal_cache_bytes(int threads) {
-    return std::min<std::int64_t>(48, 16LL * std::max(threads, 1)) * 1024 * 1024;
-}
-
 // The second pass: every tile classified (and its pools computed) and written; the per-habitat sums merged in
 // tile order. Throws InputError when the class map holds codes the mapping lacks.
 science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock::StockInputs& inputs,
@@ -86,8 +76,8 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     const int threads = resolve_threads(ctx, cfg.processing.threads);
     const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
     const auto compression = choose_compression(cfg.processing.compression, cfg.processing.compression_level, 0);
+    ensure_gdal_ready();
     const TileExecutor exec(threads);
-    ensure_gdal_ready(GdalSetupOptions{gdal_cache_bytes(exec.threads())});
 
     // Every check before any output exists.
     stock::StockInputs inputs = stock::open_stock_inputs(cfg, with_stock, tile);

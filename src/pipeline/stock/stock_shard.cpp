@@ -35,7 +35,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::int64_t k_gdal_cache_bytes = 48LL * 1024 * 1024;  // as stock_run.cpp
 
 // Every file whose bytes shape the outputs.
 std::vector<std::pair<std::string, fs::path>> input_files(const config::ProjectConfig& cfg, const StockInputs& in) {
@@ -105,7 +104,7 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
     const int threads = resolve_threads(ctx, cfg.processing.threads);
     const std::int64_t tile = resolve_tile(ctx, cfg.processing.tile);
     const auto compression = choose_compression(cfg.processing.compression, cfg.processing.compression_level, 0);
-    ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
+    ensure_gdal_ready();
     const TileExecutor exec(threads);
     StockInputs inputs = open_stock_inputs(cfg, with_stock, tile);
     shard::Manifest m = describe(cfg, inputs, with_stock, tile, spec);
@@ -234,7 +233,7 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
     const std::int64_t tile = std::stoll(m.parameters.at("tile"));
     const int threads = resolve_threads(ctx, cfg.processing.threads);
     const auto compression = choose_compression(cfg.processing.compression, cfg.processing.compression_level, 0);
-    ensure_gdal_ready(GdalSetupOptions{k_gdal_cache_bytes});
+    ensure_gdal_ready();
     const TileExecutor exec(threads);
     StockInputs inputs = open_stock_inputs(cfg, with_stock, tile);
     if (const auto diff = shard::differences(m, describe(cfg, inputs, with_stock, tile, {0, m.count}), false);

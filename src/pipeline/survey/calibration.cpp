@@ -193,7 +193,8 @@ std::string calibration_json(const CalibrationResult& r) {
     std::vector<std::string> habitats;
     for (auto h : fit.habitats) habitats.emplace_back(science::habitat_name(h));
     const json s{{"command", "survey calibrate"},
-                 {"output", r.output.string()},
+                 {"bluecarbon_version", k_version},
+                 {"outputs", json::array({r.output.string()})},
                  {"form", ss::model_form_name(fit.form)},
                  {"predictors", fit.predictors},
                  {"intercept", fit.intercept},
@@ -245,6 +246,7 @@ CalibrationResult run_calibration(const CalibrationRequest& rq, const RunContext
     outputs.add(out.filename().string(), model_file(rq, r.fit, s));
     if (rq.drop_invalid) outputs.add("calibrate_qa.csv", qa.csv());
     r.output = outputs.commit().front();
+    r.min_valid = rq.min_valid;
     r.json = calibration_json(r);
     return r;
 }

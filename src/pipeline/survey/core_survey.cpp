@@ -83,7 +83,7 @@ std::string core_survey_json(const CoreSurveyRequest& rq, const CoreSurveyResult
     const auto& mc = rq.options.monte_carlo;
     json j;
     j["command"] = "survey cores";
-    j["version"] = k_version;
+    j["bluecarbon_version"] = k_version;
     j["inputs"] = {{"cores", rq.cores.string()}};
     j["outputs"] = json::array();
     for (const auto& p : r.outputs) j["outputs"].push_back(p.string());
@@ -145,6 +145,9 @@ CoreSurveyResult run_core_survey(const CoreSurveyRequest& rq, const RunContext& 
     outputs.add("cores.csv", cores_table(table, samples, r.cores, rq));
     if (rq.drop_invalid) outputs.add("qa.csv", qa.csv());
     r.outputs = outputs.commit();
+    r.target_depth_cm = rq.options.target_depth_cm;
+    r.mc_draws = rq.options.monte_carlo.draws;
+    r.mc_seed = rq.options.monte_carlo.seed;
     r.json = core_survey_json(rq, r);
     return r;
 }

@@ -84,7 +84,7 @@ std::string tree_survey_json(const TreeSurveyRequest& rq, const TreeSurveyResult
     const auto& s = r.survey;
     json j;
     j["command"] = "survey trees";
-    j["version"] = k_version;
+    j["bluecarbon_version"] = k_version;
     j["inputs"] = {{"trees", rq.trees.string()}, {"plots", rq.plots.string()}, {"wood_density", r.wood_density.string()}};
     j["outputs"] = json::array();
     for (const auto& w : r.outputs) j["outputs"].push_back(w.string());
@@ -149,6 +149,8 @@ TreeSurveyResult run_tree_survey(const TreeSurveyRequest& rq, const RunContext& 
     outputs.add("plots.csv", survey::plots_csv(plots_csv, plots, r.survey));
     if (rq.drop_invalid) outputs.add("qa.csv", qa.csv());
     r.outputs = outputs.commit();
+    r.mc_draws = rq.options.monte_carlo.draws;
+    r.mc_seed = rq.options.monte_carlo.seed;
     r.json = tree_survey_json(rq, r);
     return r;
 }
