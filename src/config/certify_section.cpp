@@ -64,8 +64,7 @@ void parse_registry(const Section& s, ProjectConfig& cfg) {
     auto& r = cfg.registry;
     r.present = true;
     r.origin = Origin{s.ctx().file, s.line(), "registry"};
-    r.path = s.path("path");
-    if (!r.path) s.fail_section("missing key \"path\"");
+    r.path = s.path("path");  // unset: <output>/registry.db (project_registry_path)
     r.name = s.required_string("name");
     if (!is_code(r.name)) s.fail("name", "use letters, digits and '_' only");
     if (const auto* keys = s.array("trust")) {

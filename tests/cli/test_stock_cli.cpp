@@ -548,13 +548,14 @@ TEST_CASE("stock run record: inputs with SHA-256, rules, datums, the default geo
     // Both silent choices are reported in the summary and the run record (issue 17, item 8).
     CHECK_THAT(r.out, Catch::Contains("note: [tidal] geoid_grid not set: the default egm96_15_china.gtx"));
     CHECK_THAT(r.out, Catch::Contains("note: no pixel became seagrass: "));
-    CHECK_THAT(r.out, Catch::Contains("project.toml:37: habitat.rules[7].when matched no pixel"));
+    // The sample's seven rules come first, so the added one is rules[8], on the project's line 47.
+    CHECK_THAT(r.out, Catch::Contains("project.toml:47: habitat.rules[8].when matched no pixel"));
     const auto j = nlohmann::json::parse(slurp(s.out() / "stock_run.json"));
     REQUIRE(j["notices"].size() == 2);
     CHECK(j["tidal"]["geoid_grid_default"] == true);
     CHECK(j["tidal"]["mhhw_m"] == 2.2);
-    CHECK(j["rules"]["rules"].size() == 7);
-    CHECK(j["rules"]["rules"][6]["when"] == "ndvi > 5");
+    CHECK(j["rules"]["rules"].size() == 8);
+    CHECK(j["rules"]["rules"][7]["when"] == "ndvi > 5");
     for (const char* k : {"project", "reflectance", "dem", "geoid_grid", "tier1_table"}) {
         INFO(k);
         REQUIRE(j["inputs"].contains(k));

@@ -82,7 +82,7 @@ TEST_CASE("usage errors inside a command point to that command's help", "[cli][u
     CHECK_THAT(s.err, !Contains("`bluecarbon --help`"));
 }
 
-TEST_CASE("--compress-level is refused for codecs without levels", "[cli][usage][bad-input]") {
+TEST_CASE("usage: --compress-level is refused for codecs without levels", "[cli][usage][bad-input]") {
     TempDir dir;
     write_reflectance(dir / "refl.tif", ReflectanceFixture{});
     for (const char* codec : {"lzw", "none"}) {
@@ -95,7 +95,7 @@ TEST_CASE("--compress-level is refused for codecs without levels", "[cli][usage]
     CHECK(run(with(indices_args(dir), {"--compress", "lzw"})).code == 0);
 }
 
-TEST_CASE("--threads 0 means every core, as threads = 0 does in a project", "[cli][usage]") {
+TEST_CASE("usage: --threads 0 means every core, as threads = 0 does in a project", "[cli][usage]") {
     TempDir dir;
     write_reflectance(dir / "refl.tif", ReflectanceFixture{});
     const auto r = run(with(indices_args(dir), {"--threads", "0", "--json"}));
@@ -105,7 +105,7 @@ TEST_CASE("--threads 0 means every core, as threads = 0 does in a project", "[cl
     CHECK(j["threads"].get<unsigned>() == std::max(1u, std::thread::hardware_concurrency()));
 }
 
-TEST_CASE("--json has bluecarbon_version and outputs on every command", "[cli][usage][json]") {
+TEST_CASE("usage: --json has bluecarbon_version and outputs on every command", "[cli][usage][json]") {
     TempDir dir;
     write_reflectance(dir / "refl.tif", ReflectanceFixture{});
     const fs::path toml = sample_project(dir);

@@ -63,7 +63,7 @@ TEST_CASE("[certify] and [registry] errors name the file, line and key", "[confi
           "/data/proj/project.toml:5: certify.sample_key: expected true or false, found a string");
     CHECK_THAT(error_of("[certify]\nproject_id = \"X\"\nkeyfile = \"k\"\n"),
                Catch::StartsWith("/data/proj/project.toml:5: certify.keyfile: unknown key"));
-    CHECK(error_of("[registry]\nname = \"BCR\"\n") == "/data/proj/project.toml:3: registry: missing key \"path\"");
+    CHECK(error_of("[registry]\npath = \"r.db\"\n") == "/data/proj/project.toml:3: registry: missing key \"name\"");
     CHECK(error_of("[registry]\npath = \"r.db\"\nname = \"NB-BCR\"\n") ==
           "/data/proj/project.toml:5: registry.name: use letters, digits and '_' only");
     CHECK(error_of("[registry]\npath = \"r.db\"\nname = \"B\"\ntrust = [1]\n") ==

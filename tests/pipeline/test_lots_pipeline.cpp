@@ -120,12 +120,12 @@ TEST_CASE("owner statement: assets by vintage, valued and signed", "[pipeline][s
     CHECK(r.parcels == 2);
     CHECK(r.parcels_with_certificate == 2);
     CHECK(r.area_ha == 2.0);  // two 100 m squares
-    // Pools agb 120.5 [100.25, 140.75] + soil 800 [610.5, 990.125] per parcel, two parcels.
+    // The certificates' "total" pool, 920.5 [710.5, 1130.125] per parcel, two parcels.
     CHECK(r.stock_mg_c == 2 * 920.5);
-    CHECK(r.stock_lo_mg_c == 2 * 710.75);
-    CHECK(r.stock_hi_mg_c == 2 * 1130.875);
-    // Mean NER per vintage: 14.5 + credits - 1.25 = 23.25 (P-1, 10 credits) + 18.25 (P-2, 5 credits).
-    CHECK(r.annual_removal_t_co2e == 41.5);
+    CHECK(r.stock_lo_mg_c == 2 * 710.5);
+    CHECK(r.stock_hi_mg_c == 2 * 1130.125);
+    // Mean NER per vintage: 14.5 + credits - 1.25 - 0.25 (leakage) = 23 (P-1, 10 credits) + 18 (P-2, 5 credits).
+    CHECK(r.annual_removal_t_co2e == 41.0);
     CHECK(r.vintages.at("2023").issued == 10);
     CHECK(r.vintages.at("2023").transferred == 10);  // LOT-1 sold to bank-a
     CHECK(r.vintages.at("2024").issued == 15);

@@ -92,7 +92,7 @@ struct CertifyConfig {
 /// [registry]: the registry database credits are issued into.
 struct RegistryConfig {
     bool present{false};
-    std::optional<std::filesystem::path> path;  ///< the registry file (SQLite)
+    std::optional<std::filesystem::path> path;  ///< the registry file (SQLite); unset: <output>/registry.db
     std::string name;                           ///< registry code in serials (letters, digits, '_')
     std::vector<std::filesystem::path> trust;   ///< public keys trusted when the registry is created
     bool issue{false};                          ///< issue the certificates as `run` writes them
