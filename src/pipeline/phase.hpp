@@ -40,4 +40,16 @@ private:
 [[nodiscard]] std::function<void(std::size_t, const std::function<void(std::size_t)>&)>
 parallel_with(const TileExecutor& ex, Phase& phase);
 
+/// Runs `job` (a domain module's whole job, which reports no progress of its own) as one-item phase `name`:
+/// cancellation is checked before it starts.
+template <class Job>
+auto run_as_phase(const RunContext& ctx, const char* name, Job&& job) {
+    Phase phase(ctx, name, 1);
+    phase.check_cancel();
+    auto result = job();
+    phase.tick();
+    phase.finish();
+    return result;
+}
+
 }  // namespace bluecarbon::pipeline

@@ -114,11 +114,7 @@ ParcelsResult run_parcels(const config::ProjectConfig& cfg, const RunContext& ct
     req.output_dir = cfg.output_dir;
     req.threads = r.threads;
     req.tile_size = r.tile;
-    Phase phase(ctx, "parcels", 1);
-    phase.check_cancel();
-    r.parcels = parcels::run_parcels_job(req);
-    phase.tick();
-    phase.finish();
+    r.parcels = run_as_phase(ctx, "parcels", [&] { return parcels::run_parcels_job(req); });
     (void)clock.mark();
     r.wall_seconds = clock.total().wall;
     r.peak_rss_mb = peak_rss_mb();

@@ -36,11 +36,7 @@ ZonalResult run_zonal(const ZonalRequest& req, const RunContext& ctx) {
     job.out = req.out;
     job.threads = r.threads;
     job.tile_size = r.tile;
-    Phase phase(ctx, "zonal", 1);
-    phase.check_cancel();
-    r.summary = parcels::run_zonal_job(job);
-    phase.tick();
-    phase.finish();
+    r.summary = run_as_phase(ctx, "zonal", [&] { return parcels::run_zonal_job(job); });
     (void)clock.mark();
     r.wall_seconds = clock.total().wall;
     r.peak_rss_mb = peak_rss_mb();
