@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -287,10 +288,19 @@ std::vector<Block> issue_in_transaction(Registry::Impl& I, IssueStatements& st, 
         st.near.bind(1, bounds.min_x).bind(2, bounds.max_x).bind(3, bounds.min_y).bind(4, bounds.max_y);
         st.near.bind(5, cert.geometry.crs).bind(6, v.period.end).bind(7, v.period.start);
         while (st.near.step()) {
-            const double overlap = I.options.overlap_area(cert.geometry.wkb, st.near.blob(5));
             const double smaller = std::min(cert.area_m2, st.near.real(6));
             const double tolerance =
                 std::max(I.options.overlap_tolerance_m2, I.options.overlap_tolerance_fraction * smaller);
+            // The parcels' overlap lies inside their exact boxes' intersection (the R*Tree's are float32, rounded
+            // outwards): when that is within the tolerance (e.g. neighbours sharing an edge), so is the overlap,
+            // and GEOS need not compute it.
+            const std::string other_wkb = st.near.blob(5);
+            if (const auto b = detail::wkb_bounds(other_wkb)) {
+                const double w = std::min(bounds.max_x, b->max_x) - std::max(bounds.min_x, b->min_x);
+                const double h = std::min(bounds.max_y, b->max_y) - std::max(bounds.min_y, b->min_y);
+                if (w <= 0 || h <= 0 || w * h <= tolerance) continue;
+            }
+            const double overlap = I.options.overlap_area(cert.geometry.wkb, other_wkb);
             if (!(overlap <= tolerance)) {
                 const auto& n = st.near;
                 const std::string other = detail::serial_text(I.code, n.text(0), n.text(2), n.int64(3), n.int64(4));
@@ -374,18 +384,33 @@ std::vector<Registry::IssueOutcome> Registry::issue_files(const std::vector<fs::
     const std::size_t n = certificates.size();
     std::vector<std::string> bytes(n);
     for (std::size_t i = 0; i < n; ++i) bytes[i] = read_file(certificates[i]);
-    // Signatures and hashes need no database: checked side by side, each thread on its own stride.
+    // Signatures and hashes need no database: checked side by side on worker threads, in file order, while this
+    // thread issues each certificate as soon as its check is done (deterministic: issued strictly in order).
     std::vector<certify::VerifyResult> checks(n);
+    std::vector<std::atomic<bool>> ready(n);
+    std::atomic<std::size_t> next_check{0};
     const unsigned workers = static_cast<unsigned>(std::max<std::size_t>(
         1, std::min<std::size_t>(n, threads > 0 ? static_cast<std::size_t>(threads)
                                                 : std::max(1u, std::thread::hardware_concurrency()))));
-    {
-        std::vector<std::jthread> pool;
-        for (unsigned w = 0; w < workers; ++w)
-            pool.emplace_back([&, w] {
-                for (std::size_t i = w; i < n; i += workers) checks[i] = certify::verify_certificate(bytes[i]);
-            });
-    }
+    std::vector<std::jthread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+        pool.emplace_back([&] {
+            certify::SignatureVerifier verifier;
+            for (std::size_t i; (i = next_check.fetch_add(1)) < n;) {
+                try {
+                    checks[i] = certify::verify_certificate(bytes[i], nullptr, &verifier);
+                } catch (const std::exception& e) {  // OpenSSL out of order: refused, not a crash of the thread
+                    checks[i].status = certify::VerifyStatus::malformed;
+                    checks[i].detail = e.what();
+                }
+                ready[i].store(true, std::memory_order_release);
+                ready[i].notify_one();
+            }
+        });
+    const auto checked = [&](std::size_t i) -> const certify::VerifyResult& {
+        ready[i].wait(false, std::memory_order_acquire);
+        return checks[i];
+    };
     std::vector<IssueOutcome> out(n);
     for (std::size_t i = 0; i < n; ++i) out[i].certificate = certificates[i];
     // Many certificates per BEGIN IMMEDIATE transaction (one commit, statements prepared once), each inside its own
@@ -402,8 +427,9 @@ std::vector<Registry::IssueOutcome> Registry::issue_files(const std::vector<fs::
                 out[i].refused.clear();
                 db.exec("SAVEPOINT certificate");
                 try {
-                    const auto bounds = precheck(checks[i], source);
-                    out[i].blocks = issue_in_transaction(*m_impl, st, checks[i], bounds, source, external_serial);
+                    const auto& check = checked(i);
+                    const auto bounds = precheck(check, source);
+                    out[i].blocks = issue_in_transaction(*m_impl, st, check, bounds, source, external_serial);
                     db.exec("RELEASE certificate");
                 } catch (const RefusedError& e) {
                     db.exec("ROLLBACK TO certificate");

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -93,22 +95,34 @@ VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx) {
     std::optional<config::ProjectConfig> cfg;
     if (request.recompute) cfg = config::load_project(*request.recompute);
     const std::size_t n = request.certificates.size();
-    std::vector<std::string> bytes(n);
-    for (std::size_t i = 0; i < n; ++i) bytes[i] = read_bytes(request.certificates[i]);
     VerifyReport report;
     report.certificates.resize(n);
-    // Each certificate is checked on its own: side by side, every thread on its own stride, results in order.
+    std::vector<std::exception_ptr> errors(n);
+    // Each certificate is read and checked on its own, side by side: workers claim the next few in file order and
+    // keep their OpenSSL objects; results land in their places (the same report for any thread count).
     const std::size_t workers = std::clamp<std::size_t>(
         ctx.threads > 0 ? static_cast<std::size_t>(ctx.threads) : std::thread::hardware_concurrency(), 1, n);
+    constexpr std::size_t k_claim = 16;
+    std::atomic<std::size_t> next{0};
     {
         std::vector<std::jthread> pool;
         for (std::size_t w = 0; w < workers; ++w)
-            pool.emplace_back([&, w] {
-                for (std::size_t i = w; i < n; i += workers)
-                    report.certificates[i] = {request.certificates[i],
-                                              certify::verify_certificate(bytes[i], pinned ? &*pinned : nullptr), {}};
+            pool.emplace_back([&] {
+                certify::SignatureVerifier verifier;
+                for (std::size_t from; (from = next.fetch_add(k_claim)) < n;)
+                    for (std::size_t i = from; i < std::min(n, from + k_claim); ++i) try {
+                            report.certificates[i] = {
+                                request.certificates[i],
+                                certify::verify_certificate(read_bytes(request.certificates[i]),
+                                                            pinned ? &*pinned : nullptr, &verifier),
+                                {}};
+                        } catch (...) {
+                            errors[i] = std::current_exception();
+                        }
             });
     }
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);  // the first unreadable file, in the order given
     if (cfg) recompute(report.certificates, *cfg, ctx);
     return report;
 }
