@@ -93,9 +93,26 @@ std::optional<double> expansion_factor_per_ha(const PlotRecord& plot, double dbh
     return 10000.0 / cls->area_m2;
 }
 
+CarbonFraction carbon_fractions_for(std::string_view habitat, const CarbonDefaults& d) noexcept {
+    CarbonFraction f;
+    const bool mangrove = is_mangrove(habitat);
+    if (d.carbon_fraction) {
+        f.agb = *d.carbon_fraction;
+        f.agb_sd = d.carbon_fraction_sd.value_or(0.0);
+    } else {
+        f.agb = mangrove ? d.carbon_fraction_mangrove : d.carbon_fraction_other;
+        f.agb_sd = mangrove ? d.carbon_fraction_mangrove_sd : d.carbon_fraction_other_sd;
+    }
+    f.bgb = f.agb;
+    if (d.root_carbon_fraction || (mangrove && !d.carbon_fraction)) {
+        f.bgb = d.root_carbon_fraction.value_or(d.root_carbon_fraction_mangrove);
+        f.bgb_follows_agb = false;
+    }
+    return f;
+}
+
 double carbon_fraction_for(std::string_view habitat, const CarbonDefaults& d) noexcept {
-    if (d.carbon_fraction) return *d.carbon_fraction;
-    return is_mangrove(habitat) ? d.carbon_fraction_mangrove : d.carbon_fraction_other;
+    return carbon_fractions_for(habitat, d).agb;
 }
 
 double root_shoot_for(std::string_view habitat, Climate climate, const CarbonDefaults& d) noexcept {

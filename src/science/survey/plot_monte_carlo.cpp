@@ -16,6 +16,7 @@ constexpr std::uint32_t k_var_height = 2;
 constexpr std::uint32_t k_var_residual_agb = 3;
 constexpr std::uint32_t k_var_residual_bgb = 4;
 constexpr std::uint32_t k_var_d01 = 5;
+constexpr std::uint32_t k_var_carbon_fraction = 6;
 
 // BIOMASS's AGBmonteCarlo bounds: D within [0.1, 500] cm; wood density within the Global Wood Density Database's
 // range [0.08, 1.39] g/cm³; a height drawn with an error in metres within [1.3 m, the highest height + 15 m].
@@ -81,19 +82,25 @@ void plot_monte_carlo(const SurveyInputs& in, const std::vector<std::vector<std:
         std::vector<double> agb(mc.draws), bgb(mc.draws), carbon(mc.draws);
         for (std::size_t k = 0; k < mc.draws; ++k) {
             const CounterRng rng(mc.seed, key, static_cast<std::uint32_t>(k));
-            double sum_agb = 0, sum_bgb = 0;
+            double sum_agb = 0, sum_bgb = 0, sum_carbon = 0;
             std::uint32_t item = 0;
             for (std::size_t i : stems_of[p]) {
                 const auto& s = prepared[i];
                 const std::uint32_t it = item++;
                 if (!s.counted) continue;
                 const StemDraw d = draw_stem(mc, s, rng, it);
+                // The carbon fraction drawn per stem and draw, as BIOMASS's AGBmonteCarlo (Carbon = TRUE).
+                double cf = out.carbon_fraction;
+                if (mc.carbon_fraction_error && out.carbon_fraction_sd > 0)
+                    cf += out.carbon_fraction_sd * rng.normal(it, k_var_carbon_fraction);
+                const double cf_bgb = out.carbon_fraction_bgb_follows_agb ? cf : out.carbon_fraction_bgb;
                 sum_agb += d.agb_kg * s.expansion_factor / 1000.0;
                 sum_bgb += d.bgb_kg * s.expansion_factor / 1000.0;
+                sum_carbon += (d.agb_kg * cf + d.bgb_kg * cf_bgb) * s.expansion_factor / 1000.0;
             }
             agb[k] = sum_agb;
             bgb[k] = sum_bgb;
-            carbon[k] = (sum_agb + sum_bgb) * out.carbon_fraction;
+            carbon[k] = sum_carbon;
         }
         out.agb_mc = summarize(agb);
         out.bgb_mc = summarize(bgb);

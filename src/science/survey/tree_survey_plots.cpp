@@ -28,7 +28,11 @@ std::unordered_map<std::string, std::size_t> index_plots(const SurveyInputs& in,
         out.plot_id = pr.plot_id;
         out.habitat = pr.habitat.empty() ? normalize_name(in.options.default_habitat) : normalize_name(pr.habitat);
         out.climate = pr.climate.value_or(in.options.default_climate);
-        out.carbon_fraction = carbon_fraction_for(out.habitat, in.options.carbon);
+        const auto cf = carbon_fractions_for(out.habitat, in.options.carbon);
+        out.carbon_fraction = cf.agb;
+        out.carbon_fraction_sd = cf.agb_sd;
+        out.carbon_fraction_bgb = cf.bgb;
+        out.carbon_fraction_bgb_follows_agb = cf.bgb_follows_agb;
     }
     return plot_index;
 }
@@ -145,7 +149,7 @@ void sum_plots(const SurveyInputs& in, const std::vector<std::vector<std::size_t
             any_ratio = any_ratio || r.bgb_equation == "root_shoot";
         }
         out.n_trees = ids.size();
-        out.carbon_mg_c_ha = (out.agb_mg_ha + out.bgb_mg_ha) * out.carbon_fraction;
+        out.carbon_mg_c_ha = out.agb_mg_ha * out.carbon_fraction + out.bgb_mg_ha * out.carbon_fraction_bgb;
         if (any_ratio || stems_of[p].empty())
             out.root_shoot = root_shoot_for(out.habitat, out.climate, in.options.carbon);
     }
