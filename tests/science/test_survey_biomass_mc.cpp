@@ -84,6 +84,17 @@ std::pair<Figures, Figures> biomass_agb_monte_carlo(std::size_t n) {
     return {figures(agb), figures(agc)};
 }
 
+TreeRecord stem(const std::string& plot, const std::string& id, double d_cm, double h_m, double rho) {
+    TreeRecord t;
+    t.plot_id = plot;
+    t.tree_id = id;
+    t.species = "Incognita incognita";
+    t.dbh_cm = d_cm;
+    t.height_m = h_m;
+    t.wood_density_g_cm3 = rho;
+    return t;
+}
+
 }  // namespace
 
 TEST_CASE("Tree Monte Carlo: plot mean and 90 % interval as BIOMASS's AGBmonteCarlo gives them",
@@ -93,16 +104,8 @@ TEST_CASE("Tree Monte Carlo: plot mean and 90 % interval as BIOMASS's AGBmonteCa
     plots[0].area_m2 = 1000;
     plots[0].habitat = "forest";
     std::vector<TreeRecord> trees;
-    for (std::size_t i = 0; i < k_plot.size(); ++i) {
-        TreeRecord t;
-        t.plot_id = "W1";
-        t.tree_id = "T" + std::to_string(i + 1);
-        t.species = "Incognita incognita";
-        t.dbh_cm = k_plot[i].d_cm;
-        t.height_m = k_plot[i].h_m;
-        t.wood_density_g_cm3 = k_plot[i].rho;
-        trees.push_back(t);
-    }
+    for (std::size_t i = 0; i < k_plot.size(); ++i)
+        trees.push_back(stem("W1", "T" + std::to_string(i + 1), k_plot[i].d_cm, k_plot[i].h_m, k_plot[i].rho));
     const auto table = load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
     TreeSurveyOptions opt;
     opt.bgb = BgbMethod::root_shoot;
@@ -138,4 +141,28 @@ TEST_CASE("Tree Monte Carlo: plot mean and 90 % interval as BIOMASS's AGBmonteCa
     const auto fixed = compute_tree_survey(trees, plots, table, WoodDensityDatabase{}, {}, opt);
     CHECK_THAT(fixed.plots[0].carbon_mc.ci90_low, WithinRel(fixed.plots[0].agb_mc.ci90_low * 0.4713, 1e-12));
     CHECK(p.carbon_mc.sd > fixed.plots[0].carbon_mc.sd);
+}
+
+TEST_CASE("Tree Monte Carlo: wood density draws truncated to BIOMASS's [0.08 1.39] g/cm3",
+          "[survey][plots][mc][biomass]") {
+    // One mangrove stem (Komiyama, W = 0.251 ρ D^2.46: linear in ρ) with ρ = 1.35 measured and a 500 % SD, every
+    // other error off: ρ is drawn from N(1.35, 6.75²) cut to [0.08, 1.39], nearly uniform there (the density
+    // varies by exp(−1.27² / (2 × 6.75²)) = 0.98 across it), so the 5 % and 95 % quantiles of AGB are those of a
+    // uniform ρ, 0.08 + 0.05 × 1.31 = 0.1455 and 0.08 + 0.95 × 1.31 = 1.3245, times 0.251 × 10^2.46 × 100 / 1000.
+    std::vector<PlotRecord> plots(1);
+    plots[0].plot_id = "M1";
+    plots[0].area_m2 = 100;
+    const std::vector<TreeRecord> trees{stem("M1", "T1", 10, 8, 1.35)};
+    TreeSurveyOptions opt;
+    opt.wood_density.default_relative_sd = 5.0;
+    opt.monte_carlo.draws = 20000;
+    opt.monte_carlo.dbh_error = opt.monte_carlo.height_error = opt.monte_carlo.residual_error = false;
+    const auto table = load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
+    const auto r = compute_tree_survey(trees, plots, table, WoodDensityDatabase{}, {}, opt);
+    const double per_rho = 0.251 * std::pow(10.0, 2.46) * 100 / 1000;  // Mg/ha per g/cm³
+    const auto& agb = r.plots[0].agb_mc;
+    CHECK(agb.ci90_low > 0.08 * per_rho);
+    CHECK(agb.ci90_high < 1.39 * per_rho);
+    CHECK_THAT(agb.ci90_low, WithinRel(0.1455 * per_rho, 0.05));
+    CHECK_THAT(agb.ci90_high, WithinRel(1.3245 * per_rho, 0.02));
 }
