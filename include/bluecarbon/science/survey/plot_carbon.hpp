@@ -102,12 +102,13 @@ struct PlotRecord {
 /// survey's own documented defaults, overridable from the CLI.
 struct CarbonDefaults {
     double carbon_fraction_mangrove{0.45};     ///< IPCC 2013 Wetlands Supplement Table 4.2 (data/tier1_pools.csv)
-    /// σ of the mangrove fraction: the Tier-1 row's interval 0.43–0.47 taken as a 95 % interval, 0.04 / 3.92.
+    /// σ of the mangrove fraction: the Tier-1 row's interval 0.43–0.47 (marked (verify) there) taken as a 95 %
+    /// interval, 0.04 / 3.92.
     double carbon_fraction_mangrove_sd{0.04 / 3.92};
     double carbon_fraction_other{0.4713};      ///< Thomas & Martin 2012 (tropical angiosperm stems), as BIOMASS
     double carbon_fraction_other_sd{0.0206};   ///< BIOMASS's AGBmonteCarlo: 47.13 ± 2.06 %
-    /// Mangrove roots: Kauffman & Donato 2012 (CIFOR Working Paper 86) give 0.39 for root biomass; no interval
-    /// is given, so it carries no error. Other habitats' roots take the AGB fraction (and its draw).
+    /// Mangrove roots: 0.39 for root biomass, Kauffman & Donato 2012 (CIFOR Working Paper 86; page not read
+    /// here: verify); no interval is given, so it carries no error. Other habitats' roots take the AGB fraction (and its draw).
     double root_carbon_fraction_mangrove{0.39};
     double root_shoot_tropical_wet{0.49};      ///< mangrove, Wetlands Supplement Table 4.5
     double root_shoot_tropical_dry{0.29};      ///< mangrove, Table 4.5
