@@ -450,6 +450,14 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK(s["form"] == "linear");
     CHECK(s["coefficients"].size() == 2);
     CHECK(fs::exists(dir / "lin.json"));
+    // The log form on stdout names its terms as the model file does (and keeps `intercept`, the older key).
+    const auto r4 = bc({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "--out",
+                        (dir / "log.json").string(), "--json", "-q"});
+    REQUIRE(r4.code == 0);
+    const auto s4 = nlohmann::json::parse(r4.out);
+    CHECK(s4["log_intercept"] == j["log_intercept"]);
+    CHECK(s4["log_coefficients"] == j["log_coefficients"]);
+    CHECK(s4["intercept"] == j["log_intercept"]);
 
     // A plot outside the raster stops the run naming it.
     std::ofstream(dir / "plots.csv", std::ios::app) << "FAR,100,100.0,10.0,mangrove\n";
