@@ -1,5 +1,6 @@
-// `verify`: signature, canonical form and pinned key of each certificate; with --recompute, its inputs re-hashed
-// and its numbers rebuilt from the project as it is now, compared bit for bit.
+// `verify`: signature, canonical form and pinned key of each certificate (or signed owner statement); with
+// --recompute, a certificate's inputs re-hashed and its numbers rebuilt from the project as it is now, compared bit
+// for bit.
 #include "pipeline/certify/project_inputs.hpp"
 
 #include <bluecarbon/core/sha256.hpp>
@@ -118,12 +119,13 @@ VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx) {
             pool.emplace_back([&, w] {
                 for (std::size_t i = w; i < n; i += workers)
                     report.certificates[i] = {request.certificates[i],
-                                              certify::verify_certificate(bytes[i], pinned ? &*pinned : nullptr), {}};
+                                              certify::verify_signed_file(bytes[i], pinned ? &*pinned : nullptr), {}};
             });
     }
     if (cfg)
         for (auto& v : report.certificates)
-            if (v.check.ok()) v.problems = recompute(*v.check.certificate, *cfg);
+            if (v.check.ok() && v.check.certificate)  // a statement has no project numbers to recompute
+                v.problems = recompute(*v.check.certificate, *cfg);
     return report;
 }
 
@@ -133,6 +135,7 @@ std::string to_json(const VerifyReport& r) {
     for (const auto& c : r.certificates)
         list.push_back({{"file", c.file.string()},
                         {"valid", c.ok()},
+                        {"kind", c.check.kind},
                         {"status", c.check.ok() && !c.problems.empty() ? "recompute" : to_string(c.check.status)},
                         {"detail", c.check.detail},
                         {"key_id", c.check.key_id},

@@ -3,6 +3,7 @@
 
 #include <bluecarbon/certify/certificate.hpp>
 #include <bluecarbon/certify/signing.hpp>
+#include <bluecarbon/certify/statement.hpp>
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
@@ -54,7 +55,7 @@ json statement_json(const StatementResult& r) {
         v[y] = {{"issued", s.issued}, {"held", s.held}, {"transferred", s.transferred}, {"retired", s.retired},
                 {"cancelled", s.cancelled}, {"bought", s.bought}};
     }
-    json j = {{"kind", "carbon-asset statement"}, {"owner", r.owner}, {"date", r.date}, {"parcels", r.parcels},
+    json j = {{"kind", certify::k_statement_kind}, {"owner", r.owner}, {"date", r.date}, {"parcels", r.parcels},
               {"parcels_with_certificate", r.parcels_with_certificate}, {"area_ha", r.area_ha},
               {"stock_total_mg_c", {{"mean", r.stock_mg_c}, {"ci90_low", r.stock_lo_mg_c},
                                     {"ci90_high", r.stock_hi_mg_c}}},
@@ -161,7 +162,9 @@ StatementResult run_statement(const StatementRequest& req) {
     r.json_path = out / ("statement-" + file_stem(req.owner) + ".json");
     r.html_path = out / ("statement-" + file_stem(req.owner) + ".html");
     OutputTransaction tx;
-    write_text_file(r.json_path, certify::sign_certificate_json(statement_json(r), key), &tx);
+    const json statement = statement_json(r);
+    certify::check_statement(statement);  // never sign what `verify` would refuse
+    write_text_file(r.json_path, certify::sign_certificate_json(statement, key), &tx);
     write_text_file(r.html_path, statement_html(r), &tx);
     tx.commit();
     return r;
