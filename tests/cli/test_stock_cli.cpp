@@ -282,6 +282,47 @@ TEST_CASE("habitat command reports the thresholds it chose", "[stock]") {
     CHECK_FALSE(fs::exists(s.out() / "stock_total.tif"));
 }
 
+TEST_CASE("habitat --write-masks writes the elevation and tidal zones the rules saw", "[stock][masks]") {
+    Scene s;
+    // A class map: the habitat alone reads no DEM, the masks still come from [inputs.dem] and [tidal]. The DEM's
+    // heights (H + 14.32 m) taken as above the geoid, so elevation.tif holds them exactly, and the datums raised
+    // by 14.32 m with them (the conversion from ellipsoidal heights has its own tests).
+    const auto project = s.project(project_text("[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" +
+                                                    k_map_classes,
+                                                "", "subtropical", "mllw_m = 12.02\nmhhw_m = 16.52\nhat_m = 17.32\n",
+                                                "heights = \"geoid\"\n"));
+    const auto r = run({"habitat", project.string(), "--quiet", "--write-masks"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto elevation = read_band(s.out() / "elevation.tif");
+    const auto zones = read_band(s.out() / "tidal_zones.tif");
+    for (int c = 0; c < k_w; c += 5) {
+        INFO("column " << c);
+        const auto i = static_cast<std::size_t>(60 * k_w + c);
+        CHECK(elevation[i] == static_cast<float>(orthometric(class_at(c)) + 14.32));
+        // MLLW -2.3, HAT 3.0 (+ 14.32): water (-5 m) subtidal; flat, mangrove, marsh (-0.5..2 m) intertidal; ponds
+        // and forest (4, 25 m) supratidal.
+        const double h = orthometric(class_at(c));
+        CHECK(zones[i] == (h < -2.3 ? 1.0F : h <= 3.0 ? 2.0F : 3.0F));
+    }
+    const auto run_json = slurp(s.out() / "habitat_run.json");
+    CHECK_THAT(run_json, Catch::Contains("elevation.tif") && Catch::Contains("tidal_zones.tif"));
+    // Without the flag: no masks. Without [tidal]: refused, naming the option and nothing written.
+    fs::remove_all(s.out());
+    REQUIRE(run({"habitat", project.string(), "--quiet"}).code == 0);
+    CHECK_FALSE(fs::exists(s.out() / "elevation.tif"));
+    fs::remove_all(s.out());
+    const auto no_tidal = s.project("[project]\nclimate_zone = \"subtropical\"\n[inputs.reflectance]\npath = "
+                                    "\"reflectance.tif\"\nbands = { green = 1, red = 2, nir = 3, swir1 = 4 }\n"
+                                    "[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" + k_map_classes);
+    const auto bad = run({"habitat", no_tidal.string(), "--quiet", "--write-masks"});
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--write-masks: needs [inputs.dem] and [tidal]"));
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    CHECK(files_in(s.out()) == 0);
+    CHECK(run({"stock", project.string(), "--quiet", "--write-masks"}).code == 2);  // a habitat option only
+}
+
 TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[stock][errors]") {
     SECTION("unknown band or index name in a rule") {
         Scene s;

@@ -7,6 +7,7 @@
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/geoid.hpp>
 #include <bluecarbon/io/survey_tables.hpp>
+#include <bluecarbon/pipeline/run_context.hpp>
 #include <bluecarbon/science/survey/soil_cores.hpp>
 
 #include <fmt/format.h>
@@ -161,7 +162,10 @@ void check_input_bands(const config::RasterInput& ri) {
 }
 }  // namespace
 
-StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile) {
+StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile, bool masks) {
+    if (masks && !(cfg.dem && cfg.tidal))
+        throw RequestError("write_masks", "needs [inputs.dem] and [tidal] in " + cfg.file.string() +
+                                              " (the elevation and tidal zones come from them)");
     for (const auto& [name, ri] : cfg.rasters) check_input_bands(ri);
     StockInputs in;
     in.grid = analysis_grid(cfg);
@@ -261,6 +265,11 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
     if (with_stock && cfg.dem && cfg.tidal) {
         in.datums = cfg.tidal->datums;
         in.tidal_frame = true;
+        needed.insert("intertidal");
+    }
+    if (masks) {
+        in.datums = cfg.tidal->datums;
+        in.write_masks = true;
         needed.insert("intertidal");
     }
     if (std::any_of(needed.begin(), needed.end(), StockInputs::is_dem_variable)) {
