@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using namespace bluecarbon;
@@ -82,4 +83,31 @@ TEST_CASE("a report layer named but not written is refused", "[pipeline][run]") 
     CHECK_THROWS_WITH(pipeline::run_report(cfg),
                       Catch::StartsWith("project.toml:40: report.layers: layer \"stock_soc\": "));
     CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "report.html"));
+}
+
+TEST_CASE("run skips the steps whose section is missing and names them in run.json", "[pipeline][run]") {
+    test::SampleProject p;
+    auto cfg = p.with_output("partial");
+    cfg.certify.present = false;  // and so no registry issue either
+    cfg.registry.present = false;
+    cfg.lots.present = false;
+    pipeline::RunContext rc;
+    rc.threads = 2;
+    const auto r = pipeline::run(cfg, rc);
+    const auto j = nlohmann::json::parse(slurp(r.run_json));
+    std::map<std::string, std::pair<std::string, std::string>> steps;  // step -> (status, reason)
+    for (const auto& s : j["steps"])
+        steps[s["step"]] = {s["status"], s.contains("reason") ? s["reason"].get<std::string>() : ""};
+    CHECK(steps.at("stock").first == "done");
+    CHECK(steps.at("parcels").first == "done");
+    CHECK(steps.at("credits").first == "done");
+    CHECK(steps.at("certify") == std::pair<std::string, std::string>{"skipped", "no [certify] section"});
+    CHECK(steps.at("registry") == std::pair<std::string, std::string>{"skipped", "no [registry] section"});
+    CHECK(steps.at("lots") == std::pair<std::string, std::string>{"skipped", "no [lots] section"});
+    CHECK(steps.at("report").first == "done");
+    CHECK(r.lots == 0);
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "lots.csv"));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "certificates"));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "registry.db"));
+    CHECK(std::filesystem::exists(cfg.output_dir / "report.html"));
 }
