@@ -360,6 +360,18 @@ TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[
         INFO(r.err);
         CHECK(r.code == 0);
     }
+    SECTION("a missing DEM or class map names the project line and key") {
+        Scene s;
+        // project_text: [project] 2 lines, [inputs.reflectance] 3, so [inputs.dem]'s path is on line 7.
+        auto text = project_text("[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" + k_map_classes);
+        const auto dem = std::string(text).replace(text.find("\"dem.tif\""), 9, "\"dem_missing.tif\"");
+        check_bad_input(s, dem, (s.dir / "project.toml").string() + ":7: inputs.dem.path: " +
+                                    (s.dir / "dem_missing.tif").string() + ": no such file");
+        const auto map = std::string(text).replace(text.find("\"habitat.tif\""), 13, "\"classes.tif\"");
+        const auto map_line = std::count(map.begin(), map.begin() + static_cast<long>(map.find("map = ")), '\n') + 1;
+        check_bad_input(s, map, (s.dir / "project.toml").string() + ":" + std::to_string(map_line) +
+                                    ": habitat.map: " + (s.dir / "classes.tif").string() + ": no such file");
+    }
     SECTION("missing geoid grid") {
         Scene s;
         auto text = project_text(k_rules);

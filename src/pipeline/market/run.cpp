@@ -16,6 +16,7 @@
 #include <bluecarbon/pipeline/tree_survey.hpp>
 #include <bluecarbon/version.hpp>
 
+#include "pipeline/input_file.hpp"
 #include "pipeline/run_clock.hpp"
 
 #include <fmt/format.h>
@@ -71,6 +72,8 @@ std::string surveys(const config::ProjectConfig& cfg, const RunContext& ctx) {
     std::string note;
     const fs::path out = cfg.output_dir / "survey";
     if (cfg.survey.trees && cfg.survey.plots) {
+        require_input_file(*cfg.survey.trees, cfg.survey.trees_origin);
+        require_input_file(*cfg.survey.plots, cfg.survey.plots_origin);
         TreeSurveyRequest req;
         req.trees = *cfg.survey.trees;
         req.plots = *cfg.survey.plots;
@@ -80,6 +83,7 @@ std::string surveys(const config::ProjectConfig& cfg, const RunContext& ctx) {
         note = "survey/trees.csv, survey/plots.csv";
     }
     if (cfg.survey.cores) {
+        require_input_file(*cfg.survey.cores, cfg.survey.cores_origin);
         CoreSurveyRequest req;
         req.cores = *cfg.survey.cores;
         req.out = out;

@@ -3,6 +3,7 @@
 // with the model (io/biomass_model_json) and its provenance (sampling, input hashes, per-plot listing).
 #include <bluecarbon/pipeline/calibration.hpp>
 
+#include "pipeline/input_file.hpp"
 #include "pipeline/phase.hpp"
 #include "pipeline/survey/plot_sampling.hpp"
 #include "pipeline/survey/survey_support.hpp"
@@ -221,6 +222,8 @@ CalibrationResult run_calibration(const CalibrationRequest& rq, const RunContext
     const auto& cfg = rq.project;
     if (!cfg.survey.trees || !cfg.survey.plots)
         throw ConfigError(cfg.file.string() + ": [survey] needs trees and plots to calibrate a biomass model");
+    require_input_file(*cfg.survey.trees, cfg.survey.trees_origin);
+    require_input_file(*cfg.survey.plots, cfg.survey.plots_origin);
     const config::RasterInput* input = cfg.input(rq.input);
     if (!input)
         throw ConfigError(cfg.file.string() + ": no input named '" + rq.input + "' to sample the predictors from");
