@@ -217,6 +217,8 @@ TEST_CASE("stock from a class map: pool totals per habitat by hand", "[stock]") 
     // Salt marsh: SOC 226 (tidal marsh, mineral) x 30 ha, nothing else.
     const auto sm = csv_row(csv, "salt_marsh");
     CHECK(std::stod(sm[15]) == Approx(226.0 * 30));
+    CHECK(m.back() == "tier1");  // agb_source: no biomass model here
+    CHECK(csv.substr(0, csv.find('\n')).ends_with(",agb_source"));
     // Pixel values and the table version in the outputs.
     const auto agb = read_band(s.out() / "stock_agb.tif");
     CHECK(agb[3 * 25 + 1] == 33.75F);  // row 0, column 76: mangrove
@@ -477,7 +479,11 @@ TEST_CASE("stock applies a log-form biomass model on its habitats: a pixel by ha
     CHECK(carbon_fraction(science::Habitat::mangrove) == 0.45);
     CHECK(agb[76] == Approx(8.949870).epsilon(1e-6));
     CHECK(bgb[76] == Approx(8.949870 * 0.96).epsilon(1e-6));
-    // Every mangrove pixel follows the model; the other habitats keep their Tier-1 AGB.
+    // Every mangrove pixel follows the model; the other habitats keep their Tier-1 AGB (stock_summary.csv's
+    // agb_source says which).
+    const auto summary = slurp(s.out() / "stock_summary.csv");
+    CHECK(csv_row(summary, "mangrove").back() == "model");
+    CHECK(csv_row(summary, "forest").back() == "tier1");
     const auto hab = read_band(s.out() / "habitat.tif");
     for (std::size_t i = 0; i < hab.size(); ++i) {
         if (hab[i] == 7.0F) CHECK(agb[i] == Approx(180 * 0.47));
