@@ -31,7 +31,17 @@ struct RunResult {
     std::filesystem::path report, run_json;
 };
 
+/// The steps `run` knows, in their order.
+[[nodiscard]] const std::vector<std::string>& run_step_names();
+
+/// Steps the user asked for (`run --steps`): only these run, and one whose section (or input) is missing is a
+/// RequestError("steps", ...) naming it, raised before any step runs. Empty: every configured step.
+struct RunOptions {
+    std::vector<std::string> steps;
+};
+
 [[nodiscard]] RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx = {});
+[[nodiscard]] RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx, const RunOptions& options);
 [[nodiscard]] std::string to_json(const RunResult& r);
 [[nodiscard]] std::string summary_text(const RunResult& r);
 
