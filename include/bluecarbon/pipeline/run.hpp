@@ -3,8 +3,9 @@
 /// names trees and plots, or cores), parcels, credits, certify, registry (issue the certificates when [registry]
 /// is set), lots, report — then run.json in the output folder: the parameters, input hashes, tool and
 /// GDAL/PROJ/GEOS versions, each step's status ("done" or "skipped" with the reason, e.g. the section it lacks)
-/// and wall time, and the peak memory. A step whose section is absent is skipped, not failed; the first step
-/// that fails stops the run (its outputs are not published; earlier steps' are).
+/// and wall time, and the peak memory. A step whose section is absent is skipped, not failed, unless the user
+/// asked for it (RunOptions::steps); the first step that fails stops the run (its outputs are not published;
+/// earlier steps' are).
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
 
