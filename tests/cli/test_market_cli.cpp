@@ -64,6 +64,8 @@ TEST_CASE("lots through the CLI: lots.csv and dissolved outlines", "[cli][market
     REQUIRE(r.code == 0);
     const json j = json::parse(r.out);
     CHECK(j["source"] == "registry");
+    CHECK(j["bluecarbon_version"].is_string());  // as every command's --json (issue 17)
+    CHECK(j["outputs"].size() == 2);
     CHECK(j["t_co2e"] == 25.0);  // 10 + 10 + 5 units
     // 2023: P-1's 10 units (the group's remainder); 2024: 10 + 5 = 15 >= 12.
     CHECK(slurp(f.out / "lots.csv") ==
@@ -128,6 +130,7 @@ TEST_CASE("statement through the CLI: unknown owner refused, a signed statement 
     REQUIRE(r.code == 0);
     // 25 t issued to the owner and held; at 80 CNY: 2000.
     CHECK(json::parse(r.out)["valuation"]["value"] == 2000.0);
+    CHECK(json::parse(r.out)["bluecarbon_version"].is_string());
     const auto file = (f.out / "statement-Ningbo_Xiangshan_fishery_cooperative.json").string();
     const auto v = run({"verify", file, "--pubkey", f.owner_key.pub(), "--json"});
     INFO(v.out << v.err);

@@ -7,6 +7,7 @@
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/io/vector.hpp>
 #include <bluecarbon/parcels/validation.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -96,7 +97,8 @@ std::string to_json(const LotsResult& r) {
                         {"area_ha", l.area_ha}, {"habitats", l.habitats}, {"start_price", l.start_price},
                         {"increment", l.increment}, {"currency", l.currency}});
     }
-    return nlohmann::json{{"source", r.source}, {"blocks", r.blocks}, {"t_co2e", r.t_co2e}, {"lots", lots},
+    return nlohmann::json{{"command", "lots"}, {"bluecarbon_version", k_version},
+                          {"source", r.source}, {"blocks", r.blocks}, {"t_co2e", r.t_co2e}, {"lots", lots},
                           {"outputs", {r.lots_csv.string(), r.lots_geojson.string()}}}
         .dump(2);
 }

@@ -204,6 +204,8 @@ json run_record(const RunResult& r, const config::ProjectConfig* cfg) {
            {"credits_t_co2e", r.credits_t_co2e},
            {"lots", r.lots},
            {"report", r.report.string()},
+           {"bluecarbon_version", k_version},
+           {"outputs", {r.run_json.string(), r.report.string()}},
            {"seconds", r.seconds},
            {"peak_rss_mb", r.peak_rss_mb}};
     if (cfg) {

@@ -10,6 +10,7 @@
 #include <bluecarbon/registry/registry.hpp>
 #include <bluecarbon/report/format.hpp>
 #include <bluecarbon/report/html_report.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -173,6 +174,8 @@ StatementResult run_statement(const StatementRequest& req) {
 std::string to_json(const StatementResult& r) {
     json j = statement_json(r);
     j["key_id"] = r.key_id;
+    j["command"] = "statement";
+    j["bluecarbon_version"] = k_version;
     j["outputs"] = {r.json_path.string(), r.html_path.string()};
     return j.dump(2);
 }
