@@ -1,10 +1,12 @@
 #include <bluecarbon/certify/base64.hpp>
 #include <bluecarbon/certify/canonical_json.hpp>
 #include <bluecarbon/certify/signing.hpp>
+#include <bluecarbon/certify/statement.hpp>
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/error.hpp>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -66,17 +68,23 @@ const char* to_string(VerifyStatus s) noexcept {
 }
 
 std::string VerifyResult::message() const {
+    if (ok() && kind == "statement")
+        return "valid statement of " + owner + ", key " + key_id + (pinned ? "" : " not pinned");
     if (ok()) return "valid, key " + key_id + (pinned ? "" : " not pinned");
     return std::string("invalid: ") + to_string(status) + (detail.empty() ? "" : ": " + detail);
 }
 
-VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned, SignatureVerifier* verifier) {
-    VerifyResult r;
+namespace {
+
+/// The checks every signed file gets: canonical bytes, layout, key id, signature and the pinned key. Returns the
+/// signed member, or nullopt with `r`'s status and detail set when a check fails.
+std::optional<json> verify_envelope(std::string_view file_bytes, const PublicKey* pinned, VerifyResult& r,
+                                    SignatureVerifier* verifier) {
     r.file_sha256 = sha256_hex(file_bytes);
     auto fail = [&r](VerifyStatus s, std::string detail) {
         r.status = s;
         r.detail = std::move(detail);
-        return r;
+        return std::optional<json>();
     };
     json file;
     try {
@@ -138,6 +146,16 @@ VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pi
         }
         r.pinned = true;
     }
+    return std::move(file["certificate"]);
+}
+
+/// The certificate schema and geometry hash of an envelope's signed member.
+VerifyResult& check_certificate(const json& cert, VerifyResult& r) {
+    auto fail = [&r](VerifyStatus s, std::string detail) -> VerifyResult& {
+        r.status = s;
+        r.detail = std::move(detail);
+        return r;
+    };
     try {
         r.certificate = certificate_from_json(cert);
     } catch (const InputError& e) {
@@ -146,6 +164,32 @@ VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pi
     if (!geometry_hash_matches(*r.certificate)) {
         return fail(VerifyStatus::hash_mismatch, "certificate.geometry.sha256 is not the SHA-256 of geometry.wkb");
     }
+    r.status = VerifyStatus::valid;
+    return r;
+}
+
+}  // namespace
+
+VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned, SignatureVerifier* verifier) {
+    VerifyResult r;
+    const auto cert = verify_envelope(file_bytes, pinned, r, verifier);
+    return cert ? check_certificate(*cert, r) : r;
+}
+
+VerifyResult verify_signed_file(std::string_view file_bytes, const PublicKey* pinned, SignatureVerifier* verifier) {
+    VerifyResult r;
+    const auto signed_member = verify_envelope(file_bytes, pinned, r, verifier);
+    if (!signed_member) return r;
+    if (!is_statement(*signed_member)) return check_certificate(*signed_member, r);
+    r.kind = "statement";
+    try {
+        check_statement(*signed_member);
+    } catch (const InputError& e) {
+        r.status = VerifyStatus::malformed;
+        r.detail = e.what();
+        return r;
+    }
+    r.owner = (*signed_member)["owner"].get<std::string>();
     r.status = VerifyStatus::valid;
     return r;
 }

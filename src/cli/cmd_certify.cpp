@@ -45,8 +45,8 @@ void add_certify_commands(CLI::App& app, CliContext& ctx) {
     });
 
     CLI::App* verify = app.add_subcommand(
-        "verify", "Check certificates offline: canonical bytes, signature, pinned key; with --recompute also the "
-                  "input hashes and every number. Exit 0 valid, 1 invalid, 2 bad usage");
+        "verify", "Check certificates and signed owner statements offline: canonical bytes, signature, pinned key; "
+                  "with --recompute a certificate's input hashes and numbers. Exit 0 valid, 1 invalid, 2 bad usage");
     verify->add_option("certificates", o->verify.certificates, "Certificate files")->required()->type_name("CERT");
     verify->add_option("--pubkey", o->verify.pubkey, "The public key the certificates must be signed with")
         ->type_name("FILE");

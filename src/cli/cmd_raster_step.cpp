@@ -18,6 +18,7 @@ struct RasterStepOptions {
     CommonOptions common;  ///< --compress: else the project's [processing] compression
     ScaleOptions scale;
     std::filesystem::path out;  ///< else the project's output
+    bool masks{false};          ///< habitat --write-masks
 };
 
 void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string& description) {
@@ -27,16 +28,21 @@ void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string
     add_common_options(*cmd, o->common, k_tile | k_compress);
     add_scale_options(*cmd, o->scale);
     cmd->add_option("--out", o->out, "Output folder (default: the project's output)")->type_name("DIR");
+    if (!with_stock)
+        cmd->add_flag("--write-masks", o->masks, "Also write elevation.tif (m above the geoid) and tidal_zones.tif "
+                                                 "(1 subtidal, 2 intertidal, 3 supratidal) to check a run");
     cmd->callback([o, with_stock, &ctx] {
         config::ProjectConfig cfg = config::load_project(o->project);
         if (!o->out.empty()) cfg.output_dir = std::filesystem::absolute(o->out);
         apply_compression(o->common, cfg.processing.compression, cfg.processing.compression_level);
         execute(
-            ctx, o->common, {{"shard", "--shard"}},
+            ctx, o->common, {{"shard", "--shard"}, {"write_masks", "--write-masks"}},
             [&](const pipeline::RunContext& rc0) {
                 pipeline::RunContext rc = rc0;
                 pipeline::StockResult r;
-                auto step = [&] { r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc); };
+                auto step = [&] {
+                    r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc, {o->masks});
+                };
                 auto merge = [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; };
                 (void)run_scaled(o->scale, rc, step, merge);  // an MPI rank other than 0 reports its shard
                 return r;

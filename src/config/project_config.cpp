@@ -380,6 +380,9 @@ void parse_survey(const Section& s, ProjectConfig& cfg) {
     cfg.survey.trees = s.path("trees");
     cfg.survey.plots = s.path("plots");
     cfg.survey.cores = s.path("cores");
+    cfg.survey.trees_origin = s.origin("trees");
+    cfg.survey.plots_origin = s.origin("plots");
+    cfg.survey.cores_origin = s.origin("cores");
 }
 
 // The sections parsed in their own files, in the order they run.

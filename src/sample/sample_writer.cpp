@@ -102,10 +102,11 @@ void write_scene_rasters(const fs::path& dir, std::int64_t size, bool synthetic,
 
     using Counts = std::array<std::int64_t, 9>;
     const auto tiles = plan.all();
-    exec.run<Counts>(
-        plan, tiles,
-        [&](std::size_t, const Window& w) {
-            const SceneTile t = generate_tile(w);
+    // Tiles are generated in parallel but written in tile order (in the merge): the band stack lays its blocks
+    // out in the order they are written, so writing as threads finish made reflectance.tif depend on timing.
+    exec.run<SceneTile>(
+        plan, tiles, [&](std::size_t, const Window& w) { return generate_tile(w); },
+        [&](std::size_t, SceneTile&& t) {
             habitat.write(t.habitat);
             dem.write(t.dem);
             for (int b = 0; b < 4; ++b)
@@ -113,9 +114,6 @@ void write_scene_rasters(const fs::path& dir, std::int64_t size, bool synthetic,
             Counts counts{};
             for (auto code : t.habitat.px)
                 ++counts[code < counts.size() ? code : 0];
-            return counts;
-        },
-        [&](std::size_t, Counts&& counts) {
             for (std::size_t i = 0; i < counts.size(); ++i)
                 summary.habitat_pixels[i] += counts[i];
         },

@@ -217,6 +217,8 @@ TEST_CASE("stock from a class map: pool totals per habitat by hand", "[stock]") 
     // Salt marsh: SOC 226 (tidal marsh, mineral) x 30 ha, nothing else.
     const auto sm = csv_row(csv, "salt_marsh");
     CHECK(std::stod(sm[15]) == Approx(226.0 * 30));
+    CHECK(m.back() == "tier1");  // agb_source: no biomass model here
+    CHECK(csv.substr(0, csv.find('\n')).ends_with(",agb_source"));
     // Pixel values and the table version in the outputs.
     const auto agb = read_band(s.out() / "stock_agb.tif");
     CHECK(agb[3 * 25 + 1] == 33.75F);  // row 0, column 76: mangrove
@@ -282,6 +284,47 @@ TEST_CASE("habitat command reports the thresholds it chose", "[stock]") {
     CHECK_FALSE(fs::exists(s.out() / "stock_total.tif"));
 }
 
+TEST_CASE("habitat --write-masks writes the elevation and tidal zones the rules saw", "[stock][masks]") {
+    Scene s;
+    // A class map: the habitat alone reads no DEM, the masks still come from [inputs.dem] and [tidal]. The DEM's
+    // heights (H + 14.32 m) taken as above the geoid, so elevation.tif holds them exactly, and the datums raised
+    // by 14.32 m with them (the conversion from ellipsoidal heights has its own tests).
+    const auto project = s.project(project_text("[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" +
+                                                    k_map_classes,
+                                                "", "subtropical", "mllw_m = 12.02\nmhhw_m = 16.52\nhat_m = 17.32\n",
+                                                "heights = \"geoid\"\n"));
+    const auto r = run({"habitat", project.string(), "--quiet", "--write-masks"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto elevation = read_band(s.out() / "elevation.tif");
+    const auto zones = read_band(s.out() / "tidal_zones.tif");
+    for (int c = 0; c < k_w; c += 5) {
+        INFO("column " << c);
+        const auto i = static_cast<std::size_t>(60 * k_w + c);
+        CHECK(elevation[i] == static_cast<float>(orthometric(class_at(c)) + 14.32));
+        // MLLW -2.3, HAT 3.0 (+ 14.32): water (-5 m) subtidal; flat, mangrove, marsh (-0.5..2 m) intertidal; ponds
+        // and forest (4, 25 m) supratidal.
+        const double h = orthometric(class_at(c));
+        CHECK(zones[i] == (h < -2.3 ? 1.0F : h <= 3.0 ? 2.0F : 3.0F));
+    }
+    const auto run_json = slurp(s.out() / "habitat_run.json");
+    CHECK_THAT(run_json, Catch::Contains("elevation.tif") && Catch::Contains("tidal_zones.tif"));
+    // Without the flag: no masks. Without [tidal]: refused, naming the option and nothing written.
+    fs::remove_all(s.out());
+    REQUIRE(run({"habitat", project.string(), "--quiet"}).code == 0);
+    CHECK_FALSE(fs::exists(s.out() / "elevation.tif"));
+    fs::remove_all(s.out());
+    const auto no_tidal = s.project("[project]\nclimate_zone = \"subtropical\"\n[inputs.reflectance]\npath = "
+                                    "\"reflectance.tif\"\nbands = { green = 1, red = 2, nir = 3, swir1 = 4 }\n"
+                                    "[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" + k_map_classes);
+    const auto bad = run({"habitat", no_tidal.string(), "--quiet", "--write-masks"});
+    CHECK(bad.code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("--write-masks: needs [inputs.dem] and [tidal]"));
+    CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+    CHECK(files_in(s.out()) == 0);
+    CHECK(run({"stock", project.string(), "--quiet", "--write-masks"}).code == 2);  // a habitat option only
+}
+
 TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[stock][errors]") {
     SECTION("unknown band or index name in a rule") {
         Scene s;
@@ -318,6 +361,18 @@ TEST_CASE("bad inputs: exit 2, one line naming the culprit, nothing written", "[
                             "--quiet"});
         INFO(r.err);
         CHECK(r.code == 0);
+    }
+    SECTION("a missing DEM or class map names the project line and key") {
+        Scene s;
+        // project_text: [project] 2 lines, [inputs.reflectance] 3, so [inputs.dem]'s path is on line 7.
+        auto text = project_text("[habitat]\nsource = \"map\"\nmap = \"habitat.tif\"\n" + k_map_classes);
+        const auto dem = std::string(text).replace(text.find("\"dem.tif\""), 9, "\"dem_missing.tif\"");
+        check_bad_input(s, dem, (s.dir / "project.toml").string() + ":7: inputs.dem.path: " +
+                                    (s.dir / "dem_missing.tif").string() + ": no such file");
+        const auto map = std::string(text).replace(text.find("\"habitat.tif\""), 13, "\"classes.tif\"");
+        const auto map_line = std::count(map.begin(), map.begin() + static_cast<long>(map.find("map = ")), '\n') + 1;
+        check_bad_input(s, map, (s.dir / "project.toml").string() + ":" + std::to_string(map_line) +
+                                    ": habitat.map: " + (s.dir / "classes.tif").string() + ": no such file");
     }
     SECTION("missing geoid grid") {
         Scene s;
@@ -424,7 +479,11 @@ TEST_CASE("stock applies a log-form biomass model on its habitats: a pixel by ha
     CHECK(carbon_fraction(science::Habitat::mangrove) == 0.45);
     CHECK(agb[76] == Approx(8.949870).epsilon(1e-6));
     CHECK(bgb[76] == Approx(8.949870 * 0.96).epsilon(1e-6));
-    // Every mangrove pixel follows the model; the other habitats keep their Tier-1 AGB.
+    // Every mangrove pixel follows the model; the other habitats keep their Tier-1 AGB (stock_summary.csv's
+    // agb_source says which).
+    const auto summary = slurp(s.out() / "stock_summary.csv");
+    CHECK(csv_row(summary, "mangrove").back() == "model");
+    CHECK(csv_row(summary, "forest").back() == "tier1");
     const auto hab = read_band(s.out() / "habitat.tif");
     for (std::size_t i = 0; i < hab.size(); ++i) {
         if (hab[i] == 7.0F) CHECK(agb[i] == Approx(180 * 0.47));

@@ -173,6 +173,27 @@ TEST_CASE("survey trees --json", "[cli][survey]") {
     CHECK(j["outputs"].size() == 2);
 }
 
+TEST_CASE("survey trees reports a species that falls back to its genus", "[cli][survey]") {
+    test::TempDir dir("bc-survey");
+    // "Avicennia unknownii" is in no table under that name and has no measured density: its genus's mean wood
+    // density is used; the summary and the JSON say so rather than applying it silently.
+    const auto trees = dir / "trees.csv";
+    std::ofstream(trees) << "plot_id,tree_id,species,dbh_cm,height_m\nP1,T1,Avicennia unknownii,10,8\n"
+                            "P1,T2,Avicennia marina,12,8\n";
+    const auto r = bc({"survey", "trees", "--trees", trees.string(), "--plots", data("plots.csv"), "--out",
+                       (dir / "out").string(), "--mc", "0"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK_THAT(r.out, Contains("  note: 'Avicennia unknownii' is not in the tables under that name: "));
+    CHECK_THAT(r.out, Contains("wood density at genus level"));
+    CHECK_THAT(r.out, !Contains("'Avicennia marina' is not"));  // the known species stays quiet
+    const auto j = nlohmann::json::parse(bc({"survey", "trees", "--trees", trees.string(), "--plots",
+                                             data("plots.csv"), "--out", (dir / "out").string(), "--mc", "0",
+                                             "--json", "-q"}).out);
+    REQUIRE(j["notices"].size() == 1);
+    CHECK_THAT(j["notices"][0].get<std::string>(), Contains("wood density at genus level"));
+}
+
 TEST_CASE("survey trees: options reach the computation", "[cli][survey]") {
     test::TempDir dir("bc-survey");
     auto args = trees_args(dir / "out");
@@ -451,6 +472,14 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK(s["form"] == "linear");
     CHECK(s["coefficients"].size() == 2);
     CHECK(fs::exists(dir / "lin.json"));
+    // The log form on stdout names its terms as the model file does (and keeps `intercept`, the older key).
+    const auto r4 = bc({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "--out",
+                        (dir / "log.json").string(), "--json", "-q"});
+    REQUIRE(r4.code == 0);
+    const auto s4 = nlohmann::json::parse(r4.out);
+    CHECK(s4["log_intercept"] == j["log_intercept"]);
+    CHECK(s4["log_coefficients"] == j["log_coefficients"]);
+    CHECK(s4["intercept"] == j["log_intercept"]);
 
     // A plot outside the raster stops the run naming it.
     std::ofstream(dir / "plots.csv", std::ios::app) << "FAR,100,100.0,10.0,mangrove\n";
@@ -461,4 +490,32 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK_FALSE(fs::exists(dir / "x.json"));
     // Unknown predictors and too few plots are usage errors.
     CHECK(bc({"survey", "calibrate", project, "--predictors", "lai"}).code == 2);
+}
+
+TEST_CASE("survey calibrate warns when the model has no skill (cross-validated R² <= 0)", "[cli][survey]") {
+    test::TempDir dir("bc-calibrate");
+    const CalibrationScene scene(dir.path());
+    // The same 32 plots with AGB in a V over NDVI (ln AGB = 1 + 5 |v - 0.5|): a line through ln AGB cannot follow
+    // it, so held-out plots are predicted worse than by their mean. The model is written (to be looked at) with a
+    // warning on the summary and in its file; stock refuses it unless forced (tested with stock).
+    {
+        std::ofstream trees(dir / "trees.csv");
+        trees << "plot_id,tree_id,species,dbh_cm\n";
+        trees.precision(12);
+        for (int i = 0; i < 8; i += 2)
+            for (int j = 0; j < 8; ++j) {
+                const double v = 0.2 + 0.6 * static_cast<double>(((8 * i + j) * 37) % 64) / 63.0;
+                trees << "Q" << i << j << ",1,Testus simplex," << 10.0 * std::exp(1.0 + 5.0 * std::abs(v - 0.5))
+                      << "\n";
+            }
+    }
+    const auto r = bc({"survey", "calibrate", (dir / "project.toml").string(), "--predictors", "ndvi", "--allometry",
+                       (dir / "mine.csv").string(), "-q"});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    const auto model = nlohmann::json::parse(slurp(dir / "out" / "biomass_model.json"));
+    CHECK(model["cv_r2"].get<double>() <= 0.0);
+    REQUIRE(model["warnings"].size() == 1);
+    CHECK_THAT(model["warnings"][0].get<std::string>(), Contains("cross-validated R² = "));
+    CHECK_THAT(r.out, Contains("warning: ") && Contains("cross-validated R² = "));
 }

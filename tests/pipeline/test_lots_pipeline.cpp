@@ -147,3 +147,34 @@ TEST_CASE("owner statement: assets by vintage, valued and signed", "[pipeline][s
     req.owner = "nobody";
     CHECK_THROWS_WITH(run_statement(req), f.db.string() + ": no parcels or credits of owner 'nobody'");
 }
+
+TEST_CASE("a lot's outline in lots.geojson dissolves its adjacent parcels", "[pipeline][lots]") {
+    // P-A [0,100]x[0,100] and P-B [100,200]x[0,100] share an edge; credits.csv gives 8 + 7 t of 2024, so one lot
+    // (8 < 12, then 15 >= 12) holds both, and its outline is the 200 x 100 rectangle: one polygon, not two.
+    test::TempDir dir("bluecarbon-lot-outline");
+    const auto out = dir / "output";
+    std::filesystem::create_directories(out);
+    PolygonLayerSpec spec;
+    spec.layer = "parcels";
+    spec.crs = crs_from_user("EPSG:32651");
+    using T = VectorField::Type;
+    spec.fields = {{"parcel_id", T::text}, {"owner", T::text}, {"area_m2", T::real}, {"ha_mangrove", T::real}};
+    write_polygons_gpkg(out / "parcels.gpkg", spec, {test::square(0, 0, 100, 100), test::square(100, 0, 200, 100)},
+                        {{std::string("P-A"), std::string("coop"), 10000.0, 1.0},
+                         {std::string("P-B"), std::string("coop"), 10000.0, 1.0}});
+    put(out / "credits.csv", "parcel_id,vintage_start,credits_t_co2e\nP-A,2024,8\nP-B,2024,7\n");
+    LotsRequest req;
+    req.output_dir = out;
+    req.parcels = out / "parcels.gpkg";
+    req.credits = out / "credits.csv";
+    req.rules.target_t_co2e = 12;
+    const auto r = run_lots(req);
+    REQUIRE(r.lots.size() == 1);
+    CHECK(r.lots[0].parcels == std::vector<std::string>{"P-A", "P-B"});
+    const auto geo = nlohmann::json::parse(slurp(r.lots_geojson));
+    REQUIRE(geo["features"].size() == 1);
+    const auto& g = geo["features"][0]["geometry"];
+    const auto& polygons = g["type"] == "Polygon" ? nlohmann::json::array({g["coordinates"]}) : g["coordinates"];
+    CHECK(polygons.size() == 1);     // one polygon (the two squares side by side before the union)
+    CHECK(polygons[0].size() == 1);  // its exterior ring, no hole
+}

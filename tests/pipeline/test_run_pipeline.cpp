@@ -12,6 +12,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 using namespace bluecarbon;
@@ -82,4 +83,62 @@ TEST_CASE("a report layer named but not written is refused", "[pipeline][run]") 
     CHECK_THROWS_WITH(pipeline::run_report(cfg),
                       Catch::StartsWith("project.toml:40: report.layers: layer \"stock_soc\": "));
     CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "report.html"));
+}
+
+TEST_CASE("run skips the steps whose section is missing and names them in run.json", "[pipeline][run]") {
+    test::SampleProject p;
+    auto cfg = p.with_output("partial");
+    cfg.certify.present = false;  // and so no registry issue either
+    cfg.registry.present = false;
+    cfg.lots.present = false;
+    pipeline::RunContext rc;
+    rc.threads = 2;
+    const auto r = pipeline::run(cfg, rc);
+    const auto j = nlohmann::json::parse(slurp(r.run_json));
+    std::map<std::string, std::pair<std::string, std::string>> steps;  // step -> (status, reason)
+    for (const auto& s : j["steps"])
+        steps[s["step"]] = {s["status"], s.contains("reason") ? s["reason"].get<std::string>() : ""};
+    CHECK(steps.at("stock").first == "done");
+    CHECK(steps.at("parcels").first == "done");
+    CHECK(steps.at("credits").first == "done");
+    CHECK(steps.at("certify") == std::pair<std::string, std::string>{"skipped", "no [certify] section"});
+    CHECK(steps.at("registry") == std::pair<std::string, std::string>{"skipped", "no [registry] section"});
+    CHECK(steps.at("lots") == std::pair<std::string, std::string>{"skipped", "no [lots] section"});
+    CHECK(steps.at("report").first == "done");
+    CHECK(r.lots == 0);
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "lots.csv"));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "certificates"));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir / "registry.db"));
+    CHECK(std::filesystem::exists(cfg.output_dir / "report.html"));
+}
+
+TEST_CASE("run --steps: a step asked for whose section is missing is an error, before anything is written",
+          "[pipeline][run]") {
+    test::SampleProject p;
+    auto cfg = p.with_output("asked");
+    cfg.lots.present = false;
+    pipeline::RunContext rc;
+    rc.threads = 2;
+    CHECK_THROWS_WITH(pipeline::run(cfg, rc, pipeline::RunOptions{{"stock", "lots"}}),
+                      "steps: lots was asked for but cannot run: no [lots] section in " + cfg.file.string());
+    CHECK_THROWS_WITH(pipeline::run(cfg, rc, pipeline::RunOptions{{"stocks"}}),
+                      Catch::StartsWith("steps: unknown step 'stocks' (steps: stock, surveys, parcels"));
+    CHECK_FALSE(std::filesystem::exists(cfg.output_dir));
+    // Only the steps asked for run; the others are named as not asked. Lots after parcels in the same run (from
+    // credits.csv: without [registry]).
+    auto with_lots = p.with_output("asked");
+    with_lots.registry.present = false;
+    const auto r = pipeline::run(with_lots, rc, pipeline::RunOptions{{"stock", "parcels", "credits", "lots"}});
+    const auto j = nlohmann::json::parse(slurp(r.run_json));
+    std::map<std::string, std::string> status;
+    for (const auto& s : j["steps"]) {
+        const std::string reason = s.contains("reason") ? ": " + s["reason"].get<std::string>() : "";
+        status[s["step"]] = s["status"].get<std::string>() + reason;
+    }
+    CHECK(status.at("stock") == "done");
+    CHECK(status.at("parcels") == "done");
+    CHECK(status.at("lots") == "done");
+    CHECK(status.at("certify") == "skipped: not in --steps");
+    CHECK(status.at("report") == "skipped: not in --steps");
+    CHECK_FALSE(std::filesystem::exists(with_lots.output_dir / "report.html"));
 }

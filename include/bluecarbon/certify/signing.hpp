@@ -39,8 +39,11 @@ struct VerifyResult {
     bool pinned{false};                ///< a pinned key was given and matched
     std::string file_sha256;           ///< SHA-256 of the file bytes (what a registry records)
     std::optional<Certificate> certificate;  ///< set when the certificate member parses
+    std::string kind{"certificate"};   ///< "statement" for a signed carbon-asset statement (verify_signed_file)
+    std::string owner;                 ///< a valid statement's owner
     [[nodiscard]] bool ok() const noexcept { return status == VerifyStatus::valid; }
-    /// "valid, key <id>", "valid, key <id> not pinned", or "invalid: <status>: <detail>".
+    /// "valid, key <id>", "valid, key <id> not pinned", "valid statement of <owner>, key <id>[ not pinned]", or
+    /// "invalid: <status>: <detail>".
     [[nodiscard]] std::string message() const;
 };
 
@@ -48,6 +51,10 @@ struct VerifyResult {
 /// and geometry hash, and — if `pinned` is given — that the embedded key is that key.
 /// `verifier` (optional) keeps OpenSSL's objects between the calls of one thread.
 [[nodiscard]] VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned = nullptr,
+                                              SignatureVerifier* verifier = nullptr);
+/// A certificate as verify_certificate, or an owner's carbon-asset statement (certify/statement.hpp): the same
+/// envelope checks, then the statement's members instead of the certificate schema (`certificate` stays unset).
+[[nodiscard]] VerifyResult verify_signed_file(std::string_view file_bytes, const PublicKey* pinned = nullptr,
                                               SignatureVerifier* verifier = nullptr);
 /// The same on a file (InputError naming it if it cannot be read).
 [[nodiscard]] VerifyResult verify_certificate_file(const std::filesystem::path& path,

@@ -116,6 +116,7 @@ struct StockConfig {
 
 struct SurveyConfig {
     std::optional<std::filesystem::path> trees, plots, cores;
+    Origin trees_origin, plots_origin, cores_origin;  ///< of each key, for errors about the file it names
 };
 
 struct ProjectConfig {

@@ -41,6 +41,10 @@ struct ParcelProblem {
 /// Planar area (CRS units²) of the union of the geometries (GEOS unary union).
 [[nodiscard]] double union_area(std::span<const MultiPolygon> geometries);
 
+/// The union of the geometries as one multipolygon (shared edges dissolved), normalised so the same polygons give
+/// the same rings in the same order whatever order they come in. Throws GeometryError when GEOS fails.
+[[nodiscard]] MultiPolygon dissolve(std::span<const MultiPolygon> geometries);
+
 /// A pair of parcels whose overlap exceeds a tolerance: `a` indexes the first set, `b` the second.
 struct Overlap {
     std::size_t a{0};

@@ -104,7 +104,8 @@ struct VerifyReport {
     [[nodiscard]] std::string failure() const;
 };
 
-/// Checks every certificate; a file that cannot be read is InputError, an invalid one is reported, not thrown.
+/// Checks every certificate, or owner statement (signed like one: its members instead of the certificate schema,
+/// never recomputed); a file that cannot be read is InputError, an invalid one is reported, not thrown.
 [[nodiscard]] VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx = {});
 [[nodiscard]] std::string to_json(const VerifyReport& r);
 [[nodiscard]] std::string summary_text(const VerifyReport& r);

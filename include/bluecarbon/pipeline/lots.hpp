@@ -7,7 +7,7 @@
 /// profile from the certificate files in certificates/ whose SHA-256 the registry recorded) or, without a
 /// registry, from credits.csv (one block per parcel and vintage, not yet issued). They write lots.csv (lot,
 /// serial_blocks, parcels, t_co2e, area_ha, habitats, start_price, increment, currency; lists joined by ';')
-/// and lots.geojson (each lot's parcels as one multipolygon), together.
+/// and lots.geojson (each lot's outline: the union of its parcels), together.
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/market/lots.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>

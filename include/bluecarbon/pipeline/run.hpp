@@ -3,8 +3,9 @@
 /// names trees and plots, or cores), parcels, credits, certify, registry (issue the certificates when [registry]
 /// is set), lots, report — then run.json in the output folder: the parameters, input hashes, tool and
 /// GDAL/PROJ/GEOS versions, each step's status ("done" or "skipped" with the reason, e.g. the section it lacks)
-/// and wall time, and the peak memory. A step whose section is absent is skipped, not failed; the first step
-/// that fails stops the run (its outputs are not published; earlier steps' are).
+/// and wall time, and the peak memory. A step whose section is absent is skipped, not failed, unless the user
+/// asked for it (RunOptions::steps); the first step that fails stops the run (its outputs are not published;
+/// earlier steps' are).
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
 
@@ -31,7 +32,17 @@ struct RunResult {
     std::filesystem::path report, run_json;
 };
 
+/// The steps `run` knows, in their order.
+[[nodiscard]] const std::vector<std::string>& run_step_names();
+
+/// Steps the user asked for (`run --steps`): only these run, and one whose section (or input) is missing is a
+/// RequestError("steps", ...) naming it, raised before any step runs. Empty: every configured step.
+struct RunOptions {
+    std::vector<std::string> steps;
+};
+
 [[nodiscard]] RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx = {});
+[[nodiscard]] RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx, const RunOptions& options);
 [[nodiscard]] std::string to_json(const RunResult& r);
 [[nodiscard]] std::string summary_text(const RunResult& r);
 

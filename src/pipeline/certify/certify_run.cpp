@@ -1,4 +1,6 @@
 // `keygen` and `certify`: key pairs, and the signed certificates of a project's credited parcels.
+#include "pipeline/input_file.hpp"
+
 #include <bluecarbon/certify/keys.hpp>
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
@@ -53,6 +55,7 @@ CertifyResult run_certify(const config::ProjectConfig& cfg, const CertifyRequest
     // The key is read (and its permissions checked, unless it is the project's declared sample key) before
     // anything is computed or written.
     const bool published = cfg.certify.sample_key && !request.key;
+    if (!request.key) require_input_file(*key_path, cfg.certify.key_origin);
     const certify::PrivateKey key = certify::PrivateKey::load(*key_path, published);
 
     CertifyResult result;

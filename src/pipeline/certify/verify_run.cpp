@@ -1,5 +1,5 @@
-// `verify`: signature, canonical form and pinned key of each certificate; with --recompute, its inputs re-hashed
-// and its numbers recomputed from them through the library (recompute.cpp), compared bit for bit.
+// `verify`: signature, canonical form and pinned key of each certificate (or signed owner statement); with
+// --recompute, a certificate's inputs re-hashed and its numbers recomputed from them through the library (recompute.cpp), compared bit for bit.
 #include <bluecarbon/pipeline/certify.hpp>
 
 #include <fmt/format.h>
@@ -33,7 +33,7 @@ std::string read_bytes(const fs::path& p) {
 void recompute(std::vector<VerifiedCertificate>& list, const config::ProjectConfig& cfg, const RunContext& ctx) {
     std::vector<VerifiedCertificate*> valid;
     for (auto& v : list)
-        if (v.check.ok()) valid.push_back(&v);
+        if (v.check.ok() && v.check.certificate) valid.push_back(&v);  // a statement has no numbers to recompute
     if (valid.empty()) return;
     std::vector<certify::Certificate> now;
     std::string failed;
@@ -113,7 +113,7 @@ VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx) {
                     for (std::size_t i = from; i < std::min(n, from + k_claim); ++i) try {
                             report.certificates[i] = {
                                 request.certificates[i],
-                                certify::verify_certificate(read_bytes(request.certificates[i]),
+                                certify::verify_signed_file(read_bytes(request.certificates[i]),
                                                             pinned ? &*pinned : nullptr, &verifier),
                                 {}};
                         } catch (...) {
@@ -133,6 +133,7 @@ std::string to_json(const VerifyReport& r) {
     for (const auto& c : r.certificates)
         list.push_back({{"file", c.file.string()},
                         {"valid", c.ok()},
+                        {"kind", c.check.kind},
                         {"status", c.check.ok() && !c.problems.empty() ? "recompute" : to_string(c.check.status)},
                         {"detail", c.check.detail},
                         {"key_id", c.check.key_id},

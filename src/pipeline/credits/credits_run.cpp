@@ -4,6 +4,7 @@
 
 #include "pipeline/credits/credits_model.hpp"
 #include "pipeline/credits/trajectories.hpp"
+#include "pipeline/input_file.hpp"
 #include "pipeline/phase.hpp"
 #include "pipeline/run_clock.hpp"
 
@@ -230,6 +231,7 @@ CreditsResult run_credits(const config::ProjectConfig& cfg, const RunContext& ct
     std::vector<credits::MapInput> maps;
     RasterSourceOptions aligned;
     aligned.grid_name = c.snapshots.front().map.filename().string();
+    for (const auto& s : c.snapshots) require_input_file(s.map, s.origin);
     for (const auto& s : c.snapshots) {
         r.snapshot_years.push_back(s.year);
         maps.push_back({maps.empty() ? RasterSource::open(s.map) : RasterSource::open_aligned(s.map, r.grid, aligned),

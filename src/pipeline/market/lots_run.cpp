@@ -6,6 +6,8 @@
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/io/vector.hpp>
+#include <bluecarbon/parcels/validation.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -67,12 +69,9 @@ LotsResult run_lots(const LotsRequest& req, const RunContext&) {
         r.t_co2e += l.t_co2e;
         csv.add_row({l.id, joined(serials(l)), joined(l.parcels), format_number(l.t_co2e), format_fixed(l.area_ha, 4),
                      joined(l.habitats), format_number(l.start_price), format_number(l.increment), l.currency});
-        MultiPolygon g;
-        for (const auto& id : l.parcels) {
-            const auto& parts = parcels.parcels.at(id).geometry.parts;
-            g.parts.insert(g.parts.end(), parts.begin(), parts.end());
-        }
-        shapes.push_back(std::move(g));
+        std::vector<MultiPolygon> members;
+        for (const auto& id : l.parcels) members.push_back(parcels.parcels.at(id).geometry);
+        shapes.push_back(parcels::dissolve(members));  // the lot's outline: its parcels' union
         rows.push_back({l.id, l.t_co2e, l.area_ha, joined(l.parcels), l.start_price, l.currency});
     }
     ensure_writable_dir(req.output_dir);
@@ -98,7 +97,8 @@ std::string to_json(const LotsResult& r) {
                         {"area_ha", l.area_ha}, {"habitats", l.habitats}, {"start_price", l.start_price},
                         {"increment", l.increment}, {"currency", l.currency}});
     }
-    return nlohmann::json{{"source", r.source}, {"blocks", r.blocks}, {"t_co2e", r.t_co2e}, {"lots", lots},
+    return nlohmann::json{{"command", "lots"}, {"bluecarbon_version", k_version},
+                          {"source", r.source}, {"blocks", r.blocks}, {"t_co2e", r.t_co2e}, {"lots", lots},
                           {"outputs", {r.lots_csv.string(), r.lots_geojson.string()}}}
         .dump(2);
 }

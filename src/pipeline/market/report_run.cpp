@@ -3,6 +3,7 @@
 
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/report/html_report.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -34,7 +35,10 @@ ReportResult run_report(const config::ProjectConfig& cfg, const RunContext&) {
 std::string to_json(const ReportResult& r) {
     std::vector<std::string> assets;
     for (const auto& a : r.assets) assets.push_back(a.string());
-    return nlohmann::json{{"html", r.html.string()}, {"assets", assets}, {"maps", r.maps}, {"parcels", r.parcels},
+    std::vector<std::string> outputs{r.html.string()};
+    outputs.insert(outputs.end(), assets.begin(), assets.end());
+    return nlohmann::json{{"command", "report"}, {"bluecarbon_version", k_version}, {"outputs", outputs},
+                          {"html", r.html.string()}, {"assets", assets}, {"maps", r.maps}, {"parcels", r.parcels},
                           {"lots", r.lots}}
         .dump(2);
 }

@@ -16,6 +16,7 @@
 #include <bluecarbon/pipeline/tree_survey.hpp>
 #include <bluecarbon/version.hpp>
 
+#include "pipeline/input_file.hpp"
 #include "pipeline/run_clock.hpp"
 
 #include <fmt/format.h>
@@ -71,6 +72,8 @@ std::string surveys(const config::ProjectConfig& cfg, const RunContext& ctx) {
     std::string note;
     const fs::path out = cfg.output_dir / "survey";
     if (cfg.survey.trees && cfg.survey.plots) {
+        require_input_file(*cfg.survey.trees, cfg.survey.trees_origin);
+        require_input_file(*cfg.survey.plots, cfg.survey.plots_origin);
         TreeSurveyRequest req;
         req.trees = *cfg.survey.trees;
         req.plots = *cfg.survey.plots;
@@ -80,6 +83,7 @@ std::string surveys(const config::ProjectConfig& cfg, const RunContext& ctx) {
         note = "survey/trees.csv, survey/plots.csv";
     }
     if (cfg.survey.cores) {
+        require_input_file(*cfg.survey.cores, cfg.survey.cores_origin);
         CoreSurveyRequest req;
         req.cores = *cfg.survey.cores;
         req.out = out;
@@ -91,14 +95,38 @@ std::string surveys(const config::ProjectConfig& cfg, const RunContext& ctx) {
 
 }  // namespace
 
-RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
+const std::vector<std::string>& run_step_names() {
+    static const std::vector<std::string> names{"stock",    "surveys",  "parcels", "credits",
+                                                "certify", "registry", "lots",    "report"};
+    return names;
+}
+
+RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) { return run(cfg, ctx, RunOptions{}); }
+
+RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx, const RunOptions& options) {
+    const auto& known = run_step_names();
+    for (const auto& s : options.steps)
+        if (std::find(known.begin(), known.end(), s) == known.end())
+            throw RequestError("steps", fmt::format("unknown step '{}' (steps: {})", s, fmt::join(known, ", ")));
+    auto asked = [&](const std::string& name) {
+        return options.steps.empty() || std::find(options.steps.begin(), options.steps.end(), name) !=
+                                            options.steps.end();
+    };
     RunResult r;
     const auto t0 = std::chrono::steady_clock::now();
-    ensure_writable_dir(cfg.output_dir);
-    // One step: run `fn` when `present`, timing it; else record why it was skipped.
+    // Two passes over the same step list: the first only checks that every step asked for can run (so a missing
+    // section is refused before anything is written), the second runs them.
+    bool checking = !options.steps.empty();
     auto step = [&](const std::string& name, bool present, const std::string& missing,
                     const std::function<std::string()>& fn) {
-        RunStep s{name, present, missing, 0};
+        if (checking) {
+            if (asked(name) && !present)
+                throw RequestError("steps", fmt::format("{} was asked for but cannot run: {} in {}", name, missing,
+                                                        cfg.file.string()));
+            return;
+        }
+        if (!asked(name)) present = false;
+        RunStep s{name, present, asked(name) ? missing : "not in --steps", 0};
         if (present) {
             const auto a = std::chrono::steady_clock::now();
             s.note = fn();
@@ -106,42 +134,51 @@ RunResult run(const config::ProjectConfig& cfg, const RunContext& ctx) {
         }
         r.steps.push_back(std::move(s));
     };
-    step("stock", true, "", [&] {
-        const auto s = run_stock(cfg, ctx);
-        return fmt::format("{} x {} pixels, {} habitats", s.grid.width(), s.grid.height(), s.habitats.size());
-    });
-    const bool any_survey = (cfg.survey.trees && cfg.survey.plots) || cfg.survey.cores;
-    step("surveys", any_survey, "no [survey] trees and plots, or cores", [&] { return surveys(cfg, ctx); });
-    step("parcels", cfg.parcels.present && cfg.parcels.path.has_value(), "no [parcels] path", [&] {
-        const auto p = run_parcels(cfg, ctx);
-        return fmt::format("{} parcels, {} eligible", p.parcels.parcels.size(), p.parcels.eligible);
-    });
-    // After parcels: credits adds its per-parcel totals to parcels.gpkg.
-    const bool can_credit = cfg.credits.present && cfg.parcels.path;
-    step("credits", can_credit, cfg.credits.present ? "no [parcels] path" : "no [credits] section", [&] {
-        const auto c = run_credits(cfg, ctx);
-        return fmt::format("{} t CO2e over {} parcels ({})", c.credits_t_co2e, c.parcels_credited, c.profile);
-    });
-    step("certify", cfg.certify.present, "no [certify] section", [&] {
-        const auto c = run_certify(cfg, CertifyRequest{}, ctx);
-        return fmt::format("{} certificates signed by key {}", c.certificates.size(), c.key_id);
-    });
-    // Issues every certificate into the project's registry (created with its trusted keys on first use).
-    const bool can_issue = cfg.registry.present && cfg.registry.issue && cfg.certify.present;
-    step("registry", can_issue, cfg.registry.present ? "[registry] issue is off, or no [certify]" : "no [registry] section",
-         [&] { return issue_into_registry(cfg, ctx); });
-    const bool can_lots = cfg.lots.present && fs::exists(cfg.output_dir / "parcels.gpkg");
-    step("lots", can_lots, cfg.lots.present ? "no parcels.gpkg" : "no [lots] section", [&] {
-        const auto l = run_lots(lots_request(cfg), ctx);
-        r.lots = l.lots.size();
-        return fmt::format("{} lots, {} t CO2e", l.lots.size(), format_number(l.t_co2e));
-    });
-    step("report", true, "", [&] {
-        const auto rep = run_report(cfg, ctx);
-        r.report = rep.html;
-        r.parcels = rep.parcels;
-        return fmt::format("{} maps, {} parcels, {} lots", rep.maps, rep.parcels, rep.lots);
-    });
+    auto all_steps = [&] {
+        step("stock", true, "", [&] {
+            const auto s = run_stock(cfg, ctx);
+            return fmt::format("{} x {} pixels, {} habitats", s.grid.width(), s.grid.height(), s.habitats.size());
+        });
+        const bool any_survey = (cfg.survey.trees && cfg.survey.plots) || cfg.survey.cores;
+        step("surveys", any_survey, "no [survey] trees and plots, or cores", [&] { return surveys(cfg, ctx); });
+        step("parcels", cfg.parcels.present && cfg.parcels.path.has_value(), "no [parcels] path", [&] {
+            const auto p = run_parcels(cfg, ctx);
+            return fmt::format("{} parcels, {} eligible", p.parcels.parcels.size(), p.parcels.eligible);
+        });
+        // After parcels: credits adds its per-parcel totals to parcels.gpkg.
+        const bool can_credit = cfg.credits.present && cfg.parcels.path;
+        step("credits", can_credit, cfg.credits.present ? "no [parcels] path" : "no [credits] section", [&] {
+            const auto c = run_credits(cfg, ctx);
+            return fmt::format("{} t CO2e over {} parcels ({})", c.credits_t_co2e, c.parcels_credited, c.profile);
+        });
+        step("certify", cfg.certify.present, "no [certify] section", [&] {
+            const auto c = run_certify(cfg, CertifyRequest{}, ctx);
+            return fmt::format("{} certificates signed by key {}", c.certificates.size(), c.key_id);
+        });
+        // Issues every certificate into the project's registry (created with its trusted keys on first use).
+        const bool can_issue = cfg.registry.present && cfg.registry.issue && cfg.certify.present;
+        step("registry", can_issue,
+             cfg.registry.present ? "[registry] issue is off, or no [certify]" : "no [registry] section",
+             [&] { return issue_into_registry(cfg, ctx); });
+        // parcels.gpkg exists once the parcels step ran (when checking: once it will run, or from an earlier run).
+        const bool parcels_will_run = checking && asked("parcels") && cfg.parcels.present && cfg.parcels.path;
+        const bool can_lots = cfg.lots.present && (parcels_will_run || fs::exists(cfg.output_dir / "parcels.gpkg"));
+        step("lots", can_lots, cfg.lots.present ? "no parcels.gpkg" : "no [lots] section", [&] {
+            const auto l = run_lots(lots_request(cfg), ctx);
+            r.lots = l.lots.size();
+            return fmt::format("{} lots, {} t CO2e", l.lots.size(), format_number(l.t_co2e));
+        });
+        step("report", true, "", [&] {
+            const auto rep = run_report(cfg, ctx);
+            r.report = rep.html;
+            r.parcels = rep.parcels;
+            return fmt::format("{} maps, {} parcels, {} lots", rep.maps, rep.parcels, rep.lots);
+        });
+    };
+    if (checking) all_steps();
+    checking = false;
+    ensure_writable_dir(cfg.output_dir);
+    all_steps();
     r.credits_t_co2e = credits_in(cfg.output_dir / "credits.csv");
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.peak_rss_mb = peak_rss_mb();
@@ -167,6 +204,8 @@ json run_record(const RunResult& r, const config::ProjectConfig* cfg) {
            {"credits_t_co2e", r.credits_t_co2e},
            {"lots", r.lots},
            {"report", r.report.string()},
+           {"bluecarbon_version", k_version},
+           {"outputs", {r.run_json.string(), r.report.string()}},
            {"seconds", r.seconds},
            {"peak_rss_mb", r.peak_rss_mb}};
     if (cfg) {

@@ -3,6 +3,7 @@
 
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/registry/registry.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -78,7 +79,8 @@ std::string to_json(const SettleResult& r) {
         lots.push_back({{"lot", l.lot}, {"buyer", l.buyer}, {"price_per_t", l.price_per_t}, {"t_co2e", l.t_co2e},
                         {"value", l.value()}, {"currency", l.currency}});
     }
-    return nlohmann::json{{"settled", lots}}.dump(2);
+    return nlohmann::json{{"command", "auction settle"}, {"bluecarbon_version", k_version}, {"settled", lots}}
+        .dump(2);
 }
 
 std::string summary_text(const SettleResult& r) {

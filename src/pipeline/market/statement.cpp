@@ -3,12 +3,14 @@
 
 #include <bluecarbon/certify/certificate.hpp>
 #include <bluecarbon/certify/signing.hpp>
+#include <bluecarbon/certify/statement.hpp>
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/registry/registry.hpp>
 #include <bluecarbon/report/format.hpp>
 #include <bluecarbon/report/html_report.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -54,7 +56,7 @@ json statement_json(const StatementResult& r) {
         v[y] = {{"issued", s.issued}, {"held", s.held}, {"transferred", s.transferred}, {"retired", s.retired},
                 {"cancelled", s.cancelled}, {"bought", s.bought}};
     }
-    json j = {{"kind", "carbon-asset statement"}, {"owner", r.owner}, {"date", r.date}, {"parcels", r.parcels},
+    json j = {{"kind", certify::k_statement_kind}, {"owner", r.owner}, {"date", r.date}, {"parcels", r.parcels},
               {"parcels_with_certificate", r.parcels_with_certificate}, {"area_ha", r.area_ha},
               {"stock_total_mg_c", {{"mean", r.stock_mg_c}, {"ci90_low", r.stock_lo_mg_c},
                                     {"ci90_high", r.stock_hi_mg_c}}},
@@ -161,7 +163,9 @@ StatementResult run_statement(const StatementRequest& req) {
     r.json_path = out / ("statement-" + file_stem(req.owner) + ".json");
     r.html_path = out / ("statement-" + file_stem(req.owner) + ".html");
     OutputTransaction tx;
-    write_text_file(r.json_path, certify::sign_certificate_json(statement_json(r), key), &tx);
+    const json statement = statement_json(r);
+    certify::check_statement(statement);  // never sign what `verify` would refuse
+    write_text_file(r.json_path, certify::sign_certificate_json(statement, key), &tx);
     write_text_file(r.html_path, statement_html(r), &tx);
     tx.commit();
     return r;
@@ -170,6 +174,8 @@ StatementResult run_statement(const StatementRequest& req) {
 std::string to_json(const StatementResult& r) {
     json j = statement_json(r);
     j["key_id"] = r.key_id;
+    j["command"] = "statement";
+    j["bluecarbon_version"] = k_version;
     j["outputs"] = {r.json_path.string(), r.html_path.string()};
     return j.dump(2);
 }

@@ -1,5 +1,7 @@
 #include "pipeline/stock/stock_inputs.hpp"
 
+#include "pipeline/input_file.hpp"
+
 #include <bluecarbon/io/biomass_model_json.hpp>
 
 #include <bluecarbon/core/data_paths.hpp>
@@ -7,6 +9,7 @@
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/geoid.hpp>
 #include <bluecarbon/io/survey_tables.hpp>
+#include <bluecarbon/pipeline/run_context.hpp>
 #include <bluecarbon/science/survey/soil_cores.hpp>
 
 #include <fmt/format.h>
@@ -69,6 +72,7 @@ Grid analysis_grid(const config::ProjectConfig& cfg) {
 // The DEM's unit and the geoid set-up; every check before any work.
 void set_up_dem(const config::ProjectConfig& cfg, StockInputs& in) {
     const auto& dem = *cfg.dem;
+    require_input_file(dem.raster.path, dem.raster.origin);
     // Conversion needs a vertical unit, stated in the project or by the file; when both state one they must agree
     // (a file in feet read as metres would shift every tidal zone by a factor of 3.28).
     constexpr const char* k_accepted = "accepted: m, cm, mm, ft, us-ft";
@@ -161,7 +165,10 @@ void check_input_bands(const config::RasterInput& ri) {
 }
 }  // namespace
 
-StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile) {
+StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile, bool masks) {
+    if (masks && !(cfg.dem && cfg.tidal))
+        throw RequestError("write_masks", "needs [inputs.dem] and [tidal] in " + cfg.file.string() +
+                                              " (the elevation and tidal zones come from them)");
     for (const auto& [name, ri] : cfg.rasters) check_input_bands(ri);
     StockInputs in;
     in.grid = analysis_grid(cfg);
@@ -169,6 +176,7 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
     auto open = [&](const config::RasterInput& ri) -> RasterSource& {
         auto& s = in.sources[ri.name];
         if (!s) {
+            require_input_file(ri.path, ri.origin);  // the DEM and the class map too name their line and key
             RasterSourceOptions so;
             for (const auto& [name, sel] : ri.bands) so.bands.push_back(sel);
             so.scale = ri.scale;
@@ -261,6 +269,11 @@ StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock,
     if (with_stock && cfg.dem && cfg.tidal) {
         in.datums = cfg.tidal->datums;
         in.tidal_frame = true;
+        needed.insert("intertidal");
+    }
+    if (masks) {
+        in.datums = cfg.tidal->datums;
+        in.write_masks = true;
         needed.insert("intertidal");
     }
     if (std::any_of(needed.begin(), needed.end(), StockInputs::is_dem_variable)) {

@@ -48,6 +48,8 @@ struct StockInputs {
     std::optional<science::TidalDatums> datums;
     /// The stock step writes tidal.tif (1 between MLLW and HAT): with the pools, [inputs.dem] and [tidal].
     bool tidal_frame{false};
+    /// `habitat --write-masks`: elevation.tif and tidal_zones.tif are written too.
+    bool write_masks{false};
 
     bool rules_mode{false};
     std::optional<science::HabitatRules> rules;   ///< rules mode
@@ -61,9 +63,10 @@ struct StockInputs {
     [[nodiscard]] static bool is_dem_variable(const std::string& name);
 };
 
-/// Opens and checks every input of `cfg` for the habitat step (and the pools when `with_stock`), tiles of
-/// `tile` pixels aligned to the primary input's blocks. Throws ConfigError/InputError/CrsError naming the key,
-/// file or band at fault; nothing is written.
-[[nodiscard]] StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile);
+/// Opens and checks every input of `cfg` for the habitat step (and the pools when `with_stock`; the DEM for the
+/// elevation and tidal-zone rasters when `masks`), tiles of `tile` pixels aligned to the primary input's blocks.
+/// Throws ConfigError/InputError/CrsError naming the key, file or band at fault; nothing is written.
+[[nodiscard]] StockInputs open_stock_inputs(const config::ProjectConfig& cfg, bool with_stock, std::int64_t tile,
+                                            bool masks = false);
 
 }  // namespace bluecarbon::pipeline::stock

@@ -54,6 +54,16 @@ void StockKernel::run(const Window& w, StockWorker& worker) const {
         }
         m_sinks.tidal->write(worker.tidal);
     }
+    if (m_sinks.elevation) {  // what the rules' elevation and tidal masks were, for a person to check
+        m_sinks.elevation->write(tv.get("elevation"));
+        const auto zones = tv.tidal_zones();
+        shape(worker.zones, w);
+        for (std::size_t i = 0; i < n; ++i) {
+            worker.zones.px[i] = zones[i];
+            worker.zones.valid[i] = zones[i] != 0 ? 1 : 0;
+        }
+        m_sinks.tidal_zones->write(worker.zones);
+    }
 
     if (!m_in.pools) {
         for (std::int64_t r = 0; r < w.rows; ++r) {

@@ -25,6 +25,8 @@ struct StockSinks {
     RasterSink* habitat{nullptr};
     std::array<RasterSink*, science::k_pool_count + 1> pools{};  ///< by Pool, then the uncertainty; null: habitat only
     RasterSink* tidal{nullptr};  ///< tidal.tif (1: between MLLW and HAT, 0: outside); null: not written
+    RasterSink* elevation{nullptr};    ///< habitat --write-masks: elevation.tif (m above the geoid)
+    RasterSink* tidal_zones{nullptr};  ///< habitat --write-masks: tidal_zones.tif (1, 2, 3: sub-, inter-, supratidal)
 };
 
 /// What one tile adds to the scene: per-habitat sums, and the class codes of the map that the mapping lacks.
@@ -41,6 +43,7 @@ public:
     Block<std::uint8_t> habitat;
     Block<float> codes;
     Block<std::uint8_t> tidal;
+    Block<std::uint8_t> zones;
     std::array<Block<float>, science::k_pool_count + 1> pools;
     std::vector<std::uint8_t> pool_valid;
     TileResult result;

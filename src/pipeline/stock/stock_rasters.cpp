@@ -137,6 +137,28 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         to.metadata = provenance;
         m_tidal = std::make_unique<RasterSink>(cfg.output_dir / "tidal.tif", in.grid, to, &transaction);
     }
+    if (in.write_masks) {
+        RasterSinkOptions eo;
+        eo.type = PixelType::float32;
+        eo.compression = compression.codec;
+        eo.compression_level = compression.level;
+        eo.nodata = k_stock_nodata;
+        eo.description = "elevation above the geoid";
+        eo.unit = "m";
+        eo.metadata = provenance;
+        m_elevation = std::make_unique<RasterSink>(cfg.output_dir / "elevation.tif", in.grid, eo, &transaction);
+        RasterSinkOptions zo;
+        zo.type = PixelType::uint8;
+        zo.compression = compression.codec;
+        zo.compression_level = compression.level;
+        zo.predictor = false;
+        zo.nodata = 0;
+        zo.description = "tidal zone: 1 subtidal (below MLLW), 2 intertidal (MLLW to HAT), 3 supratidal";
+        zo.overview_resampling = "NEAREST";
+        zo.metadata = provenance;
+        zo.category_names = {"", "subtidal", "intertidal", "supratidal"};
+        m_zones = std::make_unique<RasterSink>(cfg.output_dir / "tidal_zones.tif", in.grid, zo, &transaction);
+    }
 }
 
 StockSinks StockRasters::sinks() const {
@@ -144,6 +166,8 @@ StockSinks StockRasters::sinks() const {
     s.habitat = m_habitat.get();
     for (std::size_t k = 0; k < m_pools.size() && k < s.pools.size(); ++k) s.pools[k] = m_pools[k].get();
     s.tidal = m_tidal.get();
+    s.elevation = m_elevation.get();
+    s.tidal_zones = m_zones.get();
     return s;
 }
 
@@ -151,6 +175,8 @@ std::vector<RasterSink*> StockRasters::all() const {
     std::vector<RasterSink*> all{m_habitat.get()};
     for (const auto& s : m_pools) all.push_back(s.get());
     if (m_tidal) all.push_back(m_tidal.get());
+    if (m_elevation) all.push_back(m_elevation.get());  // never in a shard (run_habitat refuses masks there)
+    if (m_zones) all.push_back(m_zones.get());
     return all;
 }
 

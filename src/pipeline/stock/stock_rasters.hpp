@@ -32,6 +32,7 @@ private:
     std::unique_ptr<RasterSink> m_habitat;
     std::vector<std::unique_ptr<RasterSink>> m_pools;  // agb, bgb, dead, soc, total, uncertainty
     std::unique_ptr<RasterSink> m_tidal;               // tidal.tif, when the inputs ask for it
+    std::unique_ptr<RasterSink> m_elevation, m_zones;  // habitat --write-masks
 };
 
 }  // namespace bluecarbon::pipeline::stock

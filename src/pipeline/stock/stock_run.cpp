@@ -70,7 +70,10 @@ science::SceneStockSums run_tiles(const config::ProjectConfig& cfg, const stock:
     return scene_sums;
 }
 
-StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& ctx, bool with_stock) {
+StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& ctx, bool with_stock,
+                            bool masks = false) {
+    if (masks && (ctx.shard || ctx.resume))
+        throw RequestError("write_masks", "is not available with a shard or resume (run without them to check)");
     if (ctx.shard || ctx.resume) return stock::run_checkpointed(cfg, ctx, with_stock);
     RunClock clock;
     const int threads = resolve_threads(ctx, cfg.processing.threads);
@@ -80,7 +83,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     const TileExecutor exec(threads);
 
     // Every check before any output exists.
-    stock::StockInputs inputs = stock::open_stock_inputs(cfg, with_stock, tile);
+    stock::StockInputs inputs = stock::open_stock_inputs(cfg, with_stock, tile, masks);
     stock::StockRunSummary run;
     run.cfg = &cfg;
     run.inputs = &inputs;
@@ -165,6 +168,10 @@ StockResult run_stock(const config::ProjectConfig& cfg, const RunContext& ctx) {
 
 HabitatResult run_habitat(const config::ProjectConfig& cfg, const RunContext& ctx) {
     return run_raster_step(cfg, ctx, false);
+}
+
+HabitatResult run_habitat(const config::ProjectConfig& cfg, const RunContext& ctx, const HabitatOptions& options) {
+    return run_raster_step(cfg, ctx, false, options.write_masks);
 }
 
 }  // namespace bluecarbon::pipeline

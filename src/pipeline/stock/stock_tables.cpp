@@ -209,6 +209,8 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
             outputs.push_back((cfg.output_dir / f).string());
         if (in.tidal_frame) outputs.push_back((cfg.output_dir / "tidal.tif").string());
     }
+    if (in.write_masks)
+        for (const char* f : {"elevation.tif", "tidal_zones.tif"}) outputs.push_back((cfg.output_dir / f).string());
     const std::string run_json = run.with_stock ? "stock_run.json" : "habitat_run.json";
     outputs.push_back((cfg.output_dir / run_json).string());
     report["outputs"] = outputs;

@@ -54,6 +54,11 @@ void TileVariables::tidal_masks() {
     }
 }
 
+std::span<const std::uint8_t> TileVariables::tidal_zones() {
+    (void)get("intertidal");  // classifies the tile's elevation once
+    return m_zones;
+}
+
 const Block<float>& TileVariables::get(const std::string& name) {
     if (auto it = m_slots.find(name); it != m_slots.end() && it->second.ready) return it->second.block;
     if (auto b = m_in.bands.find(name); b != m_in.bands.end()) {

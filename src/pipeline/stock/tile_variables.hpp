@@ -30,6 +30,9 @@ public:
     /// name StockInputs does not offer.
     const Block<float>& get(const std::string& name);
 
+    /// The tile's tidal zone codes (science::TidalZone: 0 where the elevation is invalid).
+    [[nodiscard]] std::span<const std::uint8_t> tidal_zones();
+
     /// Spectral bands (green, red, ...) read by this worker so far, checked for unscaled values.
     [[nodiscard]] const science::ReflectanceCheck& reflectance() const noexcept { return m_reflectance; }
 

@@ -4,6 +4,7 @@
 // calibration_outputs.cpp.
 #include <bluecarbon/pipeline/calibration.hpp>
 
+#include "pipeline/input_file.hpp"
 #include "pipeline/survey/calibration_steps.hpp"
 
 #include <bluecarbon/io/gdal_setup.hpp>
@@ -18,6 +19,8 @@ CalibrationResult run_calibration(const CalibrationRequest& rq, const RunContext
     const auto& cfg = rq.project;
     if (!cfg.survey.trees || !cfg.survey.plots)
         throw ConfigError(cfg.file.string() + ": [survey] needs trees and plots to calibrate a biomass model");
+    require_input_file(*cfg.survey.trees, cfg.survey.trees_origin);
+    require_input_file(*cfg.survey.plots, cfg.survey.plots_origin);
     const config::RasterInput* input = cfg.input(rq.input);
     if (!input)
         throw ConfigError(cfg.file.string() + ": no input named '" + rq.input + "' to sample the predictors from");

@@ -42,7 +42,7 @@ std::string calibration_json(const CalibrationResult& r) {
     const auto& fit = r.fit;
     std::vector<std::string> habitats;
     for (auto h : fit.habitats) habitats.emplace_back(science::habitat_name(h));
-    const json s{{"command", "survey calibrate"},
+    json s{{"command", "survey calibrate"},
                  {"bluecarbon_version", k_version},
                  {"outputs", json::array({r.output.string()})},
                  {"form", ss::model_form_name(fit.form)},
@@ -57,6 +57,11 @@ std::string calibration_json(const CalibrationResult& r) {
                  {"dropped_plots", r.dropped_plots},
                  {"dropped_rows", r.dropped_rows},
                  {"warnings", r.warnings}};
+    // The model file's names too (`intercept` stays: keys are added, never renamed).
+    if (fit.form == ss::ModelForm::log) {
+        s["log_intercept"] = fit.intercept;
+        s["log_coefficients"] = fit.coefficients;
+    }
     return s.dump(2);
 }
 
