@@ -224,7 +224,7 @@ struct RasterSink::Impl {
     // Overview levels we compute ourselves (factors 2, 4, ...) while finishing, so the COG driver only has
     // to copy them; empty when the COG driver computes them (resampling methods we do not implement).
     std::vector<int> overview_factors;
-    // Own layout: the first overview level is filled as the windows are written (each halved on the writing
+    // The first overview level is filled as the windows are written (each halved on the writing
     // thread), so finishing never decodes the full-resolution tiles again. Off as soon as a window does not
     // start on an even pixel (its 2x2 quads would straddle two windows): finish then builds it from the image.
     std::atomic<bool> first_level_from_windows{false};
@@ -342,8 +342,8 @@ void RasterSink::Impl::create() {
             band->SetMetadataItem(("CATEGORY_" + std::to_string(i)).c_str(), o.category_names[i].c_str());
     for (const auto& [key, value] : o.metadata) ds->SetMetadataItem(key.c_str(), value.c_str());
     if (capture.failed()) throw IoError(final_path, "cannot set up the output GeoTIFF: " + capture.errors());
-    // Own layout: the levels exist from the start, so the first one can be filled as the windows arrive.
-    if (own_layout) create_overview_levels();
+    // Overviews we compute: the levels exist from the start, so the first one is filled as the windows arrive.
+    if (o.cog && own_overview_method(o.overview_resampling)) create_overview_levels();
 }
 
 void RasterSink::Impl::create_overview_levels() {
@@ -364,7 +364,7 @@ void RasterSink::Impl::create_overview_levels() {
                            nullptr, nullptr, nullptr) != CE_None ||
         band->GetOverviewCount() != static_cast<int>(overview_factors.size()))
         throw IoError(final_path, io::with_detail("cannot create overview levels", capture.errors()));
-    first_level_from_windows = own_layout;
+    first_level_from_windows = true;
 }
 
 template <typename Out>
@@ -538,7 +538,6 @@ const char* RasterSink::Impl::build_overview_level(GDALRasterBand& from, GDALRas
 void RasterSink::Impl::build_overviews() {
     const auto method = own_overview_method(options.overview_resampling);
     if (!method) return;  // left to the COG driver
-    if (!own_layout) create_overview_levels();
     if (overview_factors.empty()) return;
     GdalErrorCapture capture;
     // Each level from the one above; the first one is already filled when every window could be halved.
