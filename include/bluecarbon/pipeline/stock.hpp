@@ -28,6 +28,8 @@ namespace bluecarbon::pipeline {
 inline constexpr std::int64_t k_stock_gdal_cache_bytes_per_worker = 16LL * 1024 * 1024;
 inline constexpr std::int64_t k_stock_gdal_cache_bytes_max = 256LL * 1024 * 1024;
 [[nodiscard]] std::int64_t stock_gdal_cache_bytes(int threads) noexcept;
+/// For a caller without a worker count (a merge finishing a run's rasters): the cache of two workers.
+inline constexpr std::int64_t k_stock_gdal_cache_bytes = 2 * k_stock_gdal_cache_bytes_per_worker;
 
 /// Wall-clock and CPU (user + system, all threads) seconds of the run's phases: on a busy machine the CPU time
 /// shows the cost of a phase better than its wall time.
