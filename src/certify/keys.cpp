@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fcntl.h>
@@ -121,13 +122,38 @@ std::string PublicKey::pem() const {
 }
 
 bool PublicKey::verify(std::string_view message, std::span<const std::uint8_t> signature) const {
+    SignatureVerifier v;
+    return v.verify(*this, message, signature);
+}
+
+// ---- SignatureVerifier --------------------------------------------------------------------------------------------
+
+struct SignatureVerifier::Impl {
+    std::optional<PublicKeyBytes> raw;  ///< the key `pkey` holds
+    PkeyPtr pkey;
+    MdCtxPtr ctx{EVP_MD_CTX_new()};
+};
+
+SignatureVerifier::SignatureVerifier() : m_impl(std::make_unique<Impl>()) {
+    if (!m_impl->ctx) fail("Ed25519: OpenSSL could not allocate a digest context");
+}
+SignatureVerifier::SignatureVerifier(SignatureVerifier&&) noexcept = default;
+SignatureVerifier& SignatureVerifier::operator=(SignatureVerifier&&) noexcept = default;
+SignatureVerifier::~SignatureVerifier() = default;
+
+bool SignatureVerifier::verify(const PublicKey& key, std::string_view message,
+                               std::span<const std::uint8_t> signature) {
     if (signature.size() != std::tuple_size_v<SignatureBytes>) return false;
-    const PkeyPtr p = raw_public_pkey(m_raw);
-    MdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, p.get()) != 1) {
+    Impl& I = *m_impl;
+    if (!I.raw || *I.raw != key.raw()) {
+        I.pkey = raw_public_pkey(key.raw());
+        I.raw = key.raw();
+    }
+    EVP_MD_CTX_reset(I.ctx.get());
+    if (EVP_DigestVerifyInit(I.ctx.get(), nullptr, nullptr, nullptr, I.pkey.get()) != 1) {
         fail("Ed25519: OpenSSL could not start a verification");
     }
-    const int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+    const int rc = EVP_DigestVerify(I.ctx.get(), signature.data(), signature.size(),
                                     reinterpret_cast<const unsigned char*>(message.data()), message.size());
     ERR_clear_error();  // a failed verification leaves an entry in the queue
     return rc == 1;

@@ -70,7 +70,7 @@ std::string VerifyResult::message() const {
     return std::string("invalid: ") + to_string(status) + (detail.empty() ? "" : ": " + detail);
 }
 
-VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned) {
+VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned, SignatureVerifier* verifier) {
     VerifyResult r;
     r.file_sha256 = sha256_hex(file_bytes);
     auto fail = [&r](VerifyStatus s, std::string detail) {
@@ -129,7 +129,7 @@ VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pi
         return fail(VerifyStatus::malformed, "the file must hold exactly `certificate` and `signature`");
     }
     const std::string_view message = file_bytes.substr(k_head.size(), sig_at - k_head.size());
-    if (!key.verify(message, *value)) {
+    if (!(verifier ? verifier->verify(key, message, *value) : key.verify(message, *value))) {
         return fail(VerifyStatus::bad_signature, "the signature does not verify over the certificate");
     }
     if (pinned != nullptr) {

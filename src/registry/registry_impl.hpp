@@ -41,6 +41,16 @@ std::string event_hash(const std::string& prev_hash, const std::string& canonica
 /// Appends `body` (a JSON object with at least "kind") as the next event, adding "seq" and "time".
 void append_event(Database& db, nlohmann::json body);
 
+/// append_event through statements prepared once, for many changes inside one transaction.
+class EventAppender {
+public:
+    explicit EventAppender(Database& db);
+    void append(nlohmann::json body);
+
+private:
+    Statement m_last, m_insert;
+};
+
 /// SELECT of a block's columns (joined with its issuance) for read_block; append WHERE/ORDER BY.
 extern const char* const k_block_columns;
 Block read_block(const Statement& s, const std::string& code);

@@ -98,21 +98,26 @@ std::string utc_now() {
 }
 }  // namespace
 
-void append_event(Database& db, nlohmann::json body) {
+EventAppender::EventAppender(Database& db)
+    : m_last(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"),
+      m_insert(db, "INSERT INTO events(seq, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4)") {}
+
+void EventAppender::append(nlohmann::json body) {
     std::int64_t seq = 1;
     std::string prev = k_genesis_hash;
-    {
-        Statement last(db, "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1");
-        if (last.step()) {
-            seq = last.int64(0) + 1;
-            prev = last.text(1);
-        }
+    m_last.reset();
+    if (m_last.step()) {
+        seq = m_last.int64(0) + 1;
+        prev = m_last.text(1);
     }
+    m_last.reset();
     body["seq"] = seq;
     body["time"] = utc_now();
     const std::string canonical = certify::canonical_json(body);
-    Statement insert(db, "INSERT INTO events(seq, body, prev_hash, hash) VALUES(?1, ?2, ?3, ?4)");
-    insert.bind(1, seq).bind(2, canonical).bind(3, prev).bind(4, event_hash(prev, canonical)).run();
+    m_insert.reset();
+    m_insert.bind(1, seq).bind(2, canonical).bind(3, prev).bind(4, event_hash(prev, canonical)).run();
 }
+
+void append_event(Database& db, nlohmann::json body) { EventAppender(db).append(std::move(body)); }
 
 }  // namespace bluecarbon::registry::detail

@@ -80,6 +80,22 @@ TEST_CASE("Ed25519 signing matches RFC 8032's first test vector", "[keys]") {
           sha256_hex(std::string(reinterpret_cast<const char*>(key.public_key().raw().data()), 32)));
 }
 
+TEST_CASE("a reused SignatureVerifier gives each key's own answer", "[keys]") {
+    const PrivateKey a = PrivateKey::generate();
+    const PrivateKey b = PrivateKey::generate();
+    const auto sa = a.sign("message");
+    const auto sb = b.sign("message");
+    SignatureVerifier v;
+    // Alternating keys and outcomes: the cached key object must follow the key asked about.
+    for (int round = 0; round < 3; ++round) {
+        CHECK(v.verify(a.public_key(), "message", sa));
+        CHECK_FALSE(v.verify(b.public_key(), "message", sa));
+        CHECK(v.verify(b.public_key(), "message", sb));
+        CHECK_FALSE(v.verify(b.public_key(), "messagE", sb));
+        CHECK_FALSE(v.verify(a.public_key(), "message", std::span(sa).first(63)));
+    }
+}
+
 TEST_CASE("a key pair is written with a 0600 private key and reads back", "[keys]") {
     test::TempDir dir("bluecarbon-keys");
     const PrivateKey key = PrivateKey::generate();

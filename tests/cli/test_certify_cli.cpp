@@ -1,14 +1,28 @@
 // keygen, certify and verify through the CLI: exit codes, one-line errors, and the issue's bad inputs.
 #include "cli/certify_cli_fixture.hpp"
+#include "pipeline/committed_sample_copy.hpp"
 #include "pipeline/credited_project.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
 using namespace bluecarbon;
 using namespace bluecarbon::test;
 namespace fs = std::filesystem;
+
+namespace {
+/// Sets an environment variable for the scope (the CLI tests run one at a time in this executable).
+struct ScopedEnv {
+    std::string name;
+    ScopedEnv(std::string n, const char* value) : name(std::move(n)) { setenv(name.c_str(), value, 1); }
+    ~ScopedEnv() { unsetenv(name.c_str()); }
+};
+}  // namespace
 
 TEST_CASE("keygen writes a 0600 private key and refuses to overwrite it", "[cli][certify]") {
     TempDir dir("bc-keygen");
@@ -53,17 +67,47 @@ TEST_CASE("verify names a certificate signed by another key than --pubkey", "[cl
     check_failure(run({"verify"}), 2, "certificates");
 }
 
-TEST_CASE("certify then verify --recompute: an input changed afterwards is named, exit 1", "[cli][certify][bad-input]") {
-    CreditedProject p;
-    const auto c = run({"certify", p.project.string()});
-    REQUIRE(c.code == 0);
-    CHECK_THAT(c.out, Catch::Contains("1 certificate(s), 46 t CO2e"));
-    const std::string cert = (p.out / "certificates" / "P1.json").string();
-    const auto ok = run({"verify", cert, "--pubkey", p.pub.string(), "--recompute", p.project.string(), "--json"});
+TEST_CASE("certify on the committed sample twice gives byte-identical certificates", "[cli][certify][sample]") {
+    const CommittedSampleCopy s;
+    const ScopedEnv epoch("SOURCE_DATE_EPOCH", "1767225600");  // 2026-01-01 00:00 UTC, both runs
+    REQUIRE(run({"parcels", s.project.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"credits", s.project.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"certify", s.project.string()}).code == 0);
+    std::map<std::string, std::string> first;
+    for (const auto& f : s.certificates()) first[f.filename().string()] = slurp(f);
+    REQUIRE(first.size() >= 2);
+    fs::remove_all(s.out / "certificates");
+    const auto again = run({"certify", s.project.string(), "--json"});
+    REQUIRE(again.code == 0);
+    CHECK(nlohmann::json::parse(again.out)["sample_key"] == true);
+    std::map<std::string, std::string> second;
+    for (const auto& f : s.certificates()) second[f.filename().string()] = slurp(f);
+    CHECK(second == first);
+    CHECK_THAT(first.begin()->second, Catch::Contains("\"assessment_date\":\"2026-01-01\""));
+}
+
+TEST_CASE("verify --recompute on the committed sample: valid, then a changed input is named with exit 1",
+          "[cli][certify][sample][bad-input]") {
+    const CommittedSampleCopy s;
+    REQUIRE(run({"parcels", s.project.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"credits", s.project.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"certify", s.project.string()}).code == 0);
+    std::vector<std::string> args{"verify"};
+    for (const auto& f : s.certificates()) args.push_back(f.string());
+    for (const char* a : {"--pubkey", "", "--recompute", "", "--json"}) args.emplace_back(a);
+    args[args.size() - 4] = s.pub.string();
+    args[args.size() - 2] = s.project.string();
+    const auto ok = run(args);
+    INFO(ok.out << ok.err);
     CHECK(ok.code == 0);
     CHECK(nlohmann::json::parse(ok.out)["valid"] == true);
-    write_text(p.dir / "classes.tif", "class bytes, reclassified");
-    check_failure(run({"verify", cert, "--recompute", p.project.string()}), 1, "input changed: classes.tif");
+    // The monitoring map is an input of the credits step: reclassify one byte at its end.
+    std::fstream map((s.dir / "habitat_2025.tif").string(), std::ios::in | std::ios::out | std::ios::binary);
+    map.seekp(-1, std::ios::end);
+    map.put('\x7f');
+    map.close();
+    args.pop_back();  // without --json: the one-line error
+    check_failure(run(args), 1, "invalid: input changed: habitat_2025.tif");
 }
 
 TEST_CASE("certify refuses a private key readable by others, naming it, and writes nothing", "[cli][certify][bad-input]") {

@@ -79,8 +79,21 @@ TEST_CASE("registry verbs: issue, show, transfer, retire, cancel, audit, export"
     REQUIRE(run({"registry", "export", f.db, "--gpkg", gpkg}).code == 0);
     const auto ds = GDALDatasetUniquePtr(GDALDataset::Open(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     REQUIRE(ds);
-    OGRLayer* layer = ds->GetLayer(0);
+    OGRLayer* layer = ds->GetLayerByName("registry_blocks");
+    REQUIRE(layer != nullptr);
     CHECK(layer->GetFeatureCount() == 3);
+    // The QGIS default style (the layer_styles table QGIS reads) names the layer and colours it by status.
+    OGRLayer* styles = ds->GetLayerByName("layer_styles");
+    REQUIRE(styles != nullptr);
+    REQUIRE(styles->GetFeatureCount() == 1);
+    OGRFeatureUniquePtr style(styles->GetNextFeature());
+    CHECK(std::string(style->GetFieldAsString("f_table_name")) == "registry_blocks");
+    CHECK(std::string(style->GetFieldAsString("f_geometry_column")) == layer->GetGeometryColumn());
+    CHECK(style->GetFieldAsInteger("useAsDefault") == 1);
+    const std::string qml = style->GetFieldAsString("styleQML");
+    CHECK_THAT(qml, Catch::Contains("type=\"categorizedSymbol\" attr=\"status\""));
+    for (const char* s : {"held", "retired", "cancelled"})
+        CHECK_THAT(qml, Catch::Contains(std::string("value=\"") + s + "\" label=\"" + s + "\""));
     std::map<std::string, std::string> status;
     for (auto& feature : *layer) {
         status[feature->GetFieldAsString("serial")] = feature->GetFieldAsString("status");

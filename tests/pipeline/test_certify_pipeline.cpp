@@ -4,7 +4,10 @@
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/certify.hpp>
+#include <bluecarbon/pipeline/credits.hpp>
+#include <bluecarbon/pipeline/parcels.hpp>
 
+#include "pipeline/committed_sample_copy.hpp"
 #include "pipeline/credited_project.hpp"
 #include "test_config.hpp"
 
@@ -13,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace bluecarbon;
@@ -33,8 +37,12 @@ pipeline::CertifyResult run_certify(const CreditedProject& p) {
     return pipeline::run_certify(config::load_project(p.project), {});
 }
 
-pipeline::VerifyReport recompute(const CreditedProject& p) {
-    return pipeline::run_verify({{p.out / "certificates" / "P1.json"}, std::nullopt, p.project});
+/// The scratch folders of --recompute now in the temporary folder.
+std::set<std::string> scratch_folders() {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+        if (e.path().filename().string().rfind("bluecarbon-recompute-", 0) == 0) out.insert(e.path().string());
+    return out;
 }
 
 }  // namespace
@@ -164,37 +172,90 @@ TEST_CASE("certify without the step outputs names the missing file", "[certify][
     CHECK_THROWS_WITH(run_certify(p), Catch::Contains("credits.csv: missing"));
 }
 
-TEST_CASE("verify --recompute passes on unchanged inputs and names a changed file or number", "[certify][verify]") {
+TEST_CASE("changed_inputs names an edited or missing input and certificate_differences a number's last bit",
+          "[certify][verify]") {
     CreditedProject p;
     (void)run_certify(p);
+    const auto cfg = config::load_project(p.project);
+    const auto signed_cert = certify::verify_certificate(slurp(p.out / "certificates" / "P1.json"));
+    REQUIRE(signed_cert.ok());
+    const certify::Certificate& cert = *signed_cert.certificate;
+    CHECK(pipeline::changed_inputs(cert, cfg).empty());
+    auto now = pipeline::build_certificates(cfg, "2025-06-30");
+    REQUIRE(now.size() == 1);
+    CHECK(pipeline::certificate_differences(cert, now[0]).empty());
+
+    write_text(p.dir / "refl.tif", "reflectance bytes, edited");
+    fs::remove(p.dir / "classes.tif");
+    CHECK(pipeline::changed_inputs(cert, cfg) ==
+          std::vector<std::string>{"input changed: refl.tif", "input missing: classes.tif"});
+
+    std::string csv = p.credits_csv;
+    csv.replace(csv.find("0.4711"), 6, "0.4711000000000001");  // the next double above 0.4711
+    write_text(p.out / "credits.csv", csv);
+    now = pipeline::build_certificates(cfg, "2025-06-30");
+    CHECK(pipeline::certificate_differences(cert, now[0]) ==
+          std::vector<std::string>{"number differs: certificate.vintages[0].remainder_t_co2e"});
+}
+
+TEST_CASE("verify --recompute on the committed sample recomputes its numbers through the steps",
+          "[certify][verify][sample]") {
+    const CommittedSampleCopy s;
+    const auto cfg = config::load_project(s.project);
+    (void)pipeline::run_parcels(cfg);
+    (void)pipeline::run_credits(cfg);
+    (void)pipeline::run_certify(cfg, {});
+    const auto files = s.certificates();
+    REQUIRE(files.size() >= 2);
+    const auto before = s.output_snapshot();
+    const auto scratch_before = scratch_folders();
+    const pipeline::VerifyRequest rq{files, s.pub, s.project};
     {
-        const auto r = recompute(p);
+        const auto r = pipeline::run_verify(rq);
         INFO(pipeline::summary_text(r));
         CHECK(r.ok());
     }
-    SECTION("an input file changed after certification") {
-        write_text(p.dir / "refl.tif", "reflectance bytes, edited");
-        const auto r = recompute(p);
+    CHECK(s.output_snapshot() == before);  // recomputed elsewhere: the project's outputs are untouched
+    CHECK(scratch_folders() == scratch_before);
+
+    SECTION("a step output edited and signed again: the recomputed number differs") {
+        // The first credits.csv row of the first certified parcel is its first vintage; one more credit there.
+        const std::string parcel = files.front().stem().string();
+        std::string csv = slurp(s.out / "credits.csv");
+        const auto row = csv.find("\n" + parcel + ",");
+        REQUIRE(row != std::string::npos);
+        std::istringstream header(csv.substr(0, csv.find('\n')));
+        std::size_t column = 0;
+        for (std::string name; std::getline(header, name, ',') && name != "credits_t_co2e";) ++column;
+        std::size_t at = row + 1;
+        for (std::size_t i = 0; i < column; ++i) at = csv.find(',', at) + 1;
+        const std::size_t end = csv.find(',', at);
+        const long credits = std::stol(csv.substr(at, end - at));
+        csv.replace(at, end - at, std::to_string(credits + 1));
+        write_text(s.out / "credits.csv", csv);
+        (void)pipeline::run_certify(cfg, {});
+        CHECK(certify::verify_certificate(slurp(files.front())).ok());  // properly signed
+        const auto r = pipeline::run_verify(rq);
+        CHECK(r.certificates[0].problems ==
+              std::vector<std::string>{"number differs: certificate.vintages[0].credits"});
+        CHECK(r.certificates[1].ok());
+        CHECK_THAT(r.failure(), Catch::EndsWith(parcel + ".json: invalid: number differs: "
+                                                         "certificate.vintages[0].credits"));
+    }
+    SECTION("an input changed after certification is named for every certificate") {
+        std::ofstream(s.dir / "trees.csv", std::ios::app) << "\n";
+        const auto r = pipeline::run_verify(rq);
         CHECK_FALSE(r.ok());
-        CHECK(r.certificates[0].problems == std::vector<std::string>{"input changed: refl.tif"});
-        CHECK_THAT(r.failure(), Catch::EndsWith("P1.json: invalid: input changed: refl.tif"));
+        for (const auto& c : r.certificates) CHECK(c.problems == std::vector<std::string>{"input changed: trees.csv"});
     }
-    SECTION("a number of the credits step differs") {
-        std::string csv = p.credits_csv;
-        csv.replace(csv.find(",35,"), 4, ",34,");
-        write_text(p.out / "credits.csv", csv);
-        const auto r = recompute(p);
-        CHECK(r.certificates[0].problems == std::vector<std::string>{"number differs: certificate.vintages[1].credits"});
-    }
-    SECTION("a number differing in its last bit is found") {
-        // Rewritten with the same values: still identical (the GeoPackage's own bytes are not compared).
-        p.write_parcels();
-        CHECK(recompute(p).ok());
-        std::string csv = p.credits_csv;
-        csv.replace(csv.find("0.4711"), 6, "0.4711000000000001");  // the next double above 0.4711
-        write_text(p.out / "credits.csv", csv);
-        CHECK(recompute(p).certificates[0].problems ==
-              std::vector<std::string>{"number differs: certificate.vintages[0].remainder_t_co2e"});
+    SECTION("an input the steps cannot read any more fails the recomputation, naming it") {
+        fs::remove(s.dir / "habitat_2025.tif");
+        const auto r = pipeline::run_verify(rq);
+        CHECK_FALSE(r.ok());
+        REQUIRE(r.certificates[0].problems.size() == 2);
+        CHECK(r.certificates[0].problems[0] == "input missing: habitat_2025.tif");
+        CHECK_THAT(r.certificates[0].problems[1], Catch::StartsWith("recompute failed: ") &&
+                                                      Catch::Contains("habitat_2025.tif"));
     }
 }
 

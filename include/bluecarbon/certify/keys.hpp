@@ -36,6 +36,24 @@ private:
     PublicKeyBytes m_raw;
 };
 
+/// Verifies Ed25519 signatures keeping OpenSSL's key object (for the last key seen) and digest context between
+/// calls, which spares their set-up when many certificates of one key are checked. One per thread.
+class SignatureVerifier {
+public:
+    SignatureVerifier();
+    SignatureVerifier(SignatureVerifier&&) noexcept;
+    SignatureVerifier& operator=(SignatureVerifier&&) noexcept;
+    SignatureVerifier(const SignatureVerifier&) = delete;
+    SignatureVerifier& operator=(const SignatureVerifier&) = delete;
+    ~SignatureVerifier();
+    /// As PublicKey::verify.
+    [[nodiscard]] bool verify(const PublicKey& key, std::string_view message, std::span<const std::uint8_t> signature);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
 /// An Ed25519 private key (holds an OpenSSL EVP_PKEY; move-only).
 class PrivateKey {
 public:

@@ -46,7 +46,9 @@ struct VerifyResult {
 
 /// Checks `file_bytes`: canonical, the layout above, key_id = SHA-256 of key, signature valid, certificate schema
 /// and geometry hash, and — if `pinned` is given — that the embedded key is that key.
-[[nodiscard]] VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned = nullptr);
+/// `verifier` (optional) keeps OpenSSL's objects between the calls of one thread.
+[[nodiscard]] VerifyResult verify_certificate(std::string_view file_bytes, const PublicKey* pinned = nullptr,
+                                              SignatureVerifier* verifier = nullptr);
 /// The same on a file (InputError naming it if it cannot be read).
 [[nodiscard]] VerifyResult verify_certificate_file(const std::filesystem::path& path,
                                                    const PublicKey* pinned = nullptr);

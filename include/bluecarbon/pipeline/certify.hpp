@@ -60,9 +60,25 @@ struct CertifyResult {
 [[nodiscard]] std::string assessment_date(const config::ProjectConfig& cfg, const char* source_date_epoch);
 
 /// The unsigned certificates of every credited parcel, in parcels.gpkg order, from the step outputs and inputs as
-/// they are now (what run_certify signs and `verify --recompute` compares against).
+/// they are now (what run_certify signs).
 [[nodiscard]] std::vector<certify::Certificate> build_certificates(const config::ProjectConfig& cfg,
                                                                    const std::string& assessment_date);
+
+/// The certificates of every credited parcel recomputed from the project's inputs through the library: the stock,
+/// parcels and credits steps re-run into a temporary folder (removed afterwards; the project's output folder is
+/// neither read nor written), then built as run_certify builds them. What `verify --recompute` compares against.
+[[nodiscard]] std::vector<certify::Certificate> recompute_certificates(const config::ProjectConfig& cfg,
+                                                                       const std::string& assessment_date,
+                                                                       const RunContext& ctx = {});
+
+/// The inputs of `cert` whose file is now missing or different: "input missing: <path>", "input changed: <path>".
+[[nodiscard]] std::vector<std::string> changed_inputs(const certify::Certificate& cert,
+                                                      const config::ProjectConfig& cfg);
+
+/// Where a signed certificate and its recomputation differ: "number differs: certificate.<field>" (numbers compared
+/// exactly). The tool version and the input list are not compared (the inputs are checked by hash).
+[[nodiscard]] std::vector<std::string> certificate_differences(const certify::Certificate& signed_cert,
+                                                               const certify::Certificate& recomputed);
 
 struct VerifyRequest {
     std::vector<std::filesystem::path> certificates;
@@ -73,7 +89,8 @@ struct VerifyRequest {
 struct VerifiedCertificate {
     std::filesystem::path file;
     certify::VerifyResult check;
-    /// Set by --recompute: "input changed: <path>", "input missing: <path>", "number differs: <field>".
+    /// Set by --recompute: "input changed: <path>", "input missing: <path>", "number differs: <field>",
+    /// "recompute failed: <why>" (a step refused the project's current inputs).
     std::vector<std::string> problems;
     [[nodiscard]] bool ok() const noexcept { return check.ok() && problems.empty(); }
     /// "<file>: valid, key <id>[ not pinned]" or "<file>: invalid: <reason>".

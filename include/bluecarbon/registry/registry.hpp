@@ -167,9 +167,11 @@ public:
         std::vector<Block> blocks;
         std::string refused;
     };
-    /// Issues many certificate files in order, each in its own transaction as issue_file does: the files are read
-    /// and their signatures and hashes checked on `threads` threads (0: all cores) ahead of the serial
-    /// transactions. A refused certificate does not stop the others; an unreadable file throws before any issues.
+    /// Issues many certificate files in order, each all or nothing as issue_file does: the files are read and their
+    /// signatures and hashes checked on `threads` threads (0: all cores), then up to 1,000 certificates are issued
+    /// per BEGIN IMMEDIATE transaction, each inside its own SAVEPOINT (a refusal rolls back to it). A refused
+    /// certificate does not stop the others; an unreadable file throws before any issues; any other failure rolls
+    /// back the batch it happened in (earlier batches stay issued).
     std::vector<IssueOutcome> issue_files(const std::vector<std::filesystem::path>& certificates,
                                           const std::string& external_serial = "", int threads = 0);
 
@@ -204,8 +206,6 @@ public:
 
 private:
     explicit Registry(std::unique_ptr<Impl> impl);
-    std::vector<Block> issue_verified(const certify::VerifyResult& vr, const std::string& source,
-                                      const std::string& external_serial);
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -29,8 +29,8 @@ std::vector<fs::path> project_input_paths(const config::ProjectConfig& cfg) {
     std::error_code ec;
     if (cfg.tier1.table) all.push_back(*cfg.tier1.table);
     else if (fs::exists(data_dir() / "tier1_pools.csv", ec)) all.push_back(data_dir() / "tier1_pools.csv");
-    for (const auto& p : {cfg.stock.biomass_model, cfg.survey.trees, cfg.survey.plots, cfg.survey.cores,
-                          cfg.parcels.path, cfg.credits.baseline_map, cfg.credits.price_table,
+    for (const auto& p : {cfg.stock.biomass_model, cfg.stock.soc_from_cores, cfg.survey.trees, cfg.survey.plots,
+                          cfg.survey.cores, cfg.parcels.path, cfg.credits.baseline_map, cfg.credits.price_table,
                           cfg.credits.precision_table})
         if (p) all.push_back(*p);
     for (const auto& s : cfg.credits.snapshots) all.push_back(s.map);

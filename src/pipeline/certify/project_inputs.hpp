@@ -10,8 +10,8 @@
 namespace bluecarbon::pipeline {
 
 /// The project file and every file it names that exists (rasters, DEM, habitat map, Tier-1 table (the shipped one
-/// when none is given), biomass model, survey tables, parcel polygons, the credits step's baseline map, price and
-/// precision tables and snapshot maps), without repeats, in that order.
+/// when none is given), biomass model, core SOC table, survey tables, parcel polygons, the credits step's baseline
+/// map, price and precision tables and snapshot maps), without repeats, in that order.
 [[nodiscard]] std::vector<std::filesystem::path> project_input_paths(const config::ProjectConfig& cfg);
 
 /// The name recorded for `path`: relative to the project folder when inside it, "<data>/..." for a shipped table,

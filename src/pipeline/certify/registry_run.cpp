@@ -1,4 +1,6 @@
 // `registry VERB DB ...`: the registry module's operations, with GEOS overlaps injected and a GeoPackage export.
+#include "pipeline/certify/registry_style.hpp"
+
 #include <bluecarbon/certify/wkb.hpp>
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/vector.hpp>
@@ -48,6 +50,8 @@ void export_gpkg(const registry::Registry& reg, const fs::path& out) {
     if (shapes.empty()) throw InputError(reg.path().string() + ": no issued blocks to export");
     PolygonLayerSpec spec;
     spec.layer = "registry_blocks";
+    spec.style_name = k_registry_style_name;  // QGIS opens the layer coloured by status
+    spec.style_qml = registry_status_qml();
     spec.crs = crs_from_user(shapes.front().crs);
     using T = VectorField::Type;
     spec.fields = {{"serial", T::text},          {"project_id", T::text},   {"parcel_id", T::text},

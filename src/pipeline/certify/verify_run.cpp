@@ -1,14 +1,13 @@
 // `verify`: signature, canonical form and pinned key of each certificate; with --recompute, its inputs re-hashed
-// and its numbers rebuilt from the project as it is now, compared bit for bit.
-#include "pipeline/certify/project_inputs.hpp"
-
-#include <bluecarbon/core/sha256.hpp>
+// and its numbers recomputed from them through the library (recompute.cpp), compared bit for bit.
 #include <bluecarbon/pipeline/certify.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -17,7 +16,6 @@
 namespace bluecarbon::pipeline {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
@@ -30,47 +28,39 @@ std::string read_bytes(const fs::path& p) {
     return s.str();
 }
 
-/// Paths of the leaves where `a` and `b` differ ("certificate.vintages[0].credits"); numbers compare exactly.
-void diff(const json& a, const json& b, const std::string& path, std::vector<std::string>& out) {
-    if (a.is_object() && b.is_object()) {
-        for (const auto& [k, v] : a.items())
-            b.contains(k) ? diff(v, b.at(k), path + "." + k, out) : out.push_back(path + "." + k);
-        for (const auto& [k, v] : b.items())
-            if (!a.contains(k)) out.push_back(path + "." + k);
-    } else if (a.is_array() && b.is_array() && a.size() == b.size()) {
-        for (std::size_t i = 0; i < a.size(); ++i) diff(a[i], b[i], fmt::format("{}[{}]", path, i), out);
-    } else if (a.is_number() && b.is_number()) {
-        if (a.get<double>() != b.get<double>()) out.push_back(path);
-    } else if (a != b) {
-        out.push_back(path);
+/// What --recompute finds wrong with the (validly signed) certificates: their inputs re-hashed, and their numbers
+/// against the project's certificates recomputed once from those inputs.
+void recompute(std::vector<VerifiedCertificate>& list, const config::ProjectConfig& cfg, const RunContext& ctx) {
+    std::vector<VerifiedCertificate*> valid;
+    for (auto& v : list)
+        if (v.check.ok()) valid.push_back(&v);
+    if (valid.empty()) return;
+    std::vector<certify::Certificate> now;
+    std::string failed;
+    try {
+        // The date is in no number: any certificate's will do (the comparison takes each one's own).
+        now = recompute_certificates(cfg, valid.front()->check.certificate->assessment_date, ctx);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        failed = std::string("recompute failed: ") + e.what();
     }
-}
-
-/// What --recompute finds wrong with a (validly signed) certificate.
-std::vector<std::string> recompute(const certify::Certificate& cert, const config::ProjectConfig& cfg) {
-    std::vector<std::string> problems;
-    for (const auto& in : cert.inputs) {
-        const fs::path p = resolve_input_path(cfg, in.path);
-        std::error_code ec;
-        if (!fs::is_regular_file(p, ec)) problems.push_back("input missing: " + in.path);
-        else if (fs::file_size(p, ec) != in.size || sha256_file_hex(p) != in.sha256)
-            problems.push_back("input changed: " + in.path);
+    for (auto* v : valid) {
+        const certify::Certificate& cert = *v->check.certificate;
+        v->problems = changed_inputs(cert, cfg);
+        if (!failed.empty()) {
+            v->problems.push_back(failed);
+            continue;
+        }
+        const auto it =
+            std::find_if(now.begin(), now.end(), [&](const auto& c) { return c.parcel_id == cert.parcel_id; });
+        if (it == now.end()) {
+            v->problems.push_back("number differs: certificate.parcel_id: parcel " + cert.parcel_id +
+                                  " is no longer credited by the project");
+            continue;
+        }
+        for (auto& p : certificate_differences(cert, *it)) v->problems.push_back(std::move(p));
     }
-    // The numbers rebuilt by the library from the step outputs as they are now, on the certificate's own date.
-    std::optional<certify::Certificate> now;
-    for (auto& c : build_certificates(cfg, cert.assessment_date))
-        if (c.parcel_id == cert.parcel_id) now = std::move(c);
-    if (!now) {
-        problems.push_back("number differs: certificate.parcel_id: parcel " + cert.parcel_id +
-                           " is no longer credited by the project");
-        return problems;
-    }
-    now->tool_version = cert.tool_version;  // a newer tool reading the same inputs is not a different number
-    now->inputs = cert.inputs;              // compared by hash above
-    std::vector<std::string> fields;
-    diff(certify::to_json(cert), certify::to_json(*now), "certificate", fields);
-    for (const auto& f : fields) problems.push_back("number differs: " + f);
-    return problems;
 }
 
 }  // namespace
@@ -105,25 +95,35 @@ VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx) {
     std::optional<config::ProjectConfig> cfg;
     if (request.recompute) cfg = config::load_project(*request.recompute);
     const std::size_t n = request.certificates.size();
-    std::vector<std::string> bytes(n);
-    for (std::size_t i = 0; i < n; ++i) bytes[i] = read_bytes(request.certificates[i]);
     VerifyReport report;
     report.certificates.resize(n);
-    // Each certificate is checked on its own: side by side, every thread on its own stride, results in order.
+    std::vector<std::exception_ptr> errors(n);
+    // Each certificate is read and checked on its own, side by side: workers claim the next few in file order and
+    // keep their OpenSSL objects; results land in their places (the same report for any thread count).
     const std::size_t workers = std::clamp<std::size_t>(
         ctx.threads > 0 ? static_cast<std::size_t>(ctx.threads) : std::thread::hardware_concurrency(), 1, n);
+    constexpr std::size_t k_claim = 16;
+    std::atomic<std::size_t> next{0};
     {
         std::vector<std::jthread> pool;
         for (std::size_t w = 0; w < workers; ++w)
-            pool.emplace_back([&, w] {
-                for (std::size_t i = w; i < n; i += workers)
-                    report.certificates[i] = {request.certificates[i],
-                                              certify::verify_certificate(bytes[i], pinned ? &*pinned : nullptr), {}};
+            pool.emplace_back([&] {
+                certify::SignatureVerifier verifier;
+                for (std::size_t from; (from = next.fetch_add(k_claim)) < n;)
+                    for (std::size_t i = from; i < std::min(n, from + k_claim); ++i) try {
+                            report.certificates[i] = {
+                                request.certificates[i],
+                                certify::verify_certificate(read_bytes(request.certificates[i]),
+                                                            pinned ? &*pinned : nullptr, &verifier),
+                                {}};
+                        } catch (...) {
+                            errors[i] = std::current_exception();
+                        }
             });
     }
-    if (cfg)
-        for (auto& v : report.certificates)
-            if (v.check.ok()) v.problems = recompute(*v.check.certificate, *cfg);
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);  // the first unreadable file, in the order given
+    if (cfg) recompute(report.certificates, *cfg, ctx);
     return report;
 }
 
