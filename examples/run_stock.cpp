@@ -25,13 +25,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        bluecarbon::GdalSessionOptions gdal;
-        gdal.cache_bytes = bluecarbon::pipeline::k_stock_gdal_cache_bytes;
-        const bluecarbon::GdalSession session(std::move(gdal));
         const auto project = bluecarbon::config::load_project(argv[1]);
-        StderrProgress progress;
         bluecarbon::pipeline::RunContext ctx;
         if (argc > 2) ctx.threads = std::stoi(argv[2]);
+        bluecarbon::GdalSessionOptions gdal;
+        gdal.cache_bytes =
+            bluecarbon::pipeline::stock_gdal_cache_bytes(ctx.threads > 0 ? ctx.threads : project.processing.threads);
+        const bluecarbon::GdalSession session(std::move(gdal));
+        StderrProgress progress;
         ctx.progress = &progress;
         const auto result = bluecarbon::pipeline::run_stock(project, ctx);
         std::cout << bluecarbon::pipeline::summary_text(result);

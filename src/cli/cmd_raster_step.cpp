@@ -47,7 +47,7 @@ void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string
                 (void)run_scaled(o->scale, rc, step, merge);  // an MPI rank other than 0 reports its shard
                 return r;
             },
-            pipeline::k_stock_gdal_cache_bytes);
+            pipeline::stock_gdal_cache_bytes(o->common.threads.value_or(cfg.processing.threads)));
     });
 }
 

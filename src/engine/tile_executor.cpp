@@ -38,13 +38,28 @@ int worker_slot() noexcept {
 }
 
 // Libraries built with OpenMP (Debian's muparser evaluates bulk expressions in an omp loop) would otherwise
-// start a nested team inside each worker, so `--threads 1` would not mean one thread. This sets the calling
-// worker's own thread-count ICV only.
-void keep_libraries_serial_in_this_worker() noexcept {
+// start a nested team inside each worker, so `--threads 1` would not mean one thread. For the worker's lifetime
+// its thread-count ICV is 1; the value it had is put back when the worker ends, so no setting outlives the call
+// (a host embedding the library keeps its own omp_get_max_threads(), on every thread of its pool).
+class SerialLibrariesInThisWorker {
+  public:
+    SerialLibrariesInThisWorker() noexcept {
 #ifdef _OPENMP
-    omp_set_num_threads(1);
+        m_saved = omp_get_max_threads();
+        omp_set_num_threads(1);
 #endif
-}
+    }
+    ~SerialLibrariesInThisWorker() {
+#ifdef _OPENMP
+        omp_set_num_threads(m_saved);
+#endif
+    }
+    SerialLibrariesInThisWorker(const SerialLibrariesInThisWorker&) = delete;
+    SerialLibrariesInThisWorker& operator=(const SerialLibrariesInThisWorker&) = delete;
+
+  private:
+    int m_saved{1};
+};
 
 // The first error wins; later workers skip their work once it is set (an OpenMP loop cannot be broken).
 class FirstError {
@@ -76,7 +91,7 @@ void TileExecutor::run_ordered(std::size_t count, const std::function<void(std::
     // the thread count and serialises the merge in tile order.
 #pragma omp parallel num_threads(m_threads)
     {
-        keep_libraries_serial_in_this_worker();
+        const SerialLibrariesInThisWorker serial;
 #pragma omp for ordered schedule(dynamic, 1)
         for (std::ptrdiff_t p = 0; p < n; ++p) {
             const int slot = worker_slot();
@@ -111,7 +126,7 @@ void TileExecutor::parallel_for(std::size_t count, const std::function<void(std:
     const auto n = static_cast<std::ptrdiff_t>(count);
 #pragma omp parallel num_threads(m_threads)
     {
-        keep_libraries_serial_in_this_worker();
+        const SerialLibrariesInThisWorker serial;
 #pragma omp for schedule(dynamic, 1)
         for (std::ptrdiff_t p = 0; p < n; ++p) {
             if (error.stopped())

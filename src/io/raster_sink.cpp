@@ -2,6 +2,7 @@
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 
+#include "cog_layout.hpp"
 #include "gdal_util.hpp"
 #include "output_files.hpp"
 #include "tile_codec.hpp"
@@ -171,7 +172,7 @@ public:
 private:
     static constexpr std::size_t k_keep_elements = std::size_t{1} << 22;  // 4 Mi pixels (a 2048 x 2048 tile)
     static std::vector<T>& buffer(int slot) {
-        thread_local std::vector<T> buffers[2];
+        thread_local std::vector<T> buffers[3];
         return buffers[slot];
     }
     std::vector<T>& m_buf;
@@ -217,9 +218,16 @@ struct RasterSink::Impl {
     GDALRasterBand* band{nullptr};
     bool finished{false};
     bool failed{false};
+    // The COG is the intermediate's tiles rearranged (io::write_cog_layout), not re-encoded by the COG driver:
+    // uncompressed output with overviews we compute ourselves.
+    bool own_layout{false};
     // Overview levels we compute ourselves (factors 2, 4, ...) while finishing, so the COG driver only has
     // to copy them; empty when the COG driver computes them (resampling methods we do not implement).
     std::vector<int> overview_factors;
+    // The first overview level is filled as the windows are written (each halved on the writing
+    // thread), so finishing never decodes the full-resolution tiles again. Off as soon as a window does not
+    // start on an even pixel (its 2x2 quads would straddle two windows): finish then builds it from the image.
+    std::atomic<bool> first_level_from_windows{false};
     // Shard runs: converted, compressed blocks by window origin (row, column), until take_tile().
     bool capturing{false};
     std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::byte>> captured;
@@ -235,7 +243,10 @@ struct RasterSink::Impl {
     /// `release_memory`: empty GDAL's process-wide block cache first. Only when no other sink is being finished
     /// at the same time (the flush would write their dirty blocks from this thread).
     void finish(bool release_memory);
+    void create_overview_levels();
     void build_overviews();
+    template <typename Out>
+    void reduce_window(const Window& w, const Out* px);
     // Writes the blocks the tile phase left in GDAL's cache (windows not aligned to blocks) to the file.
     void flush_tile_phase();
     // Fills overview level `to` from the level above; returns what failed, or nullptr.
@@ -276,10 +287,14 @@ void RasterSink::Impl::create() {
     co.SetNameValue("BLOCKXSIZE", std::to_string(o.block_size).c_str());
     co.SetNameValue("BLOCKYSIZE", std::to_string(o.block_size).c_str());
     co.SetNameValue("BIGTIFF", "IF_SAFER");
-    if (o.cog) {
-        // The intermediate is decoded once more and re-encoded by the COG step, so it is stored uncompressed:
-        // no encoding cost while the tiles are computed, and the fastest possible re-read. Blocks never
-        // written are left sparse (they read back as nodata).
+    // Uncompressed output: the COG is this file with its overviews, its tiles copied into the COG layout (one
+    // write and one copy of the image instead of a write and two re-reads). Compressed output gains nothing from
+    // it (GDAL's compression threads then run beside ours in the tile phase; measured no faster).
+    own_layout = o.cog && o.compression == Compression::none && own_overview_method(o.overview_resampling).has_value();
+    if (o.cog && !own_layout) {
+        // The COG driver computes the overviews, decoding the intermediate once more and re-encoding it, so it
+        // is stored uncompressed: no encoding cost while the tiles are computed, and the fastest possible
+        // re-read. Blocks never written are left sparse (they read back as nodata).
         co.SetNameValue("COMPRESS", "NONE");
         co.SetNameValue("SPARSE_OK", "TRUE");
     } else {
@@ -327,6 +342,58 @@ void RasterSink::Impl::create() {
             band->SetMetadataItem(("CATEGORY_" + std::to_string(i)).c_str(), o.category_names[i].c_str());
     for (const auto& [key, value] : o.metadata) ds->SetMetadataItem(key.c_str(), value.c_str());
     if (capture.failed()) throw IoError(final_path, "cannot set up the output GeoTIFF: " + capture.errors());
+    // Overviews we compute: the levels exist from the start, so the first one is filled as the windows arrive.
+    if (o.cog && own_overview_method(o.overview_resampling)) create_overview_levels();
+}
+
+void RasterSink::Impl::create_overview_levels() {
+    // The levels the COG driver would make: halve until the smallest level fits in one block.
+    const std::int64_t bs = options.block_size;
+    std::int64_t w = grid.width(), h = grid.height();
+    int factor = 1;
+    while (w > bs || h > bs) {
+        factor *= 2;
+        w = (grid.width() + factor - 1) / factor;
+        h = (grid.height() + factor - 1) / factor;
+        overview_factors.push_back(factor);
+    }
+    if (overview_factors.empty()) return;
+    GdalErrorCapture capture;
+    // "NONE": create the overview levels empty; they are filled from the data (reduce_window, build_overviews).
+    if (ds->BuildOverviews("NONE", static_cast<int>(overview_factors.size()), overview_factors.data(), 0, nullptr,
+                           nullptr, nullptr, nullptr) != CE_None ||
+        band->GetOverviewCount() != static_cast<int>(overview_factors.size()))
+        throw IoError(final_path, io::with_detail("cannot create overview levels", capture.errors()));
+    first_level_from_windows = true;
+}
+
+template <typename Out>
+void RasterSink::Impl::reduce_window(const Window& w, const Out* px) {
+    constexpr GDALDataType type = std::is_same_v<Out, float>          ? GDT_Float32
+                                  : std::is_same_v<Out, std::uint8_t> ? GDT_Byte
+                                                                      : GDT_Int16;
+    // Quads must not straddle windows: even origin, and an even size unless the window ends at the grid's edge.
+    const bool even = w.col_off % 2 == 0 && w.row_off % 2 == 0 && (w.cols % 2 == 0 || w.col_end() == grid.width()) &&
+                      (w.rows % 2 == 0 || w.row_end() == grid.height());
+    if (!even) {
+        std::lock_guard lock(mutex);
+        first_level_from_windows = false;
+        return;
+    }
+    const std::int64_t dw = (w.cols + 1) / 2, dh = (w.rows + 1) / 2;
+    Scratch<Out> half(static_cast<std::size_t>(dw * dh), 2);
+    reduce_2x2(px, w.cols, w.rows, w.cols, half.data(), dw, static_cast<Out>(options.nodata),
+               *own_overview_method(options.overview_resampling));
+    std::lock_guard lock(mutex);
+    if (!first_level_from_windows || finished || !ds) return;
+    GdalErrorCapture capture;
+    // Through GDAL's block cache: a level-1 block gathers the halves of up to four windows before it is written.
+    if (band->GetOverview(0)->RasterIO(GF_Write, static_cast<int>(w.col_off / 2), static_cast<int>(w.row_off / 2),
+                                       static_cast<int>(dw), static_cast<int>(dh), half.data(), static_cast<int>(dw),
+                                       static_cast<int>(dh), type, 0, 0, nullptr) != CE_None) {
+        failed = true;
+        throw IoError(final_path, io::with_detail("cannot write an overview block", capture.errors()));
+    }
 }
 
 template <typename Out>
@@ -335,6 +402,7 @@ void RasterSink::Impl::write_converted(const Window& w, const Out* px) {
                                   : std::is_same_v<Out, std::uint8_t> ? GDT_Byte
                                                                       : GDT_Int16;
     const std::int64_t bs = options.block_size;
+    if (first_level_from_windows) reduce_window(w, px);
     std::lock_guard lock(mutex);
     if (finished || !ds) throw std::logic_error("RasterSink::write after finish()");
     GdalErrorCapture capture;
@@ -470,24 +538,10 @@ const char* RasterSink::Impl::build_overview_level(GDALRasterBand& from, GDALRas
 void RasterSink::Impl::build_overviews() {
     const auto method = own_overview_method(options.overview_resampling);
     if (!method) return;  // left to the COG driver
-    // The levels the COG driver would make: halve until the smallest level fits in one block.
-    const std::int64_t bs = options.block_size;
-    std::int64_t w = grid.width(), h = grid.height();
-    int factor = 1;
-    while (w > bs || h > bs) {
-        factor *= 2;
-        w = (grid.width() + factor - 1) / factor;
-        h = (grid.height() + factor - 1) / factor;
-        overview_factors.push_back(factor);
-    }
     if (overview_factors.empty()) return;
     GdalErrorCapture capture;
-    // "NONE": create the overview levels empty; we fill them below, each level from the previous one.
-    if (ds->BuildOverviews("NONE", static_cast<int>(overview_factors.size()), overview_factors.data(), 0, nullptr,
-                           nullptr, nullptr, nullptr) != CE_None ||
-        band->GetOverviewCount() != static_cast<int>(overview_factors.size()))
-        throw IoError(final_path, io::with_detail("cannot create overview levels", capture.errors()));
-    for (int i = 0; i < band->GetOverviewCount(); ++i) {
+    // Each level from the one above; the first one is already filled when every window could be halved.
+    for (int i = first_level_from_windows ? 1 : 0; i < band->GetOverviewCount(); ++i) {
         GDALRasterBand& from = i == 0 ? *band : *band->GetOverview(i - 1);
         GDALRasterBand& to = *band->GetOverview(i);
         const char* failure = nullptr;
@@ -554,7 +608,12 @@ void RasterSink::Impl::finish(bool release_memory) {
     close_dataset();
     fs::path done = temp_path;
     if (options.cog) {
-        build_cog();
+        if (own_layout) {
+            cog_temp_path = io::temp_path_beside(final_path);
+            io::write_cog_layout(temp_path, cog_temp_path);
+        } else {
+            build_cog();
+        }
         std::error_code ec;
         fs::remove(temp_path, ec);
         done = cog_temp_path;

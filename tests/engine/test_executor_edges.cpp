@@ -119,12 +119,37 @@ TEST_CASE("OpenMP code inside a worker runs on that worker's thread only", "[eng
         CHECK(max_threads[p] == 1);
         CHECK(team_sizes[p] == 1);
     }
-    // The caller's own setting is untouched by the workers.
-    const int before = omp_get_max_threads();
-    exec.run_ordered(
-        8, [](std::size_t, int) {}, [](std::size_t, int) {});
-    CHECK(omp_get_max_threads() == before);
 #else
     SUCCEED("built without OpenMP: nothing nests");
+#endif
+}
+
+TEST_CASE("A host's OpenMP thread count is the same after a library call", "[engine][omp]") {
+#ifdef _OPENMP
+    const int host_before = omp_get_max_threads();
+    omp_set_num_threads(3);  // the host's own choice, different from the executor's thread counts below
+    const auto threads = GENERATE(1, 2, 4);
+    const TileExecutor exec(threads);
+    exec.run_ordered(
+        8, [](std::size_t, int) {}, [](std::size_t, int) {});
+    CHECK(omp_get_max_threads() == 3);
+    exec.parallel_for(8, [](std::size_t, int) {});
+    CHECK(omp_get_max_threads() == 3);
+    // A host thread of its own pool calling the library keeps its setting too, and so do the pool's threads in
+    // the host's next region.
+    std::vector<int> after(2, 0);
+#pragma omp parallel num_threads(2)
+    {
+        exec.parallel_for(4, [](std::size_t, int) {});
+        after[static_cast<std::size_t>(omp_get_thread_num())] = omp_get_max_threads();
+    }
+    CHECK(after == std::vector<int>{3, 3});
+    std::vector<int> next(2, 0);
+#pragma omp parallel num_threads(2)
+    next[static_cast<std::size_t>(omp_get_thread_num())] = omp_get_max_threads();
+    CHECK(next == std::vector<int>{3, 3});
+    omp_set_num_threads(host_before);
+#else
+    SUCCEED("built without OpenMP: no thread count to keep");
 #endif
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <set>
@@ -597,4 +598,75 @@ TEST_CASE("finish_all finishes several sinks side by side, as finishing them one
         sinks.clear();
         for (const auto& e : test::folder_entries(dir.path())) CHECK(e.front() != '.');  // no temporary left
     }
+}
+
+namespace {
+std::string file_bytes(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Offset in the file of block (x, y) of overview `level` (-1: the full image), from GDAL's TIFF metadata.
+std::uint64_t block_offset(GDALDataset& ds, int level, int x, int y) {
+    GDALRasterBand* b = ds.GetRasterBand(1);
+    if (level >= 0) b = b->GetOverview(level);
+    const char* v = b->GetMetadataItem(("BLOCK_OFFSET_" + std::to_string(x) + "_" + std::to_string(y)).c_str(), "TIFF");
+    REQUIRE(v != nullptr);
+    return std::stoull(v);
+}
+}  // namespace
+
+TEST_CASE("An uncompressed COG is laid out as GDAL's COG driver lays it out", "[io][raster_sink]") {
+    TempDir dir;
+    // 38 x 38 with 16-pixel blocks: levels of 19 x 19 and 10 x 10, odd sizes included. Tiles of 16 are halved as
+    // they are written; tiles of 13 start on odd pixels, so the first level is then built from the image.
+    const Grid g = utm_grid(38, 38);
+    RasterSinkOptions o;
+    o.block_size = 16;
+    o.compression = Compression::none;
+    std::vector<std::vector<double>> pixels;  // every level's pixels, per tile size
+    for (const std::int64_t tile : {16, 13, 38}) {
+        INFO("tiles of " << tile);
+        const auto out = dir / ("none_" + std::to_string(tile) + ".tif");
+        RasterSink sink(out, g, o);
+        for (const auto& w : tiles_of(g, tile, tile)) sink.write(pattern(w));
+        sink.finish();
+        CHECK(image_structure(out, "LAYOUT") == "COG");
+        CHECK(image_structure(out, "COMPRESSION").empty());
+        const auto full = test::read_all(out);
+        int w1 = 0, h1 = 0, w2 = 0, h2 = 0;
+        const auto ov1 = read_overview(out, 0, w1, h1);
+        const auto ov2 = read_overview(out, 1, w2, h2);
+        CHECK(full.size() == 38u * 38u);
+        CHECK(full[0] == -9999.0);           // (0, 0): (0 + 0) % 7 == 0, invalid
+        CHECK(full[39] == 0.25 * 1 - 0.5 * 1);  // (1, 1)
+        CHECK((w1 == 19 && h1 == 19 && w2 == 10 && h2 == 10));
+        CHECK(ov1 == halve(full, 38, 38, -9999.0, true));
+        CHECK(ov2 == halve(ov1, 19, 19, -9999.0, true));
+        // Data after every IFD, the smallest level first, the blocks of a level in row-major order.
+        GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+        REQUIRE(ds);
+        // (GDAL gives the overview levels blocks of at least 128 pixels: each level here is one block.)
+        CHECK(block_offset(*ds, 1, 0, 0) < block_offset(*ds, 0, 0, 0));
+        CHECK(block_offset(*ds, 0, 0, 0) < block_offset(*ds, -1, 0, 0));
+        CHECK(block_offset(*ds, -1, 2, 0) < block_offset(*ds, -1, 0, 1));
+        CHECK(block_offset(*ds, -1, 2, 2) > block_offset(*ds, -1, 1, 2));
+        // Each block is preceded by its size (uint32): 16 x 16 float32 = 1024 bytes, and followed by its last 4.
+        const std::string bytes = file_bytes(out);
+        const std::uint64_t at = block_offset(*ds, -1, 1, 1);
+        std::uint32_t leader = 0;
+        std::memcpy(&leader, bytes.data() + at - 4, 4);
+        CHECK(leader == 1024u);
+        CHECK(bytes.compare(at + 1024, 4, bytes, at + 1020, 4) == 0);
+        std::vector<double> levels = full;
+        levels.insert(levels.end(), ov1.begin(), ov1.end());
+        levels.insert(levels.end(), ov2.begin(), ov2.end());
+        pixels.push_back(levels);
+    }
+    // The same pixels at every level whatever the tiles (the padding of edge blocks, outside the image, may
+    // differ).
+    CHECK(pixels[0] == pixels[1]);
+    CHECK(pixels[0] == pixels[2]);
 }
