@@ -22,7 +22,7 @@ void add_project_command(CLI::App& app, CliContext& ctx, const char* name, const
     auto o = std::make_shared<ProjectOptions>();
     auto* cmd = app.add_subcommand(name, help);
     cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
-    add_common_options(*cmd, o->common, tile ? k_tile : 0);
+    add_common_options(*cmd, o->common, tile ? unsigned{k_tile} : 0U);
     cmd->add_option("--output", o->output, "Output folder (default: the project's)")->type_name("DIR");
     if (std::string(name) == "run")
         cmd->add_option("--steps", o->steps, "Only these steps (comma-separated); one whose section is missing is "
