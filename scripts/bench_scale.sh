@@ -117,9 +117,12 @@ if mpirun --version >/dev/null 2>&1 && "$bin" stock --help | grep -q -- --mpi; t
   read -r t_wall t_cpu t_rss < <(measure threads2 "$bin" stock "$project" --out "$work/t2" --threads 2 --quiet)
   read -r m_wall m_cpu m_rss < <(measure mpi2 mpirun -n 2 --oversubscribe --allow-run-as-root "$bin" stock "$project" \
                                    --out "$work/mpi2" --threads 1 --mpi --quiet)
-  printf '  %s^2: 1 process x 2 threads wall %.2f s; mpirun 2 ranks x 1 thread wall %.2f s (ratio %.3f)\n' "$mpi_size" \
-    "$t_wall" "$m_wall" "$(awk -v a="$m_wall" -v b="$t_wall" 'BEGIN { print a / b }')"
-  json="$json, \"mpi\": {\"size\": $mpi_size, \"threads2_wall_s\": $t_wall, \"ranks2_wall_s\": $m_wall}"
+  printf '  %s^2: 1 process x 2 threads wall %.2f s cpu %.2f s; mpirun 2 ranks x 1 thread wall %.2f s cpu %.2f s' \
+    "$mpi_size" "$t_wall" "$t_cpu" "$m_wall" "$m_cpu"
+  printf ' (wall ratio %.3f, cpu ratio %.3f)\n' "$(awk -v a="$m_wall" -v b="$t_wall" 'BEGIN { print a / b }')" \
+    "$(awk -v a="$m_cpu" -v b="$t_cpu" 'BEGIN { print a / b }')"
+  json="$json, \"mpi\": {\"size\": $mpi_size, \"threads2_wall_s\": $t_wall, \"threads2_cpu_s\": $t_cpu,"
+  json="$json \"ranks2_wall_s\": $m_wall, \"ranks2_cpu_s\": $m_cpu}"
   rm -rf "$work/t2" "$work/mpi2"
 fi
 echo "$json}" > bench/scale_results.json

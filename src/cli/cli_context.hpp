@@ -6,6 +6,7 @@
 
 #include <bluecarbon/core/progress.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
+#include <bluecarbon/pipeline/merge.hpp>
 #include <bluecarbon/pipeline/run_context.hpp>
 
 #include <CLI/CLI.hpp>
@@ -54,6 +55,18 @@ struct ScaleOptions {
 void add_scale_options(CLI::App& cmd, ScaleOptions& opts);
 bool run_scaled(const ScaleOptions& opts, pipeline::RunContext& rc, const std::function<void()>& run,
                 const std::function<void()>& merge);
+/// What a command under run_scaled prints: its result's texts, or on MPI rank 0 the merge's (of DIR).
+struct Printed { std::string json, text; std::filesystem::path folder; };
+inline const std::string& to_json(const Printed& p) { return p.json; }
+inline const std::string& summary_text(const Printed& p) { return p.text; }
+template <typename Run>  // run(RunContext) -> a result with shard_folder (set by a shard run)
+Printed run_sharded(const ScaleOptions& o, pipeline::RunContext rc, Run&& run) {
+    Printed p;
+    run_scaled(o, rc, [&] { const auto r = run(rc); p = {to_json(r), summary_text(r), r.shard_folder}; },
+               [&] { const auto m = pipeline::run_merge({p.folder.parent_path()}, rc);
+                     p = {to_json(m), summary_text(m), p.folder}; });
+    return p;
+}
 
 /// Checks whose failure reads "--tile: must be at least 1 (got 0)" (CLI11 prefixes the option name).
 [[nodiscard]] CLI::Validator at_least(std::int64_t min);

@@ -15,6 +15,7 @@ struct IndicesOptions {
     pipeline::IndicesRequest rq;
     std::string bands, indices;
     CommonOptions common;
+    ScaleOptions scale;
 };
 }  // namespace
 
@@ -36,15 +37,16 @@ void add_indices_command(CLI::App& app, CliContext& ctx) {
         ->type_name("S");
     cmd->add_option("--offset", o->rq.offset, "Reflectance offset (default: the file's own offset)")->type_name("O");
     add_common_options(*cmd, o->common, k_tile | k_compress);
+    add_scale_options(*cmd, o->scale);
     cmd->callback([o, &ctx] {
         auto rq = o->rq;
         apply_compression(o->common, rq.compression, rq.compression_level);
         execute(
-            ctx, o->common, {{"bands", "--bands"}, {"indices", "--index"}},
+            ctx, o->common, {{"bands", "--bands"}, {"indices", "--index"}, {"shard", "--shard"}},
             [&](const pipeline::RunContext& rc) {
                 rq.indices = science::parse_index_list(o->indices);
                 rq.bands = pipeline::parse_band_list(o->bands);
-                return pipeline::run_indices(rq, rc);
+                return run_sharded(o->scale, rc, [&](const auto& c) { return pipeline::run_indices(rq, c); });
             },
             pipeline::k_indices_gdal_cache_bytes);
     });

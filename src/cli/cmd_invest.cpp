@@ -19,6 +19,7 @@ void add_invest_command(CLI::App& app, CliContext& ctx) {
         pipeline::InvestCarbonRequest carbon;
         std::string npv{"invest"};
         CommonOptions common;
+        ScaleOptions scale;
     };
     auto o = std::make_shared<Options>();
     CLI::App* c = invest->add_subcommand(
@@ -31,11 +32,14 @@ void add_invest_command(CLI::App& app, CliContext& ctx) {
         ->check(CLI::IsMember({"invest", "yearly"}))
         ->type_name("METHOD");
     add_common_options(*c, o->common, k_tile | k_compress);
+    add_scale_options(*c, o->scale);
     c->callback([o, &ctx] {
         auto rq = o->cbc;
         if (o->npv == "yearly") rq.npv_method = accounting::NpvMethod::yearly;
         apply_compression(o->common, rq.compression, rq.compression_level);
-        execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_invest_cbc(rq, rc); });
+        execute(ctx, o->common, {{"shard", "--shard"}}, [&](const pipeline::RunContext& rc) {
+            return run_sharded(o->scale, rc, [&](const auto& c) { return pipeline::run_invest_cbc(rq, c); });
+        });
     });
 
     CLI::App* k = invest->add_subcommand(

@@ -16,7 +16,8 @@ void add_merge_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("dir", req->dir, "The output folder holding the shard folders")->required()->type_name("DIR");
     add_common_options(*cmd, *common, 0);
     cmd->callback([req, common, &ctx] {
-        execute(ctx, *common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_merge(*req, rc); });
+        execute(ctx, *common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_merge(*req, rc); },
+                pipeline::k_stock_gdal_cache_bytes);  // the finish one stock process runs, with its cache
     });
 }
 

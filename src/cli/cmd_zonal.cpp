@@ -9,7 +9,8 @@
 namespace bluecarbon::cli {
 
 void add_zonal_command(CLI::App& app, CliContext& ctx) {
-    struct Opts { std::string raster, weights, stats; pipeline::ZonalRequest rq; CommonOptions common; };
+    struct Opts { std::string raster, weights, stats; pipeline::ZonalRequest rq; CommonOptions common;
+                  ScaleOptions scale; };
     auto o = std::make_shared<Opts>();
     CLI::App* cmd = app.add_subcommand("zonal", "Exact coverage-weighted statistics of a raster band over polygons "
                                                 "(partial cells by the fraction covered) -> CSV or GeoPackage");
@@ -24,16 +25,19 @@ void add_zonal_command(CLI::App& app, CliContext& ctx) {
     cmd->add_flag("--make-valid", o->rq.make_valid, "Repair invalid polygons (GEOS MakeValid) instead of stopping");
     add_path(*cmd, "--out", o->rq.out, "Output table", "OUT.csv|.gpkg");
     add_common_options(*cmd, o->common);
+    add_scale_options(*cmd, o->scale);
     cmd->callback([o, &ctx] {
         auto rq = o->rq;
         rq.raster = parcels::parse_raster_band(o->raster);
         if (!o->weights.empty()) rq.weights = parcels::parse_raster_band(o->weights);
         rq.stats = parcels::parse_stats(o->stats);
-        execute(ctx, o->common, {{"min coverage", "--min-coverage"}, {"stats", "--stats"}},
+        execute(ctx, o->common, {{"min coverage", "--min-coverage"}, {"stats", "--stats"}, {"shard", "--shard"}},
                 [&](const pipeline::RunContext& rc) {
-                    auto r = run_zonal(rq, rc);
-                    for (const auto& w : r.summary.warnings) ctx.err << "bluecarbon: warning: " << w << '\n';
-                    return r;
+                    return run_sharded(o->scale, rc, [&](const pipeline::RunContext& c) {
+                        auto r = run_zonal(rq, c);
+                        for (const auto& w : r.summary.warnings) ctx.err << "bluecarbon: warning: " << w << '\n';
+                        return r;
+                    });
                 },
                 16LL * 1024 * 1024);  // whole blocks are read: a small GDAL cache suffices
     });

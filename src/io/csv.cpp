@@ -149,8 +149,29 @@ InputError CsvTable::error(std::size_t row, std::size_t column, std::string_view
     return InputError(location(row, column) + ": " + std::string(message));
 }
 
+namespace {
+
+// Leading lines that start with '#' (a table's comment, as plots.csv's header comment) blanked out, their line
+// breaks kept so line numbers stay those of the file.
+std::string blank_leading_comments(std::string_view text) {
+    std::string out(text);
+    std::size_t pos = out.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+    while (pos < out.size() && out[pos] == '#') {
+        const std::size_t end = out.find('\n', pos);
+        std::size_t stop = end == std::string::npos ? out.size() : end;
+        if (stop > pos && out[stop - 1] == '\r') --stop;  // keep a CRLF's CR
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(pos), out.begin() + static_cast<std::ptrdiff_t>(stop),
+                  ' ');
+        pos = end == std::string::npos ? out.size() : end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
 CsvTable parse_csv(std::string_view text, std::string source) {
-    auto records = split_records(text, source);
+    const std::string uncommented = blank_leading_comments(text);
+    auto records = split_records(uncommented, source);
     // Skip leading blank lines before the header.
     std::size_t first = 0;
     while (first < records.size() && all_empty(records[first].fields)) ++first;

@@ -48,28 +48,26 @@ std::unique_ptr<RasterSource> open_band(const RasterBandSpec& spec, const Grid* 
 
 }  // namespace
 
-ZonalSummary run_zonal_job(const ZonalRequest& req) {
+ZonalJobInputs open_zonal_job(const ZonalRequest& req) {
     const std::string ext = req.out.extension().string();
     if (ext != ".csv" && ext != ".gpkg")
         throw ConfigError(fmt::format("--out {}: the output must end in .csv or .gpkg", req.out.string()));
-    const ZonalOptions options(req.stats, req.min_coverage);
-    if (options.wants_weights() && !req.weights)
+    ZonalJobInputs in;
+    in.options = ZonalOptions(req.stats, req.min_coverage);
+    if (in.options.wants_weights() && !req.weights)
         throw ConfigError("--stats: weighted_sum and weighted_mean need --weights FILE[:band]");
 
-    const auto values = open_band(req.raster, nullptr);
-    const Grid& grid = values->grid();
-    std::unique_ptr<RasterSource> weights;
-    if (req.weights) weights = open_band(*req.weights, &grid);
+    in.values = open_band(req.raster, nullptr);
+    const Grid& grid = in.values->grid();
+    if (req.weights) in.weights = open_band(*req.weights, &grid);
 
     PolygonReadOptions ro;
     ro.layer = req.layer;
     ro.id_field = req.id_field;
     if (!grid.crs().empty()) ro.target_crs = grid.crs();
-    PolygonTable table = read_polygons(req.polygons, ro);
+    in.table = read_polygons(req.polygons, ro);
+    PolygonTable& table = in.table;
 
-    ZonalSummary summary;
-    summary.out = req.out;
-    summary.parcels = table.size();
     const auto problems = validate_parcels(table.ids, table.geometries);
     std::set<std::size_t> repair;
     for (const auto& p : problems) {
@@ -79,10 +77,25 @@ ZonalSummary run_zonal_job(const ZonalRequest& req) {
         repair.insert(p.index);
     }
     for (std::size_t i : repair) table.geometries[i] = make_valid(table.geometries[i]);
-    summary.repaired = repair.size();
+    in.repaired = repair.size();
+    return in;
+}
 
-    const auto result = compute_zonal({values.get(), 0, weights.get(), 0}, table.geometries, options,
-                                      {req.tile_size, req.threads, req.progress});
+ZonalSummary run_zonal_job(const ZonalRequest& req) {
+    const ZonalJobInputs in = open_zonal_job(req);
+    return write_zonal_table(req, in,
+                             compute_zonal(in.rasters(), in.table.geometries, in.options,
+                                           {req.tile_size, req.threads, req.progress}));
+}
+
+ZonalSummary write_zonal_table(const ZonalRequest& req, const ZonalJobInputs& in, const ZonalRunResult& result) {
+    const std::string ext = req.out.extension().string();
+    const ZonalOptions& options = in.options;
+    const PolygonTable& table = in.table;
+    ZonalSummary summary;
+    summary.out = req.out;
+    summary.parcels = table.size();
+    summary.repaired = in.repaired;
     summary.tiles = result.tiles;
     summary.off_grid = result.off_grid.size();
     if (summary.off_grid == table.size())

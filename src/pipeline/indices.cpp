@@ -4,12 +4,15 @@
 
 #include "pipeline/phase.hpp"
 #include "pipeline/run_clock.hpp"
+#include "pipeline/shard/merges.hpp"
+#include "pipeline/shard/tile_shards.hpp"
 
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/tile_plan.hpp>
 #include <bluecarbon/engine/tile_executor.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
+#include <bluecarbon/io/input_hashes.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/io/raster_source.hpp>
 #include <bluecarbon/io/stale_temporaries.hpp>
@@ -164,7 +167,133 @@ std::string indices_json(const IndicesRequest& rq, const IndicesResult& r) {
     j["peak_rss_mb"] = r.peak_rss_mb;
     j["reflectance_above_1_5"] = r.reflectance_above_limit;
     j["warnings"] = r.warnings;
+    if (!r.shard.empty()) j["shard"] = r.shard;
     return j.dump(2);
+}
+
+IndicesResult make_result(const IndicesRequest& rq, const TilePlan& plan, int threads, const TileStats& totals,
+                          std::chrono::steady_clock::time_point t0) {
+    IndicesResult r;
+    r.grid = plan.grid();
+    r.tile_width = plan.tile_width();
+    r.tile_height = plan.tile_height();
+    r.tiles = plan.size();
+    r.threads = threads;
+    for (std::size_t i = 0; i < rq.indices.size(); ++i)
+        r.outputs.push_back({rq.indices[i], index_file(rq, rq.indices[i]), totals.index[i]});
+    r.reflectance_above_limit = totals.reflectance.values_above();
+    if (auto w = totals.reflectance.warning("give the reflectance scale (reflectance = DN x scale + offset), e.g. "
+                                            "0.0001 for DN in 0..10000, or set it in the file"))
+        r.warnings.push_back(*w);
+    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.peak_rss_mb = peak_rss_mb();
+    r.json = indices_json(rq, r);
+    return r;
+}
+
+// Shards: the request's every output-shaping field in the manifest, the partial result of a tile its statistics.
+shard::Manifest describe(const IndicesRequest& rq, const TilePlan& plan, std::int64_t tile, ShardSpec spec) {
+    shard::Manifest m = shard::make_manifest(plan, spec.index, spec.count);
+    m.tool_version = k_version;
+    m.command = "indices";
+    std::string names, bands;
+    for (Index idx : rq.indices) {
+        names += (names.empty() ? "" : ",") + std::string(science::index_name(idx));
+        m.rasters.push_back(index_file(rq, idx).filename().string());
+    }
+    for (const auto& [b, v] : rq.bands)
+        bands += (bands.empty() ? "" : ",") + std::string(science::band_name(b)) + "=" + v;
+    const auto opt = [](const std::optional<double>& v) { return v ? shard::exact_text(*v) : std::string(); };
+    m.parameters = {{"input", fs::absolute(rq.input).string()}, {"indices", names}, {"bands", bands},
+                    {"scale", opt(rq.scale)}, {"offset", opt(rq.offset)}, {"compression", rq.compression},
+                    {"compression_level", std::to_string(rq.compression_level)}, {"tile", std::to_string(tile)}};
+    m.inputs = hash_inputs({{"input", fs::absolute(rq.input)}});
+    return m;
+}
+
+std::vector<std::byte> encode_stats(const TileStats& s) {
+    ByteWriter w;
+    for (const auto& x : s.index) x.save(w);
+    s.reflectance.save(w);
+    return std::move(w.out);
+}
+
+IndicesResult merge_result(const fs::path& dir, const std::vector<shard::Manifest>& shards, const RunContext& ctx) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const shard::Manifest& m = shards.front();
+    const auto& p = m.parameters;
+    IndicesRequest rq;
+    rq.input = p.at("input");
+    rq.indices = science::parse_index_list(p.at("indices"));
+    rq.bands = parse_band_list(p.at("bands"));
+    if (!p.at("scale").empty()) rq.scale = shard::from_exact_text(p.at("scale"));
+    if (!p.at("offset").empty()) rq.offset = shard::from_exact_text(p.at("offset"));
+    rq.compression = p.at("compression");
+    rq.compression_level = std::stoi(p.at("compression_level"));
+    rq.out = dir;
+    const std::int64_t tile = std::stoll(p.at("tile"));
+    const BandPlan bp = plan_bands(rq);
+    const auto source = RasterSource::open(rq.input, bp.source);
+    const TilePlan plan =
+        TilePlan::aligned_to_blocks(source->grid(), tile, tile, source->block_width(), source->block_height());
+    if (const auto diff = shard::differences(m, describe(rq, plan, tile, {0, m.count}), true); !diff.empty())
+        throw InputError(fmt::format("merge: the inputs changed since the shards ran: {}", fmt::join(diff, "; ")));
+    const TileExecutor exec(resolve_threads(ctx));
+    OutputTransaction transaction;
+    const auto sinks = make_sinks(rq, plan.grid(), transaction);
+    std::vector<RasterSink*> raw;
+    for (const auto& s : sinks) raw.push_back(s.get());
+    const shard::MergeRecords records(dir, shards, [&](const shard::Manifest& s) {
+        return plan.shard(s.index, s.count);
+    });
+    TileStats totals;
+    totals.index.resize(rq.indices.size());
+    shard::replay(records, plan, raw, exec, ctx, [&](std::size_t, std::span<const std::byte> bytes) {
+        ByteReader r(bytes);
+        for (auto& x : totals.index) x.merge(science::IndexStats::load(r));
+        totals.reflectance.merge(science::ReflectanceCheck::load(r));
+    });
+    RasterSink::finish_all(raw, exec.threads());
+    transaction.commit();
+    return make_result(rq, plan, exec.threads(), totals, t0);
+}
+
+IndicesResult run_sharded(const IndicesRequest& rq, const RunContext& ctx, const BandPlan& bp,
+                          const RasterSource& source, const TilePlan& plan, const TileExecutor& exec,
+                          std::int64_t tile) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const ShardSpec spec = shard::spec_of(ctx);
+    const fs::path out = fs::absolute(rq.out);
+    const shard::Manifest m = describe(rq, plan, tile, spec);
+    bool resuming = false;
+    const fs::path folder = shard::open_shard_folder(out, m, ctx.resume, resuming);
+    shard::ShardRun run;
+    {
+        IndicesRequest in_shard = rq;  // the sinks' (never finished) temporaries stay in the shard folder
+        in_shard.out = folder;
+        OutputTransaction never_committed;
+        const auto sinks = make_sinks(in_shard, plan.grid(), never_committed);
+        std::vector<RasterSink*> raw;
+        for (const auto& s : sinks) raw.push_back(s.get());
+        run = shard::run_shard_tiles(folder, resuming, plan, plan.shard(spec.index, spec.count), raw, exec, ctx,
+                                     "indices", [&](std::size_t t) {
+                                         return encode_stats(compute_tile(rq, bp, source, sinks, plan.window(t)));
+                                     });
+    }
+    if (!ctx.shard) {  // a checkpointed run: shard 0 of 1, merged, its folder removed
+        IndicesResult r = merge_result(out, {shard::read_manifest(folder)}, ctx);
+        shard::remove_shard_folder(folder);
+        return r;
+    }
+    TileStats none;
+    none.index.resize(rq.indices.size());
+    IndicesResult r = make_result(rq, plan, exec.threads(), none, t0);
+    r.outputs.clear();
+    r.shard_folder = run.folder;
+    r.shard = fmt::format("shard {} of {}: {} tiles computed, {} resumed -> {}", spec.index, spec.count,
+                          run.computed, run.resumed, folder.string());
+    r.json = indices_json(rq, r);
+    return r;
 }
 
 }  // namespace
@@ -185,6 +314,7 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     ensure_writable_dir(rq.out);
     remove_stale_temporaries(rq.out);  // left by runs that were killed
     const TilePlan plan = TilePlan::aligned_to_blocks(grid, tile, tile, source->block_width(), source->block_height());
+    if (ctx.shard || ctx.resume) return run_sharded(rq, ctx, bp, *source, plan, exec, tile);
 
     // Every output goes through one transaction: all of them appear at the end, or none.
     OutputTransaction transaction;
@@ -210,22 +340,16 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     RasterSink::finish_all(to_finish, exec.threads());
     transaction.commit();
 
-    IndicesResult r;
-    r.grid = grid;
-    r.tile_width = plan.tile_width();
-    r.tile_height = plan.tile_height();
-    r.tiles = plan.size();
-    r.threads = exec.threads();
-    for (std::size_t i = 0; i < rq.indices.size(); ++i)
-        r.outputs.push_back({rq.indices[i], index_file(rq, rq.indices[i]), totals.index[i]});
-    r.reflectance_above_limit = totals.reflectance.values_above();
-    if (auto w = totals.reflectance.warning("give the reflectance scale (reflectance = DN x scale + offset), e.g. "
-                                            "0.0001 for DN in 0..10000, or set it in the file"))
-        r.warnings.push_back(*w);
-    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.peak_rss_mb = peak_rss_mb();
-    r.json = indices_json(rq, r);
-    return r;
+    return make_result(rq, plan, exec.threads(), totals, t0);
 }
+
+namespace shard {
+
+Merged merge_indices(const fs::path& dir, const std::vector<Manifest>& shards, const RunContext& ctx) {
+    const IndicesResult r = merge_result(dir, shards, ctx);
+    return {r.json, summary_text(r)};
+}
+
+}  // namespace shard
 
 }  // namespace bluecarbon::pipeline

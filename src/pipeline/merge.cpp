@@ -3,6 +3,7 @@
 #include <bluecarbon/pipeline/merge.hpp>
 
 #include "pipeline/shard/manifest.hpp"
+#include "pipeline/shard/merges.hpp"
 #include "pipeline/shard/shard_store.hpp"
 #include "pipeline/stock/stock_shard.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <map>
 #include <regex>
+#include <tuple>
 
 namespace bluecarbon::pipeline {
 
@@ -65,10 +67,19 @@ MergeResult run_merge(const MergeRequest& req, const RunContext& ctx) {
     MergeResult r;
     r.command = first.second.command;
     r.shards = n;
-    if (r.command == "stock" || r.command == "habitat")
+    r.dir = dir;
+    if (r.command == "stock" || r.command == "habitat") {
         r.run = stock::merge_stock_shards(dir, shards, ctx);
-    else
+        r.json = r.run.run_json;
+    } else if (r.command == "zonal") {
+        std::tie(r.json, r.text) = shard::merge_zonal(dir, shards, ctx);
+    } else if (r.command == "indices") {
+        std::tie(r.json, r.text) = shard::merge_indices(dir, shards, ctx);
+    } else if (r.command == "invest cbc") {
+        std::tie(r.json, r.text) = shard::merge_invest_cbc(dir, shards, ctx);
+    } else {
         throw InputError(fmt::format("{}: cannot merge shards of `{}`", dir.string(), r.command));
+    }
     return r;
 }
 

@@ -45,6 +45,7 @@ std::string summary_text(const StockResult& r) {
 }
 
 std::string summary_text(const IndicesResult& r) {
+    if (!r.shard.empty()) return "indices: " + r.shard + "\n";
     const double mpix = static_cast<double>(r.grid.pixel_count()) / 1e6;
     std::string s = fmt::format("indices: {} x {} pixels, {} tiles of {} x {}, {} threads: {:.2f} s ({:.1f} Mpixel/s), "
                                 "peak memory {:.0f} MB\n",
@@ -89,6 +90,7 @@ std::map<science::SpectralBand, std::string> parse_band_list(const std::string& 
 }
 
 std::string summary_text(const InvestCbcResult& r) {
+    if (!r.shard.empty()) return "invest cbc: " + r.shard + "\n";
     std::string s = fmt::format("invest cbc: {} x {} pixels, snapshots", r.grid.width(), r.grid.height());
     for (int y : r.snapshot_years) s += fmt::format(" {}", y);
     s += fmt::format(", analysis year {}, {} tiles, {} threads: {:.2f} s, peak memory {:.0f} MB\n", r.analysis_year,

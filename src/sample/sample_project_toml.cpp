@@ -44,7 +44,8 @@ std::string sample_project_toml() {
 [project]
 name = "xiangshan-sample"
 description = "Synthetic but realistic sample: forested hills, aquaculture ponds, salt marsh with planted Kandelia obovata, mudflat, seagrass, sea"
-# China's coast from Hainan to Zhejiang is subtropical for mangroves (IPCC 2013 Wetlands Supplement, Table 4.3).
+# Climate zone of the site for the Tier-1 rows (IPCC 2013 Wetlands Supplement, Table 4.3): Zhejiang's coast is
+# subtropical; Hainan's is tropical (tropical_wet or tropical_dry). Choose it from FAO's Global Ecological Zones map.
 climate_zone = "subtropical"
 output = "output"
 

@@ -280,6 +280,22 @@ void IndexStats::merge(const IndexStats& other) {
     m_sum.merge(other.m_sum);
 }
 
+void IndexStats::save(ByteWriter& w) const {
+    w.put(m_count);
+    w.put(m_min);
+    w.put(m_max);
+    w.put_sum(m_sum);
+}
+
+IndexStats IndexStats::load(ByteReader& r) {
+    IndexStats s;
+    s.m_count = r.get<std::int64_t>();
+    s.m_min = r.get<float>();
+    s.m_max = r.get<float>();
+    s.m_sum = r.get_sum();
+    return s;
+}
+
 std::optional<double> IndexStats::min() const noexcept {
     if (m_count == 0)
         return std::nullopt;

@@ -27,6 +27,18 @@ void ReflectanceCheck::merge(const ReflectanceCheck& other) noexcept {
     m_max = std::max(m_max, other.m_max);
 }
 
+void ReflectanceCheck::save(ByteWriter& w) const {
+    w.put(m_above);
+    w.put(m_max);
+}
+
+ReflectanceCheck ReflectanceCheck::load(ByteReader& r) {
+    ReflectanceCheck c;
+    c.m_above = r.get<std::int64_t>();
+    c.m_max = r.get<double>();
+    return c;
+}
+
 std::optional<std::string> ReflectanceCheck::warning(std::string_view fix) const {
     if (m_above == 0)
         return std::nullopt;

@@ -259,13 +259,6 @@ double cumulative_agb_t_dm_per_ha(double initial_t_dm_per_ha, double growth_t_dm
                                                   cap_t_dm_per_ha));
 }
 
-double vm0033_cover_factor(double cover_percent) {
-    if (!(cover_percent >= 0 && cover_percent <= 100))
-        throw std::invalid_argument(fmt::format("vegetation cover must be within 0..100 %, got {}", cover_percent));
-    if (cover_percent < 15.0) return 0.0;
-    return std::min(cover_percent / 50.0, 1.0);
-}
-
 std::optional<std::string> soc_depth_mismatch(Tier1Parameter from, Tier1Parameter to) {
     auto depth = [](Tier1Parameter p) { return p == Tier1Parameter::soc_30cm_mg_c_per_ha ? 30 : 100; };
     if (depth(from) == depth(to)) return std::nullopt;

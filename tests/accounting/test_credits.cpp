@@ -51,6 +51,10 @@ TEST_CASE("VM0033 default soil rate gated by cover", "[credits][vm0033]") {
     CHECK(vm0033_default_soil_rate(p, 0.15) == 0.0);
     // Half-way between 15 % and 50 %: 1.46 x (0.325 - 0.15) / 0.35 = 0.73.
     CHECK(vm0033_default_soil_rate(p, 0.325) == Approx(0.73).epsilon(1e-12));
+    // The one formula (science's former cover / 50 % gave 1.46 x 0.6 = 0.876 here, jumping from 0 to 0.438 at
+    // 15 %): linear from 0 at 15 % to full at 50 %, at 30 % 1.46 x 0.15 / 0.35 = 0.625714; just above 15 % ~0.
+    CHECK(vm0033_default_soil_rate(p, 0.30) == Approx(1.46 * 0.15 / 0.35).epsilon(1e-12));
+    CHECK(vm0033_default_soil_rate(p, 0.1501) == Approx(1.46 * 0.0001 / 0.35).epsilon(1e-9));
     CHECK(vm0033_default_soil_rate(p, 0.50) == 1.46);
     CHECK(vm0033_default_soil_rate(p, 0.90) == 1.46);
     CHECK_THROWS_AS(vm0033_default_soil_rate(p, 1.5), ConfigError);

@@ -42,3 +42,12 @@ TEST_CASE("the committed sample equals what the generator writes", "[pipeline][s
         CHECK(slurp(committed / name) == slurp(dir.path() / name));
     }
 }
+
+TEST_CASE("the sample names the climate zones as issue 11 corrected them", "[pipeline][sample]") {
+    // Zhejiang is subtropical, Hainan tropical (the old comment put the whole coast from Hainan to Zhejiang in the
+    // subtropical zone); FAO's Global Ecological Zones are the way to choose.
+    const auto toml = slurp(fs::path(bluecarbon::test::k_source_dir) / "samples" / "xiangshan" / "project.toml");
+    CHECK(toml.find("Hainan's is tropical") != std::string::npos);
+    CHECK(toml.find("Global Ecological Zones") != std::string::npos);
+    CHECK(toml.find("from Hainan to Zhejiang is subtropical") == std::string::npos);
+}

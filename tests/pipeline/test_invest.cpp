@@ -3,6 +3,7 @@
 // independent numpy re-computation of InVEST's raster chain, scripts/invest_cbc_reference.py).
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/invest.hpp>
+#include <bluecarbon/pipeline/merge.hpp>
 
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
@@ -149,6 +150,54 @@ TEST_CASE("invest cbc: same pixels for any threads and tiles", "[invest][cbc][de
             CHECK(got == reference);
         }
     }
+}
+
+TEST_CASE("invest cbc: shards 1 2 3 and 7 then merge write the bytes of one process", "[invest][cbc][shard]") {
+    const test::TempDir dir("bc-invest-shard");
+    const int w = 70, h = 53;
+    std::vector<std::uint8_t> a(w * h), b(w * h);
+    for (int i = 0; i < w * h; ++i) {
+        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
+        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
+        if (i % 97 == 0) a[i] = ND;
+    }
+    write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
+    write_lulc(dir / "lulc_2000.tif", w, h, a, 16);  // 16-pixel blocks: 5 x 4 tiles of 16
+    write_lulc(dir / "lulc_2010.tif", w, h, b, 16);
+    const fs::path out = dir / "ws" / "output";
+    const auto slurp = [](const fs::path& p) {
+        std::ifstream f(p, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    const auto single = pipeline::run_invest_cbc({dir / "args.json"}, {1, 16, nullptr, nullptr, {}, false});
+    REQUIRE(single.outputs.size() >= 4);
+    std::vector<std::string> reference;
+    for (const auto& f : single.outputs) reference.push_back(slurp(f.file));
+    const auto same_as_single = [&] {
+        for (std::size_t k = 0; k < single.outputs.size(); ++k) {
+            INFO(single.outputs[k].file);
+            CHECK(slurp(single.outputs[k].file) == reference[k]);
+        }
+    };
+    for (std::size_t n : {1, 2, 3, 7}) {
+        fs::remove_all(out);
+        for (std::size_t i = 0; i < n; ++i) {
+            const int threads = static_cast<int>(1 + i % 2);
+            const auto r = pipeline::run_invest_cbc({dir / "args.json"},
+                                                    {threads, 16, nullptr, nullptr, pipeline::ShardSpec{i, n}, false});
+            CHECK(r.shard_folder == fs::absolute(out) / ("shard-" + std::to_string(i) + "-of-" + std::to_string(n)));
+        }
+        CHECK_FALSE(fs::exists(single.outputs.front().file));
+        const auto m = pipeline::run_merge({out}, {2, {}, nullptr, nullptr, {}, false});
+        CHECK(m.command == "invest cbc");
+        CHECK(m.shards == n);
+        INFO("n = " << n);
+        same_as_single();
+    }
+    fs::remove_all(out);
+    (void)pipeline::run_invest_cbc({dir / "args.json"}, {2, 16, nullptr, nullptr, {}, true});  // checkpointed
+    same_as_single();
+    CHECK_FALSE(fs::exists(out / "shard-0-of-1"));
 }
 
 TEST_CASE("invest cbc: validation errors leave no output", "[invest][cbc][validation]") {

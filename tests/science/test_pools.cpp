@@ -108,7 +108,7 @@ TEST_CASE("a mangrove mineral-soil pixel holds 286 Mg C/ha of soil carbon", "[po
     CHECK(model.habitat(Habitat::mangrove).sigma[SOC] == Approx(83.0 / 3.919927969080108).epsilon(1e-12));
 }
 
-TEST_CASE("rates: growth stops at the Tier-1 stock; VM0033's cover gate", "[tier1][rates]") {
+TEST_CASE("rates: growth stops at the Tier-1 stock; VM0033's default soil rate", "[tier1][rates]") {
     const auto table = shipped();
     // WS2013 Table 4.4, subtropical mangrove AGB growth 18.1 t d.m./ha/yr; Table 4.3's stock 75 is the cap:
     // 10 + 18.1 x 3 = 64.3 after 3 years; after 4 years 10 + 72.4 = 82.4 > 75, so 75.
@@ -127,19 +127,14 @@ TEST_CASE("rates: growth stops at the Tier-1 stock; VM0033's cover gate", "[tier
                            std::pair{Habitat::seagrass, 0.43}})
         CHECK(table.find(Tier1Parameter::soc_accumulation_mg_c_per_ha_yr, h, ClimateZone::subtropical,
                          SoilType::mineral)->value == rate);
-    // VM0033 v2.1: 1.46 Mg C/ha/yr for marsh and mangrove, not seagrass; 0 below 15 % cover, full at ≥ 50 %,
-    // cover / 50 between: at 30 % cover 1.46 x 0.6 = 0.876.
+    // VM0033 v2.1: 1.46 Mg C/ha/yr for marsh and mangrove, not seagrass. Its cover gate is applied by the one
+    // function accounting::vm0033_default_soil_rate (tests/accounting/test_credits.cpp).
     const auto* v = table.find(Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr, Habitat::mangrove,
                                ClimateZone::subtropical, SoilType::mineral);
     REQUIRE(v != nullptr);
     CHECK(v->value == 1.46);
     CHECK(table.find(Tier1Parameter::vm0033_soc_accumulation_mg_c_per_ha_yr, Habitat::seagrass,
                      ClimateZone::subtropical, SoilType::mineral) == nullptr);
-    CHECK(vm0033_cover_factor(14.9) == 0.0);
-    CHECK(v->value * vm0033_cover_factor(30.0) == Approx(0.876));
-    CHECK(vm0033_cover_factor(50.0) == 1.0);
-    CHECK(vm0033_cover_factor(80.0) == 1.0);
-    CHECK_THROWS(vm0033_cover_factor(101.0));
 }
 
 TEST_CASE("per-pixel pools and the 90 % half-width map", "[pools]") {

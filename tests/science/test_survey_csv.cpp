@@ -64,6 +64,20 @@ TEST_CASE("CSV: malformed input names file and line", "[csv]") {
     CHECK_THROWS_WITH(read_csv("/nonexistent/dir/x.csv"), Catch::Matchers::Contains("/nonexistent/dir/x.csv"));
 }
 
+TEST_CASE("CSV: comment lines before the header are skipped and line numbers kept", "[csv]") {
+    // Two comment lines (one with a comma and a lone quote, one CRLF), then the header on line 3, a row on line 4.
+    const auto t = parse_csv("# what the columns mean, \"as plots.csv says\n# second line\r\na,b\n1,2\n", "c.csv");
+    REQUIRE(t.header() == std::vector<std::string>{"a", "b"});
+    REQUIRE(t.size() == 1);
+    CHECK(t.rows()[0].line == 4);
+    CHECK(t.field(0, 1) == "2");
+    // After a BOM too; a '#' after the header is data, as before.
+    const auto b = parse_csv("\xEF\xBB\xBF# c\nx\n#1\n", "b.csv");
+    REQUIRE(b.size() == 1);
+    CHECK(b.field(0, 0) == "#1");
+    CHECK(b.rows()[0].line == 3);
+}
+
 TEST_CASE("CSV: numbers and missing values", "[csv]") {
     CHECK(parse_number("12.5") == 12.5);
     CHECK(parse_number(" -3e2 ") == -300.0);

@@ -120,14 +120,15 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
 
     // P1 per hectare: AGB = (43.433514 + 39.994475 + 43.433514) kg × 100 /ha / 1000 = 12.686150 Mg/ha;
     // BGB = (20.864647 + 18.923436 + 20.864647) × 0.1 = 6.065273 Mg/ha;
-    // carbon = (12.686150 + 6.065273) × 0.45 = 8.438141 Mg C/ha; dead AGB = 39.994475 × 0.1 = 3.999447.
+    // carbon = 12.686150 × 0.45 (AGB, WS2013 Table 4.2) + 6.065273 × 0.39 (mangrove roots, Kauffman & Donato
+    // 2012) = 5.708768 + 2.365457 = 8.074224 Mg C/ha; dead AGB = 39.994475 × 0.1 = 3.999447.
     const auto& p1 = r.plots[0];
     CHECK(p1.n_trees == 3);
     CHECK(p1.n_stems == 3);
     CHECK(p1.n_dead == 1);
     CHECK_THAT(p1.agb_mg_ha, WithinRel(12.68615038502831, 1e-12));
     CHECK_THAT(p1.bgb_mg_ha, WithinRel(6.065273105472451, 1e-12));
-    CHECK_THAT(p1.carbon_mg_c_ha, WithinRel(8.438140570725341, 1e-12));
+    CHECK_THAT(p1.carbon_mg_c_ha, WithinRel(8.074224184396996, 1e-12));
 
     // With D0.1 measured (d01_cm = 12), T1 takes Khan 2005 on D0.1: 0.04117 × 12² × 8 = 47.42784 kg.
     auto with_d01 = f.trees;
@@ -139,6 +140,8 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     CHECK_THAT(rd.trees[0].agb_kg, WithinRel(47.42784, 1e-12));
     CHECK_THAT(p1.dead_agb_mg_ha, WithinRel(3.9994474976109737, 1e-12));
     CHECK(p1.carbon_fraction == 0.45);
+    CHECK(p1.carbon_fraction_bgb == 0.39);
+    CHECK_FALSE(p1.carbon_fraction_bgb_follows_agb);
     CHECK(std::isnan(p1.root_shoot));  // every stem had a root equation
 
     // P2 (Nouragues-style: E known, no measured height in the plot): "auto" takes Chave 2014's Eq. 7 as refitted
@@ -148,7 +151,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     //         = 6.021731 kg, EF 100 (D < 10 → 100 m² class)
     //   D 20: same with ln 20 → 216.142518 kg, EF 25
     // AGB = (6.021731 × 100 + 216.142518 × 25) / 1000 = 6.005736 Mg/ha; BGB = 0.26 × AGB = 1.561491;
-    // carbon = (6.005736 + 1.561491) × 0.47 = 3.556597 Mg C/ha. Heights are still modelled (Chave's E curve, for
+    // carbon = (6.005736 + 1.561491) × 0.4713 (Thomas & Martin 2012, as BIOMASS) = 3.566434 Mg C/ha. Heights are still modelled (Chave's E curve, for
     // the heights column) but the equation does not use them.
     CHECK(t[4].equation == "chave2014-e");
     CHECK(t[5].equation == "chave2014-e");
@@ -163,8 +166,11 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     CHECK(std::isnan(p1.height_model_rse));  // every P1 height was measured and no model was available
     CHECK_THAT(p2.agb_mg_ha, WithinRel(6.005736081803824, 1e-12));
     CHECK_THAT(p2.bgb_mg_ha, WithinRel(1.5614913812689943, 1e-12));
-    CHECK_THAT(p2.carbon_mg_c_ha, WithinRel(3.5565969076442245, 1e-12));
-    CHECK(p2.carbon_fraction == 0.47);
+    CHECK_THAT(p2.carbon_mg_c_ha, WithinRel(3.5664343033462194, 1e-12));
+    CHECK(p2.carbon_fraction == 0.4713);
+    CHECK(p2.carbon_fraction_sd == 0.0206);
+    CHECK(p2.carbon_fraction_bgb == 0.4713);
+    CHECK(p2.carbon_fraction_bgb_follows_agb);
     CHECK(p2.root_shoot == 0.26);
 
     // Asked for explicitly (--equation chave2014): heights from Chave's E curve (E = 0.1) and Eq. 4:
@@ -173,7 +179,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     //   D 5:  0.0673 (0.6 × 7.082503 × 25)^0.976 = 6.392378 kg; D 20: 0.0673 (0.6 × 16.348743 × 400)^0.976
     //         = 216.502035 kg
     // AGB = (6.392378 × 100 + 216.502035 × 25) / 1000 = 6.051789 Mg/ha; BGB = 0.26 × AGB = 1.573465;
-    // carbon = 1.26 × 6.051789 × 0.47 = 3.583869 Mg C/ha.
+    // carbon = (6.051789 + 1.573465) × 0.4713 = 3.593782 Mg C/ha.
     opt.default_equation = "chave2014";
     const auto r4 = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
     const auto& t4 = r4.trees;
@@ -189,7 +195,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     CHECK(p2h.height_model_n == 0);
     CHECK_THAT(p2h.agb_mg_ha, WithinRel(6.051788670918618, 1e-12));
     CHECK_THAT(p2h.bgb_mg_ha, WithinRel(1.5734650544388407, 1e-12));
-    CHECK_THAT(p2h.carbon_mg_c_ha, WithinRel(3.5838692509180055, 1e-12));
+    CHECK_THAT(p2h.carbon_mg_c_ha, WithinRel(3.59378208076097, 1e-12));
 }
 
 TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier-1 factors", "[survey][plots]") {
@@ -216,7 +222,14 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
         CHECK(r.trees[0].root_shoot == 0.96);
         CHECK_THAT(r.plots[0].agb_mg_ha, WithinRel(3 * 4.343351443708668, 1e-12));
         CHECK_THAT(r.plots[0].bgb_mg_ha, WithinRel(0.96 * 3 * 4.343351443708668, 1e-12));
+        // The override applies to roots too (mangrove roots otherwise 0.39), with no error.
         CHECK_THAT(r.plots[0].carbon_mg_c_ha, WithinRel(1.96 * 3 * 4.343351443708668 * 0.5, 1e-12));
+        CHECK(r.plots[0].carbon_fraction_sd == 0.0);
+        opt.carbon.root_carbon_fraction = 0.4;
+        const auto rr = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+        // AGB 3 × 4.343351 × 0.5 + BGB 0.96 × 3 × 4.343351 × 0.4 = 6.515027 + 5.003541 = 11.518568 Mg C/ha.
+        CHECK_THAT(rr.plots[0].carbon_mg_c_ha,
+                   WithinRel(3 * 4.343351443708668 * 0.5 + 0.96 * 3 * 4.343351443708668 * 0.4, 1e-12));
     }
     SECTION("tropical dry climate and a named default equation") {
         auto plots = f.plots;

@@ -5,8 +5,9 @@
 ///
 /// Reading rules: fields are separated by commas; a field may be enclosed in double quotes, inside which commas,
 /// line breaks and doubled quotes ("") are literal. Line ends may be LF or CRLF; a UTF-8 byte-order mark is
-/// skipped. Unquoted fields are trimmed of surrounding blanks. Lines that are empty, or rows whose fields are
-/// all empty (as spreadsheets export), are skipped. Every other row must have exactly as many fields as the
+/// skipped, and so are lines starting with '#' before the header (a table's comment). Unquoted fields are
+/// trimmed of surrounding blanks. Lines that are empty, or rows whose fields are all empty (as spreadsheets
+/// export), are skipped. Every other row must have exactly as many fields as the
 /// header. Header names are trimmed, must be non-empty and unique (case-insensitive).
 #include <bluecarbon/error.hpp>
 

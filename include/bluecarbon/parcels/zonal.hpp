@@ -2,6 +2,7 @@
 /// Coverage-weighted zonal statistics with exactextract's meanings. Per-parcel partial sums are exact
 /// (ExactSum), so merging partials of any tiles in any order gives bit-identical results.
 #include <bluecarbon/core/block.hpp>
+#include <bluecarbon/core/byte_codec.hpp>
 #include <bluecarbon/core/exact_sum.hpp>
 #include <bluecarbon/core/grid.hpp>
 #include <bluecarbon/parcels/coverage.hpp>
@@ -67,6 +68,9 @@ public:
     /// One valid cell: value x, coverage c (> 0), cell area A (m²), and its weight when a weight is known.
     void add(double x, double c, double area_m2, const double* weight, const ZonalOptions& opts);
     void merge(ZonalPartial&& other);
+    /// Shard records: the partial as bytes and back, bit for bit (merging a loaded partial is merging the saved).
+    void save(ByteWriter& out) const;
+    [[nodiscard]] static ZonalPartial load(ByteReader& in);
 
     [[nodiscard]] double count() const { return m_cov.value(); }
     [[nodiscard]] double sum() const { return m_sum.value(); }

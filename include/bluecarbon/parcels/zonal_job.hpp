@@ -3,9 +3,13 @@
 /// or GeoPackage table in input feature order. (Kept here until the pipeline layer takes it over; the pipeline's
 /// run_zonal can call it as it is.)
 #include <bluecarbon/core/progress.hpp>
+#include <bluecarbon/io/raster_source.hpp>
+#include <bluecarbon/io/vector.hpp>
 #include <bluecarbon/parcels/zonal.hpp>
+#include <bluecarbon/parcels/zonal_run.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +54,19 @@ struct ZonalSummary {
 /// weights, unreadable or non-polygon inputs, invalid polygons (with the list) unless make_valid, and rasters and
 /// polygons that do not overlap at all.
 [[nodiscard]] ZonalSummary run_zonal_job(const ZonalRequest& request);
+
+/// run_zonal_job in halves, for shard runs (`zonal --shard`) and their merge, which compute or replay the tiles
+/// (ZonalTiles) in between: the inputs opened, read and checked; then the table written from the result.
+struct ZonalJobInputs {
+    ZonalOptions options;
+    std::unique_ptr<RasterSource> values, weights;
+    PolygonTable table;
+    std::size_t repaired{0};
+    [[nodiscard]] ZonalRasters rasters() const { return {values.get(), 0, weights.get(), 0}; }
+};
+[[nodiscard]] ZonalJobInputs open_zonal_job(const ZonalRequest& request);
+[[nodiscard]] ZonalSummary write_zonal_table(const ZonalRequest& request, const ZonalJobInputs& inputs,
+                                             const ZonalRunResult& result);
 
 /// Column names of the statistics part of a zonal table for `stats` and the frac classes seen (frac expands to
 /// frac_<class> per class, ascending).

@@ -50,8 +50,13 @@ struct IndicesResult {
     std::int64_t reflectance_above_limit{0};  ///< band values above 1.5 after scaling (raw DN read unscaled?)
     std::vector<std::string> warnings;        ///< one line each, also in the JSON
     std::string json;  ///< what --json prints
+    /// A shard run (RunContext::shard): "shard I of N: T tiles computed, R resumed -> FOLDER"; empty otherwise.
+    std::string shard;
+    std::filesystem::path shard_folder;  ///< a shard run's folder (`bluecarbon merge` its parent)
 };
 
+/// With ctx.shard: only that shard's tiles, into <out>/shard-I-of-N/ (`bluecarbon merge <out>` writes the
+/// outputs); with ctx.resume alone: checkpointed there as shard 0 of 1, then merged.
 /// Throws RequestError ("bands: index ndvi needs band 'nir'"), InputError for an unreadable input or one without
 /// a CRS; nothing is published on any failure.
 [[nodiscard]] IndicesResult run_indices(const IndicesRequest& request, const RunContext& ctx = {});

@@ -39,9 +39,14 @@ struct InvestCbcResult {
     double wall_seconds{0};
     double peak_rss_mb{0};
     std::string json;
+    /// A shard run (RunContext::shard): "shard I of N: T tiles computed, R resumed -> FOLDER"; empty otherwise.
+    std::string shard;
+    std::filesystem::path shard_folder;  ///< a shard run's folder (`bluecarbon merge` its parent)
 };
 
-/// Runs the CBC model. Throws ConfigError/InputError with InVEST's validation messages (missing keys, unknown
+/// Runs the CBC model. With ctx.shard: only that shard's tiles, into workspace_dir/output/shard-I-of-N/
+/// (`bluecarbon merge workspace_dir/output` writes the outputs); with ctx.resume alone: checkpointed there as
+/// shard 0 of 1, then merged. Throws ConfigError/InputError with InVEST's validation messages (missing keys, unknown
 /// transition keyword, duplicate class names, analysis year not after the last snapshot, one snapshot without an
 /// analysis year, a landcover code missing from the biophysical table — naming the snapshot raster).
 [[nodiscard]] InvestCbcResult run_invest_cbc(const InvestCbcRequest& request, const RunContext& ctx = {});

@@ -17,9 +17,12 @@ struct MergeRequest {
 };
 
 struct MergeResult {
-    std::string command;   ///< the sharded command ("stock", "habitat")
+    std::string command;   ///< the sharded command ("stock", "habitat", "indices", "zonal", "invest cbc")
     std::size_t shards{0};
-    StockResult run;       ///< as run_stock / run_habitat would have returned (its run_json from this merge)
+    std::filesystem::path dir;
+    StockResult run;       ///< stock, habitat: what run_stock / run_habitat would have returned
+    std::string json;      ///< the merged run's --json text (what the command prints)
+    std::string text;      ///< the merged run's summary text
 };
 
 /// Checks the shard folders in req.dir and writes the outputs there through one OutputTransaction. Throws
@@ -28,9 +31,10 @@ struct MergeResult {
 [[nodiscard]] MergeResult run_merge(const MergeRequest& req, const RunContext& ctx = {});
 
 /// The --json text: the merged run's record.
-[[nodiscard]] inline const std::string& to_json(const MergeResult& r) { return r.run.run_json; }
+[[nodiscard]] inline const std::string& to_json(const MergeResult& r) { return r.json; }
 [[nodiscard]] inline std::string summary_text(const MergeResult& r) {
-    return "merge: " + std::to_string(r.shards) + " shards of " + r.command + " -> " + r.run.output_dir.string();
+    return "merge: " + std::to_string(r.shards) + " shards of " + r.command + " -> " + r.dir.string() +
+           (r.text.empty() ? "" : "\n" + r.text);
 }
 
 }  // namespace bluecarbon::pipeline

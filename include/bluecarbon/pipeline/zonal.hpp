@@ -31,8 +31,13 @@ struct ZonalResult {
     std::int64_t tile{512};
     double wall_seconds{0};
     double peak_rss_mb{0};
+    /// A shard run (RunContext::shard): "shard I of N: T tiles computed, R resumed -> FOLDER"; empty otherwise.
+    std::string shard;
+    std::filesystem::path shard_folder;  ///< a shard run's folder (`bluecarbon merge` its parent)
 };
 
+/// With ctx.shard: only that shard's tiles, into <folder of out>/shard-I-of-N/ (`bluecarbon merge` writes `out`);
+/// with ctx.resume alone: checkpointed there as shard 0 of 1, then merged.
 /// Throws RequestError ("min coverage: must be between 0 and 1 (got 1.5)", "stats: ..."), InputError /
 /// ConfigError for unreadable, non-polygon or non-overlapping inputs; nothing is written on any failure.
 [[nodiscard]] ZonalResult run_zonal(const ZonalRequest& request, const RunContext& ctx = {});

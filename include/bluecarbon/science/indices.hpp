@@ -5,6 +5,7 @@
 /// output pixel is valid only when every band it reads is valid, the denominator is not exactly zero and the
 /// result is finite. Invalid output pixels get value 0 and valid = 0 (the Block<T> convention); the writer turns
 /// them into the file's nodata, so no NaN or ±inf ever reaches a stored file. All functions are thread-safe.
+#include <bluecarbon/core/byte_codec.hpp>
 #include <bluecarbon/core/exact_sum.hpp>
 
 #include <array>
@@ -78,6 +79,9 @@ class IndexStats {
     /// Adds the valid pixels of one block.
     void add(std::span<const float> values, std::span<const std::uint8_t> valid);
     void merge(const IndexStats& other);
+    /// Shard records: the statistics as bytes and back, bit for bit.
+    void save(ByteWriter& out) const;
+    [[nodiscard]] static IndexStats load(ByteReader& in);
 
     [[nodiscard]] std::int64_t valid_pixels() const noexcept { return m_count; }
     /// Smallest / largest valid value; nullopt when no pixel was valid.

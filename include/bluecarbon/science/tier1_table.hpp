@@ -32,7 +32,8 @@ enum class Tier1Parameter : std::uint8_t {
     soc_30cm_mg_c_per_ha,
     agb_growth_t_dm_per_ha_yr,         ///< above-ground biomass growth, t d.m. / ha / yr (WS2013 Table 4.4)
     soc_accumulation_mg_c_per_ha_yr,   ///< soil C accumulation after restoration, Mg C / ha / yr (Table 4.12)
-    vm0033_soc_accumulation_mg_c_per_ha_yr,  ///< VM0033's default soil accumulation, gated by cover
+    vm0033_soc_accumulation_mg_c_per_ha_yr,  ///< VM0033's default soil accumulation, gated by cover in
+                                             ///< accounting::vm0033_default_soil_rate (the one formula)
 };
 inline constexpr std::size_t k_tier1_parameter_count = 10;
 
@@ -109,11 +110,6 @@ private:
 /// the cap stays where it is. Throws std::invalid_argument for a negative or non-finite argument.
 [[nodiscard]] double cumulative_agb_t_dm_per_ha(double initial_t_dm_per_ha, double growth_t_dm_per_ha_yr,
                                                 double years, double cap_t_dm_per_ha);
-
-/// The share of VM0033 v2.1's default soil accumulation rate that applies at a vegetation cover (percent): 0 below
-/// 15 %, cover / 50 % from 15 % up to 50 %, 1 from 50 % (the full rate at ≥ 50 % cover, reduced in proportion to
-/// cover below it). Throws std::invalid_argument for a cover outside 0..100.
-[[nodiscard]] double vm0033_cover_factor(double cover_percent);
 
 /// Why two soil-carbon parameters cannot be differenced (one to 30 cm, one to 1 m), or nullopt when they are of
 /// the same depth. A forest → wetland transition must compare like with like or be refused with this reason.

@@ -1,6 +1,7 @@
 // run_zonal: the request checked, then the parcels module's zonal job with the context's threads and tile.
 #include <bluecarbon/pipeline/zonal.hpp>
 
+#include "pipeline/parcels/zonal_shard.hpp"
 #include "pipeline/phase.hpp"
 #include "pipeline/run_clock.hpp"
 
@@ -36,6 +37,7 @@ ZonalResult run_zonal(const ZonalRequest& req, const RunContext& ctx) {
     job.out = req.out;
     job.threads = r.threads;
     job.tile_size = r.tile;
+    if (ctx.shard || ctx.resume) return run_zonal_sharded(job, ctx);
     r.summary = run_as_phase(ctx, "zonal", [&] { return parcels::run_zonal_job(job); });
     (void)clock.mark();
     r.wall_seconds = clock.total().wall;
@@ -57,11 +59,13 @@ std::string to_json(const ZonalResult& r) {
     j["warnings"] = r.summary.warnings;
     j["wall_seconds"] = r.wall_seconds;
     j["peak_rss_mb"] = r.peak_rss_mb;
+    if (!r.shard.empty()) j["shard"] = r.shard;
     return j.dump(2);
 }
 
 std::string summary_text(const ZonalResult& r) {
     const auto& s = r.summary;
+    if (!r.shard.empty()) return fmt::format("zonal: {}\n", r.shard);
     std::string t = fmt::format("zonal: {} rows x {} columns ({}) -> {}\n", s.parcels, s.columns.size(),
                                 fmt::join(s.columns, ", "), s.out.string());
     t += fmt::format("  {} tiles, {} threads, {:.2f} s, peak memory {:.0f} MB", s.tiles, r.threads, r.wall_seconds,

@@ -110,6 +110,8 @@ std::string tree_survey_json(const TreeSurveyRequest& rq, const TreeSurveyResult
                                   {"dead_agb_mg_ha", jnum(p.dead_agb_mg_ha)},
                                   {"carbon_mg_c_ha", jnum(p.carbon_mg_c_ha)},
                                   {"carbon_fraction", jnum(p.carbon_fraction)},
+                                  {"carbon_fraction_sd", jnum(p.carbon_fraction_sd)},
+                                  {"carbon_fraction_bgb", jnum(p.carbon_fraction_bgb)},
                                   {"height_model", ss::height_source_name(p.height_model)},
                                   {"agb", survey::summary_json(p.agb_mc)},
                                   {"bgb", survey::summary_json(p.bgb_mc)},

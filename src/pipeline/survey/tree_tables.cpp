@@ -18,11 +18,22 @@ const std::vector<std::string> k_tree_columns{
 
 const std::vector<std::string> k_plot_columns{
     "n_trees",      "n_stems",     "n_dead",        "agb_mg_ha",       "bgb_mg_ha",        "dead_agb_mg_ha",
-    "carbon_mg_c_ha", "carbon_fraction", "root_shoot", "habitat_used",  "climate",          "height_model",
+    "carbon_mg_c_ha", "carbon_fraction", "carbon_fraction_sd", "carbon_fraction_bgb", "root_shoot", "habitat_used",  "climate",          "height_model",
     "height_model_rse", "height_model_rse_unit", "height_model_n",
     "agb_mean",     "agb_median",  "agb_sd",        "agb_ci90_low",    "agb_ci90_high",    "bgb_mean",
     "bgb_sd",       "carbon_mean", "carbon_median", "carbon_sd",       "carbon_ci90_low",  "carbon_ci90_high",
     "mc_draws",     "dead_rule"};
+
+// plots.csv's header comment: the residual-error convention of its Monte-Carlo columns, in SCIENCE terms.
+constexpr const char* k_plots_comment =
+    "# bluecarbon survey trees: biomass in Mg dry matter/ha, carbon in Mg C/ha. Monte-Carlo columns (_mean, "
+    "_median, _sd; _ci90_low and _ci90_high = 5 % and 95 % quantiles of the draws):\n"
+    "# the allometric residual multiplies each stem's mass by the mean-one factor exp(sigma z - sigma^2/2) "
+    "(sigma = the equation's RSE on the ln scale; 0.357 for Chave 2014), so agb_mean estimates agb_mg_ha.\n"
+    "# BIOMASS's AGBmonteCarlo adds a plain ln-scale error (factor exp(sigma z)), whose mean is exp(sigma^2/2) "
+    "higher (x 1.066 at sigma = 0.357): multiply _mean and the _ci90 columns by it to compare.\n"
+    "# The carbon fraction is drawn per stem and draw from N(carbon_fraction, carbon_fraction_sd^2); BGB uses "
+    "carbon_fraction_bgb (mangrove roots 0.39 with no error).\n";
 
 }  // namespace
 
@@ -85,6 +96,8 @@ std::string plots_csv(const CsvTable& table, const std::vector<ss::PlotRecord>& 
                                                 num(r.dead_agb_mg_ha),
                                                 num(r.carbon_mg_c_ha),
                                                 num(r.carbon_fraction),
+                                                num(r.carbon_fraction_sd),
+                                                num(r.carbon_fraction_bgb),
                                                 num(r.root_shoot),
                                                 r.habitat,
                                                 std::string(ss::climate_name(r.climate)),
@@ -112,7 +125,7 @@ std::string plots_csv(const CsvTable& table, const std::vector<ss::PlotRecord>& 
         pw.add_row(std::move(row));
     }
 
-    return pw.str();
+    return k_plots_comment + pw.str();
 }
 
 }  // namespace bluecarbon::pipeline::survey

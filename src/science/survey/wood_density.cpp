@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 namespace bluecarbon::science::survey {
@@ -44,6 +45,7 @@ std::string_view species_synonym(std::string_view key) noexcept {
 WoodDensityStats WoodDensityDatabase::Acc::stats() const {
     WoodDensityStats s;
     s.n = n;
+    s.n_records = n;
     s.mean = sum / n;
     if (n >= 2) {
         // Two-pass precision is not needed here: densities are O(1) with few significant digits.
@@ -53,13 +55,32 @@ WoodDensityStats WoodDensityDatabase::Acc::stats() const {
     return s;
 }
 
+namespace {
+
+// The mean of `means` (species means of a genus, genus means of a family), with the SD of the `records` behind.
+WoodDensityStats mean_of_means(const std::vector<double>& means, const WoodDensityStats& records) {
+    WoodDensityStats s = records;
+    double sum = 0;
+    for (double m : means) sum += m;
+    s.n = static_cast<int>(means.size());
+    s.mean = sum / static_cast<double>(means.size());
+    return s;
+}
+
+}  // namespace
+
 WoodDensityDatabase::WoodDensityDatabase(std::vector<WoodDensityRecord> records) {
+    // Records by species group within each genus ("" = identified to genus only), by genus and by family.
+    std::map<std::string, std::map<std::string, Acc>> groups;
+    std::map<std::string, Acc> genus_records, family_records;
+    std::map<std::string, std::set<std::string>> family_genera;
     for (const auto& r : records) {
         const std::string genus = normalize_name(r.genus);
         if (genus.empty()) throw std::invalid_argument("wood density record without a genus");
         if (!std::isfinite(r.wood_density_g_cm3) || r.wood_density_g_cm3 <= 0.0)
             throw std::invalid_argument("wood density record for '" + r.genus + "' has no positive density");
-        const std::string epithet = normalize_name(r.species);
+        std::string epithet = normalize_name(r.species);
+        if (is_genus_only_epithet(epithet)) epithet.clear();
         const std::string family = normalize_name(r.family);
         const double v = r.wood_density_g_cm3;
         auto add = [v](Acc& a) {
@@ -67,13 +88,25 @@ WoodDensityDatabase::WoodDensityDatabase(std::vector<WoodDensityRecord> records)
             a.sum_sq += v * v;
             ++a.n;
         };
-        if (!is_genus_only_epithet(epithet)) add(m_species[genus + " " + epithet]);
-        add(m_genus[genus]);
+        if (!epithet.empty()) add(m_species[genus + " " + epithet]);
+        add(groups[genus][epithet]);
+        add(genus_records[genus]);
         if (!family.empty()) {
-            add(m_family[family]);
+            add(family_records[family]);
+            family_genera[family].insert(genus);
             ++m_genus_families[genus][family];
         }
         ++m_size;
+    }
+    for (const auto& [genus, species] : groups) {
+        std::vector<double> means;
+        for (const auto& [epithet, acc] : species) means.push_back(acc.sum / acc.n);
+        m_genus[genus] = mean_of_means(means, genus_records[genus].stats());
+    }
+    for (const auto& [family, genera] : family_genera) {
+        std::vector<double> means;
+        for (const auto& g : genera) means.push_back(m_genus[g].mean);
+        m_family[family] = mean_of_means(means, family_records[family].stats());
     }
 }
 
@@ -86,13 +119,13 @@ std::optional<WoodDensityStats> WoodDensityDatabase::species(std::string_view ge
 std::optional<WoodDensityStats> WoodDensityDatabase::genus(std::string_view genus) const {
     const auto it = m_genus.find(normalize_name(genus));
     if (it == m_genus.end()) return std::nullopt;
-    return it->second.stats();
+    return it->second;
 }
 
 std::optional<WoodDensityStats> WoodDensityDatabase::family(std::string_view family) const {
     const auto it = m_family.find(normalize_name(family));
     if (it == m_family.end()) return std::nullopt;
-    return it->second.stats();
+    return it->second;
 }
 
 std::optional<std::string> WoodDensityDatabase::family_of(std::string_view genus) const {
@@ -127,7 +160,7 @@ std::vector<WoodDensityAssignment> assign_wood_density(const WoodDensityDatabase
                                                        const WoodDensityOptions& options) {
     std::vector<WoodDensityAssignment> out(trees.size());
     auto sd_or_default = [&](const WoodDensityStats& s) {
-        return (s.n >= 2 && std::isfinite(s.sd)) ? s.sd : options.default_relative_sd * s.mean;
+        return std::isfinite(s.sd) ? s.sd : options.default_relative_sd * s.mean;
     };
 
     // Pass 1: measured values and database levels.

@@ -15,17 +15,22 @@
 ///     Tier-1 root:shoot ratio (mangrove by climate zone, 0.26 for other habitats);
 ///   * expansion factor (trees per ha one stem stands for): 10000 / the plot area, or with a nested design
 ///     10000 / the area of the stem's size class.
-/// Per plot: Σ mass × expansion factor / 1000 → Mg/ha; carbon = (AGB + BGB) × carbon fraction (0.45 mangrove,
-/// 0.47 otherwise). Dead stems (status "dead") are excluded from AGB, BGB and carbon by default and reported as
+/// Per plot: Σ mass × expansion factor / 1000 → Mg/ha; carbon = AGB × its carbon fraction (0.45 mangrove, WS2013
+/// Table 4.2; 0.4713 otherwise, Thomas & Martin 2012 as BIOMASS) + BGB × the root fraction (mangrove roots 0.39,
+/// Kauffman & Donato 2012; otherwise the AGB fraction). Dead stems (status "dead") are excluded from AGB, BGB and carbon by default and reported as
 /// dead_agb_mg_ha; DeadTreeRule::include counts them like live stems.
 ///
 /// Monte Carlo (≥ 1000 draws by default), per stem and draw: D ~ N(D, (0.0062 D + 0.0904)²) truncated to
-/// [0.1, 500] cm (Chave et al. 2004); ρ ~ N(ρ, σρ²) truncated to [0.08, 1.5] g/cm³ with σρ from the database
-/// records or 10 %; a modelled height ~ Ĥ(D) · exp(σ_H z − σ_H²/2) (σ_H the model's RSE; measured heights are
-/// fixed); the allometric residual multiplies the mass by exp(σ z − σ²/2) with σ the equation's RSE or 0.357
+/// [0.1, 500] cm (Chave et al. 2004; BIOMASS's "chave2004" also gives 5 % of the trees σ = 4.64 cm, which this
+/// tool does not); ρ ~ N(ρ, σρ²) truncated to [0.08, 1.39] g/cm³ (BIOMASS's bounds) with σρ from the database
+/// records or 10 %; a modelled height ~ Ĥ(D) · exp(σ_H z − σ_H²/2) (σ_H the model's RSE on the ln scale), or
+/// N(Ĥ, RSE²) truncated to [1.3 m, the plot's highest height + 15 m] for an RSE in metres (measured heights are
+/// fixed); the carbon fraction ~ N(f, σ_f²) per stem and draw (0.4713 ± 0.0206 as BIOMASS; mangrove 0.45 ± 0.0102
+/// from the Tier-1 row's interval; the mangrove root fraction has no error); the allometric residual multiplies the mass by exp(σ z − σ²/2) with σ the equation's RSE or 0.357
 /// (Chave et al. 2014), a mean-one factor so the Monte-Carlo mean estimates the same quantity as the
 /// deterministic value. Random numbers are keyed by (seed, plot id, draw, stem, variable): results are
-/// bit-identical for any thread count. The carbon fraction and root:shoot ratio carry no error.
+/// bit-identical for any thread count. The root:shoot ratio carries no error, and the equations' coefficients
+/// are fixed (BIOMASS draws Chave's from their posterior).
 ///
 /// Plain C++ on in-memory records (no files). Thread-safe; compute_tree_survey() may run plots in parallel
 /// through the ParallelFor it is given.
@@ -96,15 +101,36 @@ struct PlotRecord {
 /// Tier-1 defaults (SCIENCE.md §3). Another module ships data/tier1_*.csv for the stock maps; these are the
 /// survey's own documented defaults, overridable from the CLI.
 struct CarbonDefaults {
-    double carbon_fraction_mangrove{0.45};     ///< IPCC 2013 Wetlands Supplement Table 4.2
-    double carbon_fraction_other{0.47};        ///< IPCC 2006 Vol. 4 Table 4.3 (forest)
+    double carbon_fraction_mangrove{0.45};     ///< IPCC 2013 Wetlands Supplement Table 4.2 (data/tier1_pools.csv)
+    /// σ of the mangrove fraction: the Tier-1 row's interval 0.43–0.47 (marked (verify) there) taken as a 95 %
+    /// interval, 0.04 / 3.92.
+    double carbon_fraction_mangrove_sd{0.04 / 3.92};
+    double carbon_fraction_other{0.4713};      ///< Thomas & Martin 2012 (tropical angiosperm stems), as BIOMASS
+    double carbon_fraction_other_sd{0.0206};   ///< BIOMASS's AGBmonteCarlo: 47.13 ± 2.06 %
+    /// Mangrove roots: 0.39 for root biomass, Kauffman & Donato 2012 (CIFOR Working Paper 86; page not read
+    /// here: verify); no interval is given, so it carries no error. Other habitats' roots take the AGB fraction (and its draw).
+    double root_carbon_fraction_mangrove{0.39};
     double root_shoot_tropical_wet{0.49};      ///< mangrove, Wetlands Supplement Table 4.5
     double root_shoot_tropical_dry{0.29};      ///< mangrove, Table 4.5
     double root_shoot_subtropical{0.96};       ///< mangrove, Table 4.5
     double root_shoot_other{0.26};             ///< forest fallback, Mokany et al. 2006
-    std::optional<double> carbon_fraction;     ///< overrides every habitat
+    /// Overrides every habitat, for AGB and BGB (unless root_carbon_fraction is given); with no error unless
+    /// carbon_fraction_sd is given.
+    std::optional<double> carbon_fraction;
+    std::optional<double> carbon_fraction_sd;  ///< σ of the override
+    std::optional<double> root_carbon_fraction;  ///< overrides the BGB fraction of every habitat (no error)
     std::optional<double> root_shoot;          ///< overrides every habitat and climate
 };
+/// The AGB carbon fraction of a habitat, its σ (Monte Carlo), and the BGB fraction (drawn with the AGB fraction
+/// when `bgb_follows_agb`).
+struct CarbonFraction {
+    double agb{0};
+    double agb_sd{0};
+    double bgb{0};
+    bool bgb_follows_agb{true};
+};
+[[nodiscard]] CarbonFraction carbon_fractions_for(std::string_view habitat, const CarbonDefaults& d) noexcept;
+/// The AGB carbon fraction of a habitat (carbon_fractions_for(...).agb).
 [[nodiscard]] double carbon_fraction_for(std::string_view habitat, const CarbonDefaults& d) noexcept;
 [[nodiscard]] double root_shoot_for(std::string_view habitat, Climate climate, const CarbonDefaults& d) noexcept;
 
@@ -126,6 +152,7 @@ struct TreeMonteCarloOptions {
     bool wood_density_error{true};
     bool height_error{true};
     bool residual_error{true};
+    bool carbon_fraction_error{true};
 };
 
 struct TreeSurveyOptions {
@@ -169,7 +196,10 @@ struct PlotResult {
     double bgb_mg_ha{0};
     double dead_agb_mg_ha{0};
     double carbon_mg_c_ha{0};
-    double carbon_fraction{0};
+    double carbon_fraction{0};      ///< of AGB
+    double carbon_fraction_sd{0};   ///< its σ in the Monte Carlo (drawn per stem and draw, as BIOMASS)
+    double carbon_fraction_bgb{0};  ///< of BGB (mangrove roots 0.39)
+    bool carbon_fraction_bgb_follows_agb{true};  ///< BGB takes the AGB fraction's draw
     double root_shoot{std::numeric_limits<double>::quiet_NaN()};  ///< ratio for stems without a root equation
     HeightSource height_model{HeightSource::none};                ///< model for this plot's unmeasured heights
     double height_model_rse{std::numeric_limits<double>::quiet_NaN()};  ///< its RSE (NaN: none)

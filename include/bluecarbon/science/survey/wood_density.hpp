@@ -2,11 +2,13 @@
 /// Wood density (g/cm³ = oven-dry mass / green volume) per tree, from a measured value or the Global Wood Density
 /// Database (Zanne et al. 2009, Dryad doi:10.5061/dryad.234, CC0; shipped as data/wood_density/gwdd.csv).
 ///
-/// Fallback chain: measured → species → genus → family → plot mean → site mean. At a taxonomic level the value is
-/// the mean of *all* records at that level (a genus mean averages every record of every species in the genus),
-/// and the number of records is kept. The standard deviation used by the Monte Carlo is the records' sample SD
-/// when there are at least two records, otherwise a relative default (10 %). Plain C++; thread-safe after
-/// construction.
+/// Fallback chain: measured → species → genus → family → plot mean → site mean. As BIOMASS's getWoodDensity: a
+/// species value is the mean of its records; a genus value the mean of its species' means (the genus's records
+/// identified to genus only, "sp", count as one species); a family value the mean of its genera's means. So a
+/// well-sampled species does not outweigh its congeners. `n` is the number of values averaged (records, species or
+/// genera). The standard deviation used by the Monte Carlo is the sample SD of all the records at that level
+/// when there are at least two (BIOMASS uses fixed mean SDs per level, its sd_10 table), otherwise a relative
+/// default (10 %). Plain C++; thread-safe after construction.
 #include <bluecarbon/science/survey/taxon.hpp>
 
 #include <cstddef>
@@ -32,8 +34,9 @@ struct WoodDensityRecord {
 
 struct WoodDensityStats {
     double mean{0};
-    double sd{std::numeric_limits<double>::quiet_NaN()};  ///< sample SD; NaN when n < 2
-    int n{0};
+    double sd{std::numeric_limits<double>::quiet_NaN()};  ///< sample SD of the records; NaN when n_records < 2
+    int n{0};          ///< values averaged: records (species), species means (genus), genus means (family)
+    int n_records{0};  ///< database records behind the value
 };
 
 class WoodDensityDatabase {
@@ -56,7 +59,8 @@ class WoodDensityDatabase {
         int n{0};
         [[nodiscard]] WoodDensityStats stats() const;
     };
-    std::map<std::string, Acc, std::less<>> m_species, m_genus, m_family;
+    std::map<std::string, Acc, std::less<>> m_species;
+    std::map<std::string, WoodDensityStats, std::less<>> m_genus, m_family;
     std::map<std::string, std::map<std::string, int>, std::less<>> m_genus_families;
     std::size_t m_size{0};
 };
@@ -77,7 +81,8 @@ struct WoodDensityAssignment {
     double value_g_cm3{std::numeric_limits<double>::quiet_NaN()};
     double sd_g_cm3{std::numeric_limits<double>::quiet_NaN()};
     WoodDensityLevel level{WoodDensityLevel::none};
-    int n_records{0};  ///< database records (taxon levels) or trees (plot/site mean) averaged; 1 when measured
+    int n_records{0};  ///< values averaged: records (species), species (genus), genera (family) or trees (plot
+                       ///< or site mean); 1 when measured
     std::string synonym;  ///< the database name used for the species when it is a synonym ("kandelia candel")
 };
 
