@@ -75,6 +75,7 @@ measure() {  # label, command...: prints "wall cpu rss_mb" and keeps them in $wo
 
 identical() {  # dir: 1 when every output equals the single run's
   for f in habitat.tif stock_agb.tif stock_bgb.tif stock_dead.tif stock_soc.tif stock_total.tif uncertainty.tif \
+           uncertainty_agb.tif uncertainty_bgb.tif uncertainty_dead.tif uncertainty_soc.tif \
            stock_summary.csv; do cmp -s "$work/single/$f" "$1/$f" || { echo 0; return; }; done
   echo 1
 }

@@ -35,8 +35,9 @@ std::vector<std::string> parcel_columns(const std::vector<std::string>& habitat_
     std::vector<std::string> c = {"parcel_id", "owner", "area_m2", "area_planar_m2"};
     c.insert(c.end(), habitat_columns.begin(), habitat_columns.end());
     for (const char* p : k_pools) c.push_back(fmt::format("stock_{}_mg_c", p));
-    for (const char* n : {"stock_total_mg_co2e", "stock_total_ci90_mg_c", "tidal_share", "eligible", "reasons"})
-        c.emplace_back(n);
+    for (const char* n : {"stock_total_mg_co2e", "stock_total_ci90_mg_c"}) c.emplace_back(n);
+    for (std::size_t k = 0; k < 4; ++k) c.push_back(fmt::format("stock_{}_ci90_mg_c", k_pools[k]));
+    for (const char* n : {"tidal_share", "eligible", "reasons"}) c.emplace_back(n);
     return c;
 }
 
@@ -86,6 +87,11 @@ ParcelsResult run_parcels_job(const ParcelsRequest& req) {
     }
     const auto unc_src = open_stock(req.stock_dir / "uncertainty.tif", &grid);
     const auto uncertainty = compute_zonal({unc_src.get(), 0}, table.geometries, totals, run).parcels;
+    std::vector<std::vector<ZonalPartial>> pool_uncertainty;  // agb, bgb, dead, soc
+    for (std::size_t k = 0; k < 4; ++k) {
+        const auto src = open_stock(req.stock_dir / fmt::format("uncertainty_{}.tif", k_pools[k]), &grid);
+        pool_uncertainty.push_back(compute_zonal({src.get(), 0}, table.geometries, totals, run).parcels);
+    }
     const auto hab_src = open_stock(req.stock_dir / "habitat.tif", &grid);
     const auto habitat =
         compute_zonal({hab_src.get(), 0}, table.geometries, ZonalOptions({Stat::frac, Stat::area_m2}), run).parcels;
@@ -150,6 +156,7 @@ ParcelsResult run_parcels_job(const ParcelsRequest& req) {
         // Pixel errors of one stock map share their sources (model, Tier-1 factors), so their 90 % half-widths
         // add up linearly over the parcel (fully correlated): the conservative combination.
         r.stock_total_ci90_mg_c = uncertainty[i].total();
+        for (std::size_t k = 0; k < 4; ++k) r.stock_ci90_mg_c[k] = pool_uncertainty[k][i].total();
         r.tidal_share = std::nan("");
         // Clamped: (Σ x c A / 10⁴) × 10⁴ / Σ c A can round to just above 1 where every cell is inside.
         if (!tidal.empty() && tidal[i].area_m2() > 0)
@@ -189,6 +196,7 @@ ParcelsResult run_parcels_job(const ParcelsRequest& req) {
         for (double s : r.stock_mg_c) row.push_back(num(s));
         row.push_back(num(r.stock_total_mg_co2e));
         row.push_back(num(r.stock_total_ci90_mg_c));
+        for (double hw : r.stock_ci90_mg_c) row.push_back(num(hw));
         row.push_back(num(r.tidal_share));
         row.push_back(std::int64_t{r.eligibility.eligible ? 1 : 0});
         row.push_back(r.eligibility.reasons_text());

@@ -128,6 +128,11 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         if (s.size() != n) throw std::invalid_argument("PoolModel::compute: output of the wrong length");
     if (out.uncertainty_90.size() != n || out.valid.size() != n)
         throw std::invalid_argument("PoolModel::compute: output of the wrong length");
+    const bool per_pool = !out.pool_uncertainty_90[0].empty();
+    for (const auto& s : out.pool_uncertainty_90)
+        if (s.size() != (per_pool ? n : 0))
+            throw std::invalid_argument("PoolModel::compute: per-pool uncertainty of the wrong length");
+    constexpr std::size_t k_parts = k_pool_count - 1;  // the pools summed into the total
     const std::size_t npred = m_model ? m_model->predictors.size() : 0;
     if (predictor_values.size() != predictor_valid.size() ||
         (npred > 0 && predictor_values.size() != npred && predictor_values.size() != 0))
@@ -136,6 +141,7 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
     // Lookup tables by habitat code: the Tier-1 case is a gather per pixel.
     std::array<std::array<float, 256>, k_pool_count> lut{};
     std::array<float, 256> unc{};
+    std::array<std::array<float, 256>, k_parts> pool_unc{};
     std::array<std::uint8_t, 256> ok{};
     std::array<std::uint8_t, 256> model_code{};
     for (Habitat h : all_habitats()) {
@@ -145,6 +151,7 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         ok[c] = 1;
         for (std::size_t k = 0; k < k_pool_count; ++k) lut[k][c] = static_cast<float>(p->density[k]);
         unc[c] = static_cast<float>(k_z90 * p->sigma[ix(Pool::total)]);
+        for (std::size_t k = 0; k < k_parts; ++k) pool_unc[k][c] = static_cast<float>(k_z90 * p->sigma[k]);
         model_code[c] = p->from_model && !predictor_values.empty() ? 1 : 0;
     }
     std::array<double, k_pool_count> d{}, s{};
@@ -155,6 +162,8 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         if (!ok[c]) {
             for (std::size_t k = 0; k < k_pool_count; ++k) out.density[k][i] = 0.0F;
             out.uncertainty_90[i] = 0.0F;
+            if (per_pool)
+                for (std::size_t k = 0; k < k_parts; ++k) out.pool_uncertainty_90[k][i] = 0.0F;
             out.valid[i] = 0;
             continue;
         }
@@ -169,6 +178,9 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
                 model_pixel(static_cast<Habitat>(c), m_model->predict_t_dm_per_ha(x), d, s);
                 for (std::size_t k = 0; k < k_pool_count; ++k) out.density[k][i] = static_cast<float>(d[k]);
                 out.uncertainty_90[i] = static_cast<float>(k_z90 * s[ix(Pool::total)]);
+                if (per_pool)
+                    for (std::size_t k = 0; k < k_parts; ++k)
+                        out.pool_uncertainty_90[k][i] = static_cast<float>(k_z90 * s[k]);
                 if (sums) {
                     const std::size_t h = c - 1;
                     const double a = row_area_m2[row];
@@ -185,6 +197,8 @@ void PoolModel::compute(std::span<const std::uint8_t> habitat_codes, std::int64_
         }
         for (std::size_t k = 0; k < k_pool_count; ++k) out.density[k][i] = lut[k][c];
         out.uncertainty_90[i] = unc[c];
+        if (per_pool)
+            for (std::size_t k = 0; k < k_parts; ++k) out.pool_uncertainty_90[k][i] = pool_unc[k][c];
         if (sums) ++sums->counts[row][c - 1];
     }
 }

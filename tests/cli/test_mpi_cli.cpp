@@ -47,7 +47,9 @@ TEST_CASE("stock --mpi on 1 2 and 3 ranks writes the bytes of one process", "[cl
         REQUIRE(WIFEXITED(status));
         REQUIRE(WEXITSTATUS(status) == 0);
         for (const char* f : {"habitat.tif", "habitat.tif.aux.xml", "stock_agb.tif", "stock_bgb.tif", "stock_dead.tif",
-                              "stock_soc.tif", "stock_total.tif", "uncertainty.tif", "stock_summary.csv"}) {
+                              "stock_soc.tif", "stock_total.tif", "uncertainty.tif", "uncertainty_agb.tif",
+                              "uncertainty_bgb.tif", "uncertainty_dead.tif", "uncertainty_soc.tif",
+                              "stock_summary.csv"}) {
             INFO(ranks << " ranks: " << f);
             CHECK(slurp(out / f) == slurp(single / f));
         }

@@ -64,7 +64,8 @@ TEST_CASE("stock --resume after kill -9 at 20 random moments ends with the bytes
     const std::vector<std::string> cmd{test::k_bluecarbon_exe, "stock", project.string(), "--out", out.string(), "--quiet",
                                        "--tile", "128", "--threads", "2", "--resume"};
     const std::vector<std::string> outputs{"habitat.tif", "habitat.tif.aux.xml", "stock_agb.tif", "stock_soc.tif",
-                                           "stock_total.tif", "uncertainty.tif", "stock_summary.csv"};
+                                           "stock_total.tif", "uncertainty.tif", "uncertainty_agb.tif",
+                                           "uncertainty_soc.tif", "stock_summary.csv"};
     auto same_as_single = [&] {
         for (const auto& f : outputs) {
             INFO(f);

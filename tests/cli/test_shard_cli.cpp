@@ -38,9 +38,11 @@ fs::path rules_and_model_project(const fs::path& d) {
     return project;
 }
 
-const std::vector<std::string> k_outputs = {"habitat.tif",    "habitat.tif.aux.xml", "stock_agb.tif",
-                                            "stock_bgb.tif",  "stock_dead.tif",      "stock_soc.tif",
-                                            "stock_total.tif", "uncertainty.tif",     "stock_summary.csv"};
+const std::vector<std::string> k_outputs = {"habitat.tif",         "habitat.tif.aux.xml",  "stock_agb.tif",
+                                            "stock_bgb.tif",       "stock_dead.tif",       "stock_soc.tif",
+                                            "stock_total.tif",     "uncertainty.tif",      "uncertainty_agb.tif",
+                                            "uncertainty_bgb.tif", "uncertainty_dead.tif", "uncertainty_soc.tif",
+                                            "stock_summary.csv"};
 
 void require_same_outputs(const fs::path& a, const fs::path& b) {
     for (const auto& f : k_outputs) {

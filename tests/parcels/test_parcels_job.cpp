@@ -46,6 +46,10 @@ void write_stock(const fs::path& dir) {
     raster("stock_soc.tif", [](int, int) { return 200; }, GDT_Float32);
     raster("stock_total.tif", [](int c, int) { return 216 + c; }, GDT_Float32);
     raster("uncertainty.tif", [](int, int) { return 20; }, GDT_Float32);
+    raster("uncertainty_agb.tif", [](int, int) { return 4; }, GDT_Float32);
+    raster("uncertainty_bgb.tif", [](int, int) { return 3; }, GDT_Float32);
+    raster("uncertainty_dead.tif", [](int c, int) { return c < 20 ? 0.5 : 1.5; }, GDT_Float32);
+    raster("uncertainty_soc.tif", [](int, int) { return 15; }, GDT_Float32);
     raster("tidal.tif", [](int, int r) { return r < 15 ? 1 : 0; }, GDT_Byte);
 }
 
@@ -116,6 +120,13 @@ TEST_CASE("parcels computes areas, stocks and each eligibility rule", "[parcels]
     CHECK(p[0].stock_mg_c[4] == Approx(2.0 * (217 + 218 + 219) / 100.0).epsilon(1e-12));
     CHECK(p[0].stock_total_mg_co2e == Approx(p[0].stock_mg_c[4] * 44.0 / 12.0).epsilon(1e-15));
     CHECK(p[0].stock_total_ci90_mg_c == Approx(1.2));  // 20 × 0.06 ha, summed linearly
+    // Each pool's half-width likewise: agb 4 × 0.06 ha, bgb 3 × 0.06, dead 0.5 × 0.06 (columns < 20), soc 15 × 0.06.
+    CHECK(p[0].stock_ci90_mg_c[0] == Approx(0.24));
+    CHECK(p[0].stock_ci90_mg_c[1] == Approx(0.18));
+    CHECK(p[0].stock_ci90_mg_c[2] == Approx(0.03));
+    CHECK(p[0].stock_ci90_mg_c[3] == Approx(0.9));
+    // P3: 40 × 40 m from column 25 on (forest, dead 1.5), of which 0.16 ha: 1.5 × 0.16 = 0.24.
+    CHECK(p[2].stock_ci90_mg_c[2] == Approx(0.24));
     CHECK(p[0].tidal_share == 1.0);
     CHECK(p[0].eligibility.eligible);
     CHECK(p[1].eligibility.reasons_text() == "below_mmu;no_owner");
@@ -141,7 +152,9 @@ TEST_CASE("parcels computes areas, stocks and each eligibility rule", "[parcels]
     CHECK(names == std::vector<std::string>{"parcel_id", "owner", "area_m2", "area_planar_m2", "ha_mangrove",
                                             "ha_forest", "stock_agb_mg_c", "stock_bgb_mg_c", "stock_dead_mg_c",
                                             "stock_soc_mg_c", "stock_total_mg_c", "stock_total_mg_co2e",
-                                            "stock_total_ci90_mg_c", "tidal_share", "eligible", "reasons"});
+                                            "stock_total_ci90_mg_c", "stock_agb_ci90_mg_c", "stock_bgb_ci90_mg_c",
+                                            "stock_dead_ci90_mg_c", "stock_soc_ci90_mg_c", "tidal_share",
+                                            "eligible", "reasons"});
     CHECK(layer->GetFeatureCount() == 7);
     OGRFeatureUniquePtr f(layer->GetNextFeature());
     CHECK(std::string(f->GetFieldAsString("parcel_id")) == "P1");

@@ -98,7 +98,8 @@ struct CreditedProject {
         for (const char* n : {"parcel_id", "owner"}) spec.fields.push_back({n, T::text});
         for (const char* n : {"area_m2", "area_planar_m2", "ha_mangrove", "ha_salt_marsh", "stock_agb_mg_c",
                               "stock_bgb_mg_c", "stock_dead_mg_c", "stock_soc_mg_c", "stock_total_mg_c",
-                              "stock_total_mg_co2e", "stock_total_ci90_mg_c", "tidal_share"})
+                              "stock_total_mg_co2e", "stock_total_ci90_mg_c", "stock_agb_ci90_mg_c",
+                              "stock_bgb_ci90_mg_c", "stock_dead_ci90_mg_c", "stock_soc_ci90_mg_c", "tidal_share"})
             spec.fields.push_back({n, T::real});
         spec.fields.push_back({"eligible", T::integer});
         spec.fields.push_back({"reasons", T::text});
@@ -107,7 +108,8 @@ struct CreditedProject {
                                           rectangle(391400, 3265000, 391410, 3265010)};
         const auto row = [](const std::string& id, std::int64_t eligible, const std::string& reasons) {
             return std::vector<FieldValue>{id,  "Xiangshan cooperative", 5000.123456789, 5000.0, 0.375, 0.125,
-                                           120.5, 30.25, 4.0, 765.75, 920.5, 3375.1666666666665, 105.25, 0.9,
+                                           120.5, 30.25, 4.0, 765.75, 920.5, 3375.1666666666665, 105.25,
+                                           12.5, 6.25, 1.5, 80.75, 0.9,
                                            eligible, reasons};
         };
         write_polygons_gpkg(out / "parcels.gpkg", spec, g,

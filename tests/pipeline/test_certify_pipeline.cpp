@@ -73,8 +73,12 @@ TEST_CASE("certify writes one certificate per credited parcel with the step outp
     CHECK(c["area_m2"].get<double>() == 5000.123456789);
     // 0.375 ha and 0.125 ha are exact binary fractions: × 10,000 gives 3750 and 1250 m² exactly.
     CHECK(c["habitat_m2"] == json{{"mangrove", 3750.0}, {"salt_marsh", 1250.0}});
-    // Pools without an interval carry only their mean; the total's 90 % interval is 920.5 ± 105.25.
-    CHECK(c["stock"]["agb"] == json{{"mean_mg_c", 120.5}});
+    // Every pool carries its 90 % interval from parcels.gpkg: the total 920.5 ± 105.25, agb 120.5 ± 12.5,
+    // bgb 30.25 ± 6.25, dead 4.0 ± 1.5, soc 765.75 ± 80.75 (all exact in binary).
+    CHECK(c["stock"]["agb"] == json{{"mean_mg_c", 120.5}, {"ci90_low_mg_c", 108.0}, {"ci90_high_mg_c", 133.0}});
+    CHECK(c["stock"]["bgb"] == json{{"mean_mg_c", 30.25}, {"ci90_low_mg_c", 24.0}, {"ci90_high_mg_c", 36.5}});
+    CHECK(c["stock"]["dead"] == json{{"mean_mg_c", 4.0}, {"ci90_low_mg_c", 2.5}, {"ci90_high_mg_c", 5.5}});
+    CHECK(c["stock"]["soc"] == json{{"mean_mg_c", 765.75}, {"ci90_low_mg_c", 685.0}, {"ci90_high_mg_c", 846.5}});
     CHECK(c["stock"]["total"]["ci90_low_mg_c"].get<double>() == 815.25);
     CHECK(c["stock"]["total"]["ci90_high_mg_c"].get<double>() == 1025.75);
     CHECK(c["profile"]["name"] == "VM0033");

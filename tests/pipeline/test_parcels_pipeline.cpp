@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace bluecarbon;
@@ -84,6 +85,47 @@ TEST_CASE("parcel stock totals equal run_zonal's total statistic on stock_total.
         CHECK(*parse_number(table.field(i, 1)) == rec.stock_mg_c[4]);
         CHECK(rec.stock_total_mg_co2e == rec.stock_mg_c[4] * (44.0 / 12.0));
     }
+}
+
+TEST_CASE("parcel per-pool 90 % half-widths equal run_zonal's total on uncertainty_<pool>.tif",
+          "[pipeline][parcels][zonal][uncertainty]") {
+    test::SampleProject s;
+    const auto cfg = s.with_output("out");
+    pipeline::RunContext ctx;
+    ctx.threads = 2;
+    const auto p = pipeline::run_parcels(cfg, ctx);
+    const char* pools[] = {"agb", "bgb", "dead", "soc"};
+    for (std::size_t k = 0; k < 4; ++k) {
+        INFO(pools[k]);
+        pipeline::ZonalRequest z;
+        z.raster = {cfg.output_dir / ("uncertainty_" + std::string(pools[k]) + ".tif"), ""};
+        z.polygons = *cfg.parcels.path;
+        z.id_field = "id";
+        z.stats = parcels::parse_stats("total");
+        z.out = s.dir.path() / ("zonal_" + std::string(pools[k]) + ".csv");
+        ctx.threads = 1;
+        ctx.tile = 64;  // another tile size and thread count: exact sums, bit-identical
+        pipeline::run_zonal(z, ctx);
+        const auto table = read_csv(z.out);
+        REQUIRE(table.size() == 8);
+        for (std::size_t i = 0; i < 8; ++i) {
+            const auto& rec = p.parcels.parcels[i];
+            CHECK(table.field(i, 0) == rec.id);
+            CHECK(*parse_number(table.field(i, 1)) == rec.stock_ci90_mg_c[k]);
+        }
+    }
+    // The parcels with soil carbon carry a positive SOC half-width, and the columns are in parcels.gpkg.
+    int with_soc = 0;
+    for (const auto& rec : p.parcels.parcels)
+        if (rec.stock_mg_c[3] > 0) {
+            ++with_soc;
+            CHECK(rec.stock_ci90_mg_c[3] > 0);
+        }
+    CHECK(with_soc > 0);
+    const auto cols = parcels::parcel_columns(p.parcels.habitat_columns);
+    for (const char* c : {"stock_agb_ci90_mg_c", "stock_bgb_ci90_mg_c", "stock_dead_ci90_mg_c", "stock_soc_ci90_mg_c",
+                          "stock_total_ci90_mg_c"})
+        CHECK(std::find(cols.begin(), cols.end(), c) != cols.end());
 }
 
 TEST_CASE("run_parcels without [parcels] and run_zonal with bad fields fail before writing", "[pipeline][parcels]") {

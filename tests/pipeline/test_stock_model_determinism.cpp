@@ -37,7 +37,8 @@ TEST_CASE("stock with a biomass model is bit-identical for threads 1 and 2 and t
   "model": "bluecarbon biomass model", "form": "log", "predictors": ["ndvi", "mvi"],
   "log_intercept": 1.0, "log_coefficients": [2.5, 0.1], "residual_sigma": 0.4, "residual_sigma_scale": "ln",
   "cv_rmse": 30.0, "n": 30, "habitats": ["mangrove", "forest"] })";
-    const char* rasters[] = {"habitat.tif", "stock_agb.tif", "stock_bgb.tif", "stock_total.tif", "uncertainty.tif"};
+    const char* rasters[] = {"habitat.tif",     "stock_agb.tif",       "stock_bgb.tif",      "stock_total.tif",
+                             "uncertainty.tif", "uncertainty_agb.tif", "uncertainty_bgb.tif"};
     std::vector<std::vector<float>> reference;
     std::vector<science::HabitatSummary> ref_habitats;
     std::int64_t ref_model_pixels = 0;

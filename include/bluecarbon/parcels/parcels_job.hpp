@@ -27,7 +27,8 @@ struct ParcelsRequest {
     EligibilityRules rules;                ///< [parcels] min_area_m2, min_tidal_share, overlap_tolerance_m2
     std::optional<std::filesystem::path> credited;  ///< [parcels] credited: previously credited polygons
     std::string credited_id_field;         ///< its id field (empty: the same name as id_field)
-    /// The stock step's outputs: habitat.tif, stock_{agb,bgb,dead,soc,total}.tif, uncertainty.tif.
+    /// The stock step's outputs: habitat.tif, stock_{agb,bgb,dead,soc,total}.tif, uncertainty.tif and
+    /// uncertainty_{agb,bgb,dead,soc}.tif.
     std::filesystem::path stock_dir;
     /// A 0/1 raster of the cells between MLLW and HAT on the stock grid; nullopt: tidal_share is empty and the
     /// tidal-frame rule cannot fail.
@@ -50,6 +51,7 @@ struct ParcelRecord {
     double stock_mg_c[5]{};                ///< agb, bgb, dead, soc, total
     double stock_total_mg_co2e{0};
     double stock_total_ci90_mg_c{0};
+    double stock_ci90_mg_c[4]{};           ///< agb, bgb, dead, soc: uncertainty_<pool>.tif summed likewise
     double tidal_share{0};                 ///< NaN without a tidal frame
     Eligibility eligibility;
 };

@@ -1,7 +1,8 @@
 #pragma once
 /// `bluecarbon stock`: the habitat map, then the carbon pools (Tier-1 or a calibrated biomass model) and their
 /// uncertainty, over the project's analysis grid: habitat.tif (+ .aux.xml), stock_agb/bgb/dead/soc/total.tif,
-/// uncertainty.tif, stock_summary.csv and stock_run.json in the project's output folder, published together; with
+/// uncertainty.tif (90 % half-width of the total), uncertainty_agb/bgb/dead/soc.tif (of each pool),
+/// stock_summary.csv and stock_run.json in the project's output folder, published together; with
 /// [inputs.dem] and [tidal] also tidal.tif (uint8: 1 between MLLW and HAT, 0 outside; the parcels tidal frame).
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/core/grid.hpp>

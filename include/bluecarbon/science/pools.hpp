@@ -58,6 +58,9 @@ struct HabitatPools {
 struct PoolSpans {
     std::array<std::span<float>, k_pool_count> density;  ///< Mg C/ha, by Pool
     std::span<float> uncertainty_90;                      ///< 90 % half-width of the total, Mg C/ha
+    /// 90 % half-width of each pool but the total (agb, bgb, dead, soc: 1.6449 × that pool's σ), Mg C/ha; each
+    /// either the tile's length or empty (not computed).
+    std::array<std::span<float>, k_pool_count - 1> pool_uncertainty_90;
     std::span<std::uint8_t> valid;                        ///< 1 where the habitat is known
 };
 

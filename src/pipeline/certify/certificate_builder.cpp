@@ -230,7 +230,7 @@ std::vector<certify::Certificate> build_certificates(const config::ProjectConfig
         c.vintages = cr.vintages;
         for (const char* pool : k_pools) {
             certify::PoolStock s{row.number(fmt::format("stock_{}_mg_c", pool)), std::nullopt, std::nullopt};
-            // The step gives a 90 % half-width for the total (and for a pool if it ever writes one).
+            // The parcels step gives each pool's 90 % half-width; a parcels file from before it, only the total's.
             if (const auto hw = row.maybe_number(fmt::format("stock_{}_ci90_mg_c", pool))) {
                 s.ci90_low_mg_c = s.mean_mg_c - *hw;
                 s.ci90_high_mg_c = s.mean_mg_c + *hw;

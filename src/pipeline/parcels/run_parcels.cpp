@@ -24,7 +24,8 @@ namespace {
 std::vector<fs::path> stock_outputs(const config::ProjectConfig& cfg) {
     std::vector<fs::path> out;
     for (const char* f : {"habitat.tif", "stock_agb.tif", "stock_bgb.tif", "stock_dead.tif", "stock_soc.tif",
-                          "stock_total.tif", "uncertainty.tif"})
+                          "stock_total.tif", "uncertainty.tif", "uncertainty_agb.tif", "uncertainty_bgb.tif",
+                          "uncertainty_dead.tif", "uncertainty_soc.tif"})
         out.push_back(cfg.output_dir / f);
     if (cfg.dem && cfg.tidal) out.push_back(cfg.output_dir / "tidal.tif");
     return out;

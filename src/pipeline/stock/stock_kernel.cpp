@@ -79,7 +79,9 @@ void StockKernel::run(const Window& w, StockWorker& worker) const {
     worker.pool_valid.resize(n);
     science::PoolSpans ps;
     for (std::size_t k = 0; k < science::k_pool_count; ++k) ps.density[k] = out[k].px;
-    ps.uncertainty_90 = out[science::k_pool_count].px;
+    ps.uncertainty_90 = out[k_uncertainty_raster].px;
+    for (std::size_t k = 0; k < ps.pool_uncertainty_90.size(); ++k)
+        ps.pool_uncertainty_90[k] = out[k_pool_uncertainty_raster + k].px;
     ps.valid = worker.pool_valid;
     std::vector<std::span<const float>> pv;
     std::vector<std::span<const std::uint8_t>> pm;

@@ -20,10 +20,17 @@
 
 namespace bluecarbon::pipeline::stock {
 
-/// The raster outputs: habitat.tif, and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif.
+/// The pool rasters: stock_<pool>.tif by Pool, uncertainty.tif, then uncertainty_<pool>.tif for agb/bgb/dead/soc.
+inline constexpr std::size_t k_pool_raster_count = 2 * science::k_pool_count;
+/// Where uncertainty.tif and the first per-pool uncertainty raster sit among them.
+inline constexpr std::size_t k_uncertainty_raster = science::k_pool_count;
+inline constexpr std::size_t k_pool_uncertainty_raster = science::k_pool_count + 1;
+
+/// The raster outputs: habitat.tif, and with the pools stock_agb/bgb/dead/soc/total.tif, uncertainty.tif and
+/// uncertainty_agb/bgb/dead/soc.tif.
 struct StockSinks {
     RasterSink* habitat{nullptr};
-    std::array<RasterSink*, science::k_pool_count + 1> pools{};  ///< by Pool, then the uncertainty; null: habitat only
+    std::array<RasterSink*, k_pool_raster_count> pools{};  ///< in k_pool_raster_count's order; null: habitat only
     RasterSink* tidal{nullptr};  ///< tidal.tif (1: between MLLW and HAT, 0: outside); null: not written
     RasterSink* elevation{nullptr};    ///< habitat --write-masks: elevation.tif (m above the geoid)
     RasterSink* tidal_zones{nullptr};  ///< habitat --write-masks: tidal_zones.tif (1, 2, 3: sub-, inter-, supratidal)
@@ -44,7 +51,7 @@ public:
     Block<float> codes;
     Block<std::uint8_t> tidal;
     Block<std::uint8_t> zones;
-    std::array<Block<float>, science::k_pool_count + 1> pools;
+    std::array<Block<float>, k_pool_raster_count> pools;
     std::vector<std::uint8_t> pool_valid;
     TileResult result;
 };

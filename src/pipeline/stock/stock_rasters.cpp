@@ -124,6 +124,12 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         make("stock_soc", "soil organic carbon to 1 m", false);
         make("stock_total", "total carbon stock", true);
         make("uncertainty", "90 % confidence half-width of the total stock", true);
+        // Each pool's own half-width (the total's is not their sum: AGB and BGB covary, the rest add in
+        // quadrature). Dead wood and SOC keep one σ per habitat even under the model, as their stocks do.
+        make("uncertainty_agb", "90 % confidence half-width of the above-ground biomass carbon", true);
+        make("uncertainty_bgb", "90 % confidence half-width of the below-ground biomass carbon", true);
+        make("uncertainty_dead", "90 % confidence half-width of the dead wood and litter carbon", false);
+        make("uncertainty_soc", "90 % confidence half-width of the soil organic carbon", false);
     }
     if (with_stock && in.tidal_frame) {
         RasterSinkOptions to;

@@ -15,8 +15,8 @@
 
 namespace bluecarbon::pipeline::stock {
 
-/// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif and uncertainty.tif (and
-/// tidal.tif when StockInputs::tidal_frame).
+/// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif, uncertainty.tif and
+/// uncertainty_agb/bgb/dead/soc.tif (and tidal.tif when StockInputs::tidal_frame).
 class StockRasters {
 public:
     StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
@@ -30,7 +30,7 @@ public:
 
 private:
     std::unique_ptr<RasterSink> m_habitat;
-    std::vector<std::unique_ptr<RasterSink>> m_pools;  // agb, bgb, dead, soc, total, uncertainty
+    std::vector<std::unique_ptr<RasterSink>> m_pools;  // in StockSinks::pools order
     std::unique_ptr<RasterSink> m_tidal;               // tidal.tif, when the inputs ask for it
     std::unique_ptr<RasterSink> m_elevation, m_zones;  // habitat --write-masks
 };

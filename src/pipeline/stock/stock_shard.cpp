@@ -59,7 +59,8 @@ shard::Manifest describe(const config::ProjectConfig& cfg, const StockInputs& in
     m.rasters = {"habitat.tif"};
     if (with_stock)
         for (const char* r : {"stock_agb.tif", "stock_bgb.tif", "stock_dead.tif", "stock_soc.tif", "stock_total.tif",
-                              "uncertainty.tif"})
+                              "uncertainty.tif", "uncertainty_agb.tif", "uncertainty_bgb.tif", "uncertainty_dead.tif",
+                              "uncertainty_soc.tif"})
             m.rasters.emplace_back(r);
     m.inputs = hash_inputs(input_files(cfg, in));
     return m;

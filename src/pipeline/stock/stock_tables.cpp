@@ -205,7 +205,8 @@ std::string write_stock_tables(const StockRunSummary& run, OutputTransaction& tr
     if (run.with_stock) {
         write_text_file(cfg.output_dir / "stock_summary.csv", summary_csv(summary, *in.pools), &transaction);
         for (const char* f : {"stock_agb.tif", "stock_bgb.tif", "stock_dead.tif", "stock_soc.tif", "stock_total.tif",
-                              "uncertainty.tif", "stock_summary.csv"})
+                              "uncertainty.tif", "uncertainty_agb.tif", "uncertainty_bgb.tif", "uncertainty_dead.tif",
+                              "uncertainty_soc.tif", "stock_summary.csv"})
             outputs.push_back((cfg.output_dir / f).string());
         if (in.tidal_frame) outputs.push_back((cfg.output_dir / "tidal.tif").string());
     }
