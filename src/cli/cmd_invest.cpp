@@ -38,7 +38,8 @@ void add_invest_command(CLI::App& app, CliContext& ctx) {
         if (o->npv == "yearly") rq.npv_method = accounting::NpvMethod::yearly;
         apply_compression(o->common, rq.compression, rq.compression_level);
         execute(ctx, o->common, {{"shard", "--shard"}}, [&](const pipeline::RunContext& rc) {
-            return run_sharded(o->scale, rc, [&](const auto& c) { return pipeline::run_invest_cbc(rq, c); });
+            return run_sharded(o->scale, rc,
+                               [&](const auto& shard_ctx) { return pipeline::run_invest_cbc(rq, shard_ctx); });
         });
     });
 

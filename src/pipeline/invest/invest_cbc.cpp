@@ -144,7 +144,7 @@ void compute_tile(const CbcRun& c, const std::vector<std::unique_ptr<RasterSink>
 InvestCbcResult make_result(const InvestCbcRequest& rq, const CbcRun& c, int threads,
                             std::vector<InvestOutputFile> files, std::chrono::steady_clock::time_point t0) {
     InvestCbcResult r{c.plan->grid(), c.model->snapshot_years(), c.analysis_year, c.plan->size(), threads,
-                      std::move(files), 0, 0, {}, {}};
+                      std::move(files), 0, 0, {}, {}, {}};
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.peak_rss_mb = peak_rss_mb();
     r.json = cbc_json(rq, r);
