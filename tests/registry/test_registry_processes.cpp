@@ -40,7 +40,9 @@ TEST_CASE("writers killed with SIGKILL leave a registry that opens, audits and h
     }
     std::mt19937 rng(20251203);
     std::uniform_int_distribution<int> delay_us(2000, 150000);  // before, inside and after first writes
-    constexpr int k_trials = 60;
+    // At least 50 kills must land while a writer runs (issue 14); a fast writer may finish some trials first.
+    constexpr int k_trials = 72;
+    constexpr int k_kills_required = 50;
     int killed_while_running = 0;
     std::size_t parcels_after = 0;
     for (int trial = 0; trial < k_trials; ++trial) {
@@ -97,7 +99,7 @@ TEST_CASE("writers killed with SIGKILL leave a registry that opens, audits and h
         CHECK(vintages.size() >= parcels_after);
         parcels_after = vintages.size();
     }
-    CHECK(killed_while_running == k_trials);
+    CHECK(killed_while_running >= k_kills_required);
     CHECK(parcels_after > 50);  // the writers got somewhere between kills
 }
 
