@@ -88,8 +88,9 @@ struct ReflectanceFixture {
 
 /// A smooth, varied default pattern with some nodata (0) and zero-denominator pixels.
 inline std::uint16_t default_dn(int b, int col, int row) {
-    const std::uint32_t h = static_cast<std::uint32_t>(col * 73856093) ^ static_cast<std::uint32_t>(row * 19349663) ^
-                            static_cast<std::uint32_t>(b * 83492791);
+    // Unsigned products: they wrap by definition (int products overflow, which UBSan rightly reports).
+    const std::uint32_t h = static_cast<std::uint32_t>(col) * 73856093u ^ static_cast<std::uint32_t>(row) * 19349663u ^
+                            static_cast<std::uint32_t>(b) * 83492791u;
     if ((h % 101) == 0)
         return 0;  // scattered nodata
     if (col % 37 == 5 && b == 1)
