@@ -63,6 +63,7 @@ TEST_CASE("<command> --help prints that command's help", "[cli][usage]") {
     const auto stock = run({"stock", "--help"});
     CHECK(stock.code == 0);
     CHECK_THAT(stock.out, Contains("Carbon stock maps of a project") && Contains("--compress-level"));
+    CHECK_THAT(stock.out, Contains("uncertainty.tif") && Contains("uncertainty_{agb,bgb,dead,soc}.tif"));
     CHECK_THAT(stock.out, !Contains("Field surveys"));  // not the top-level list of commands
     const auto trees = run({"survey", "trees", "--help"});
     CHECK(trees.code == 0);
