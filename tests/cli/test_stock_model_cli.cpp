@@ -178,7 +178,7 @@ TEST_CASE("sample -> survey calibrate -> stock: AGB on the model's habitats is t
     CHECK(run_json["biomass_model"]["fallback_pixels"].get<std::size_t>() == fallback);
 }
 
-TEST_CASE("survey calibrate records the habitats of its plots; --habitats naming one without plots is an error",
+TEST_CASE("survey calibrate records the habitats of its plots - --habitats naming one without plots is an error",
           "[cli][survey][model]") {
     test::TempDir dir("bc-calibrate-habitats");
     const fs::path d = dir.path() / "sample";

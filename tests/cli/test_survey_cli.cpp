@@ -130,7 +130,7 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
     CHECK_FALSE(fs::exists(out / "qa.csv"));
 }
 
-TEST_CASE("survey trees: outputs are byte-identical for 1 and 4 threads; seed and --mc change them",
+TEST_CASE("survey trees: outputs are byte-identical for 1 and 4 threads - seed and --mc change them",
           "[cli][survey]") {
     test::TempDir dir("bc-survey");
     auto a = trees_args(dir / "a");
@@ -222,7 +222,7 @@ TEST_CASE("survey trees: options reach the computation", "[cli][survey]") {
     CHECK_THAT(num(trees, "T3", "agb_kg"), WithinRel(10.0, 1e-12));  // 0.1 × 10²
 }
 
-TEST_CASE("survey trees: a bad row stops the run naming file, line and column; nothing is written",
+TEST_CASE("survey trees: a bad row stops the run naming file, line and column - nothing is written",
           "[cli][survey]") {
     test::TempDir dir("bc-survey");
     const auto bad = dir / "trees_bad.csv";

@@ -30,7 +30,7 @@ TEST_CASE("Plain progress prints a line per 10 percent, ending at 100%", "[progr
     CHECK(count_of(text, "indices: 100%") == 1);
 }
 
-TEST_CASE("A terminal bar redraws in place; quiet prints nothing", "[progress]") {
+TEST_CASE("A terminal bar redraws in place - quiet prints nothing", "[progress]") {
     std::ostringstream bar, quiet;
     {
         Progress p("stock", 4, ProgressStyle::bar, bar);

@@ -49,7 +49,7 @@ TEST_CASE("run_habitat writes the habitat map alone", "[pipeline][habitat]") {
     CHECK_FALSE(fs::exists(cfg.output_dir / "stock_total.tif"));
 }
 
-TEST_CASE("a bad tile size or thread count names the concept; nothing is written", "[pipeline][errors]") {
+TEST_CASE("a bad tile size or thread count names the concept - nothing is written", "[pipeline][errors]") {
     test::SampleProject s;
     const auto cfg = s.with_output("bad");
     pipeline::RunContext ctx;

@@ -99,7 +99,7 @@ TEST_CASE("overlapping parcels of any project are refused beyond the tolerance, 
     CHECK(f.reg.audit().ok);
 }
 
-TEST_CASE("a parcel whose units are all cancelled frees its ground; serials are never reused", "[registry]") {
+TEST_CASE("a parcel whose units are all cancelled frees its ground - serials are never reused", "[registry]") {
     test::RegistryFixture f;
     f.reg.issue(signed_rectangle("XS", "P-1", 0, 0, 100, 100, 10), "p1.json");
     const std::string rival = signed_rectangle("NB", "N-1", 50, 50, 150, 150, 4);
@@ -135,7 +135,7 @@ TEST_CASE("only certificates signed by a trusted key and intact are issued", "[r
     CHECK(f.reg.audit().ok);
 }
 
-TEST_CASE("transfer, retirement and cancellation split blocks; retired units never move", "[registry]") {
+TEST_CASE("transfer, retirement and cancellation split blocks - retired units never move", "[registry]") {
     test::RegistryFixture f;
     f.reg.issue(signed_rectangle("XS", "P-1", 0, 0, 100, 100, 10), "p1.json");
     const Block moved = f.reg.transfer("BCR-XS-2024-1-10", "buyer-A", 4);

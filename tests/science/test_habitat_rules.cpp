@@ -373,7 +373,7 @@ TEST_CASE("if-then-else rules are left to muparser and classify the same", "[rul
     CHECK(a == std::vector<std::uint8_t>{5, 8, 7, 8, 8});
 }
 
-TEST_CASE("tidal zones: subtidal < MLLW <= intertidal <= HAT < supratidal; datums in order", "[tidal]") {
+TEST_CASE("tidal zones: subtidal < MLLW <= intertidal <= HAT < supratidal - datums in order", "[tidal]") {
     const TidalDatums d{-2.3, 2.2, 3.0};
     const std::vector<float> h{-2.31F, -2.3F, 0.0F, 3.0F, 3.01F, 1.0F};
     const std::vector<std::uint8_t> ok{1, 1, 1, 1, 1, 0};

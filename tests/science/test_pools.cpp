@@ -108,7 +108,7 @@ TEST_CASE("a mangrove mineral-soil pixel holds 286 Mg C/ha of soil carbon", "[po
     CHECK(model.habitat(Habitat::mangrove).sigma[SOC] == Approx(83.0 / 3.919927969080108).epsilon(1e-12));
 }
 
-TEST_CASE("rates: growth stops at the Tier-1 stock; VM0033's default soil rate", "[tier1][rates]") {
+TEST_CASE("rates: growth stops at the Tier-1 stock - VM0033's default soil rate", "[tier1][rates]") {
     const auto table = shipped();
     // WS2013 Table 4.4, subtropical mangrove AGB growth 18.1 t d.m./ha/yr; Table 4.3's stock 75 is the cap:
     // 10 + 18.1 x 3 = 64.3 after 3 years; after 4 years 10 + 72.4 = 82.4 > 75, so 75.
@@ -274,7 +274,7 @@ TEST_CASE("a habitat without a Tier-1 row for the climate zone is an error namin
                       "agb_t_dm_per_ha");
 }
 
-TEST_CASE("Tier-1 tables: bad values are errors with file and line; overrides replace rows", "[pools][tier1]") {
+TEST_CASE("Tier-1 tables: bad values are errors with file and line - overrides replace rows", "[pools][tier1]") {
     const std::string head = "# version: t1\nparameter,habitat,climate_zone,soil,value,unit,ci95_low,ci95_high,source,notes\n";
     CHECK_THROWS_WITH(Tier1Table::parse(head + "agb_t_dm_per_ha,mangrove,*,*,-5,t d.m./ha,,,src,\n", "t.csv"),
                       "t.csv:3: value: value must not be negative, got -5");
@@ -308,7 +308,7 @@ TEST_CASE("Tier-1 tables: bad values are errors with file and line; overrides re
     CHECK_THROWS_WITH(table.apply_override(o), "project.toml:40: value must not be negative, got -1");
 }
 
-TEST_CASE("every shipped row carries a source; (verify) rows say so", "[tier1]") {
+TEST_CASE("every shipped row carries a source - (verify) rows say so", "[tier1]") {
     const auto table = shipped();
     for (const auto& r : table.rows()) {
         INFO(r.key());

@@ -134,7 +134,7 @@ TEST_CASE("Missing or impossible inputs are named", "[survey][allometry]") {
     CHECK(evaluate_kg(*table.find("hossain2016-aegiceras-corniculatum"), {0.2}) == 0.0);
 }
 
-TEST_CASE("Equation choice: species, then genus, then none; skipping rows a tree cannot feed", "[survey][allometry]") {
+TEST_CASE("Equation choice: species, then genus, then none - skipping rows a tree cannot feed", "[survey][allometry]") {
     const auto table = shipped_table();
     const InputAvailability all{true, true, true, true};
     // Khan 2005 is fitted on D0.1: without a measured d01_cm it is not chosen (issue 11, item 5).

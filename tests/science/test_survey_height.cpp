@@ -36,7 +36,7 @@ TEST_CASE("Log-log quadratic height model matches the normal equations solved in
     CHECK(fit->dbh_max_cm == 30.0);
 }
 
-TEST_CASE("Height model: too few or degenerate trees give no fit; bad pairs are ignored", "[survey][height]") {
+TEST_CASE("Height model: too few or degenerate trees give no fit - bad pairs are ignored", "[survey][height]") {
     CHECK_FALSE(fit_log_quadratic(std::vector<double>{5, 8, 12}, std::vector<double>{4, 6, 8}));
     // Four trees but only two distinct diameters: three coefficients cannot be separated.
     CHECK_FALSE(fit_log_quadratic(std::vector<double>{5, 5, 8, 8}, std::vector<double>{4, 4.2, 6, 6.1}));
