@@ -45,9 +45,11 @@ struct MarketCli : MarketFixture {
         CHECK(a["ok"] == true);
         return json::parse(list.out)["blocks"].dump() + " events " + a["events"].dump();
     }
-    [[nodiscard]] CliResult settle(const std::string& rows) const {
+    [[nodiscard]] CliResult settle(const std::string& rows, bool as_json = false) const {
         std::ofstream(out / "results.csv") << "lot,buyer,price_per_t\n" << rows;
-        return run({"auction", "settle", db.string(), (out / "results.csv").string()});
+        std::vector<std::string> args{"auction", "settle", db.string(), (out / "results.csv").string()};
+        if (as_json) args.emplace_back("--json");
+        return run(args);
     }
     [[nodiscard]] CliResult statement(const std::string& owner, const std::string& price = "80") const {
         return run({"statement", db.string(), "--owner", owner, "--price", price, "--key",
@@ -106,9 +108,14 @@ TEST_CASE("auction settle through the CLI refuses bad results and leaves the reg
 TEST_CASE("auction settle through the CLI: a lot is sold once", "[cli][market]") {
     MarketCli f;
     REQUIRE(run({"lots", f.project.string(), "-q"}).code == 0);
-    const auto ok = f.settle("LOT-1,bank-a,55\n");
+    const auto ok = f.settle("LOT-1,bank-a,55\n", true);
     INFO(ok.err);
     REQUIRE(ok.code == 0);
+    // --json as every command gives it: the version, the one file written (the registry), the sales.
+    const auto j = json::parse(ok.out);
+    CHECK(j["bluecarbon_version"].is_string());
+    CHECK(j["outputs"] == json::array({f.db.string()}));
+    CHECK(j["settled"][0]["lot"] == "LOT-1");
     const std::string after_sale = f.state();
     CHECK_THAT(after_sale, Catch::Contains("\"account\":\"bank-a\""));
     const auto again = f.settle("LOT-1,bank-b,70\n");

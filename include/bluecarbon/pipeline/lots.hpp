@@ -71,6 +71,7 @@ struct SettledLot {
 
 struct SettleResult {
     std::vector<SettledLot> lots;
+    std::filesystem::path registry;  ///< the registry the sales were recorded in (the one file written)
 };
 
 /// Settles every row of `results` in one registry transaction. An unknown lot, a lot sold twice (in the file

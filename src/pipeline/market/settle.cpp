@@ -70,6 +70,7 @@ SettleResult run_settle(const SettleRequest& req) {
     if (sales.empty()) throw InputError(req.results.string() + ": no results to settle");
     auto reg = registry::Registry::open(req.registry);
     reg.settle(sales);
+    result.registry = req.registry;
     return result;
 }
 
@@ -79,7 +80,10 @@ std::string to_json(const SettleResult& r) {
         lots.push_back({{"lot", l.lot}, {"buyer", l.buyer}, {"price_per_t", l.price_per_t}, {"t_co2e", l.t_co2e},
                         {"value", l.value()}, {"currency", l.currency}});
     }
-    return nlohmann::json{{"command", "auction settle"}, {"bluecarbon_version", k_version}, {"settled", lots}}
+    return nlohmann::json{{"command", "auction settle"},
+                          {"bluecarbon_version", k_version},
+                          {"outputs", nlohmann::json::array({r.registry.string()})},
+                          {"settled", lots}}
         .dump(2);
 }
 
