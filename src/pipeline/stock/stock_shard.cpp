@@ -131,13 +131,18 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
     run.threads = exec.threads();
     if (inputs.model) run.model_path = *cfg.stock.biomass_model;
     run.timings.inputs = clock.mark();
+    // The scene statistics: from the checkpoint or a sibling shard when known; under MPI each rank builds its
+    // own tiles' histograms and rank 0 merges them (every rank takes part, whatever it knows).
+    const auto known = resuming ? std::optional(m.thresholds) : sibling_statistics(cfg.output_dir, m);
+    if (ctx.ranks) {
+        m.thresholds = shared_scene_statistics(inputs, exec, ctx, known);
+    } else if (known && !resuming) {
+        m.thresholds = *known;
+        if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
+    } else if (!resuming) {
+        m.thresholds = compute_scene_statistics(inputs, exec, ctx);
+    }
     if (!resuming) {
-        if (auto known = sibling_statistics(cfg.output_dir, m)) {
-            m.thresholds = *known;
-            if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
-        } else {
-            m.thresholds = compute_scene_statistics(inputs, exec, ctx);
-        }
         remove_shard_folder(dir);
         ensure_writable_dir(dir);
         shard::write_manifest(dir, m);
