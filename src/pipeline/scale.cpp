@@ -12,6 +12,7 @@
 #ifdef BLUECARBON_WITH_MPI
 #include <mpi.h>
 #include <sched.h>
+#include <time.h>
 #endif
 
 namespace bluecarbon::pipeline {
@@ -35,12 +36,31 @@ ShardSpec parse_shard(std::string_view text) {
 bool mpi_available() noexcept { return true; }
 
 namespace {
+// Completes a non-blocking request, sleeping between tests: a rank waiting for another (the statistics, the end
+// of the run) then costs no CPU, where Open MPI's blocking calls spin for as long as the other rank computes.
+void wait_idle(MPI_Request& request) {
+    int done = 0;
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    for (long us = 50; done == 0; us = std::min(us * 2, 5000L)) {
+        const timespec pause{0, us * 1000};
+        ::nanosleep(&pause, nullptr);
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    }
+}
+
 struct MpiSession {  // MPI_Init .. MPI_Finalize around the run (OpenMP threads never call MPI)
     MpiSession() {
         int provided = 0;
         MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     }
-    ~MpiSession() { MPI_Finalize(); }
+    ~MpiSession() {
+        // Every rank meets here first without spinning (MPI_Finalize's own synchronisation would make the
+        // ranks other than 0 spin for as long as rank 0 merges).
+        MPI_Request r = MPI_REQUEST_NULL;
+        MPI_Ibarrier(MPI_COMM_WORLD, &r);
+        wait_idle(r);
+        MPI_Finalize();
+    }
     MpiSession(const MpiSession&) = delete;
     MpiSession& operator=(const MpiSession&) = delete;
 };
@@ -49,20 +69,30 @@ constexpr int k_tag = 16;
 constexpr std::size_t k_chunk = std::size_t{1} << 30;  // MPI counts are int: larger data goes in pieces
 
 void send_bytes(const RankGroup::Bytes& b, int to) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk)
-        MPI_Send(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, to, k_tag,
-                 MPI_COMM_WORLD);
+    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
+        MPI_Request r = MPI_REQUEST_NULL;
+        MPI_Isend(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, to, k_tag,
+                  MPI_COMM_WORLD, &r);
+        wait_idle(r);
+    }
 }
 
 void recv_bytes(RankGroup::Bytes& b, int from) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk)
-        MPI_Recv(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, from, k_tag,
-                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
+        MPI_Request r = MPI_REQUEST_NULL;
+        MPI_Irecv(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, from, k_tag,
+                  MPI_COMM_WORLD, &r);
+        wait_idle(r);
+    }
 }
 
 void bcast_bytes(RankGroup::Bytes& b) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk)
-        MPI_Bcast(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, 0, MPI_COMM_WORLD);
+    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
+        MPI_Request r = MPI_REQUEST_NULL;
+        MPI_Ibcast(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, 0, MPI_COMM_WORLD,
+                   &r);
+        wait_idle(r);
+    }
 }
 
 // combine() over MPI: each rank sends (status, part) to rank 0 (point to point, in rank order), rank 0 combines
@@ -94,7 +124,9 @@ private:
         Bytes result;
         std::exception_ptr combine_error;
         if (m_rank != 0) {
-            MPI_Send(head, 2, MPI_UINT64_T, 0, k_tag, MPI_COMM_WORLD);
+            MPI_Request req = MPI_REQUEST_NULL;
+            MPI_Isend(head, 2, MPI_UINT64_T, 0, k_tag, MPI_COMM_WORLD, &req);
+            wait_idle(req);
             send_bytes(part, 0);
         } else {
             std::vector<Bytes> parts(static_cast<std::size_t>(m_size));
@@ -102,7 +134,9 @@ private:
             parts[0] = std::move(part);
             for (int r = 1; r < m_size; ++r) {
                 std::uint64_t h[2] = {0, 0};
-                MPI_Recv(h, 2, MPI_UINT64_T, r, k_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                MPI_Request req = MPI_REQUEST_NULL;
+                MPI_Irecv(h, 2, MPI_UINT64_T, r, k_tag, MPI_COMM_WORLD, &req);
+                wait_idle(req);
                 auto& p = parts[static_cast<std::size_t>(r)];
                 p.resize(static_cast<std::size_t>(h[1]));
                 recv_bytes(p, r);
@@ -124,7 +158,9 @@ private:
             }
             head[1] = result.size();
         }
-        MPI_Bcast(head, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+        MPI_Request req = MPI_REQUEST_NULL;
+        MPI_Ibcast(head, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD, &req);
+        wait_idle(req);
         result.resize(static_cast<std::size_t>(head[1]));
         bcast_bytes(result);
         if (combine_error) std::rethrow_exception(combine_error);
@@ -161,7 +197,9 @@ bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::funct
     ranks.make_up(failure != nullptr);
     ctx.ranks = nullptr;
     int mine = failure ? 1 : 0, any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Request req = MPI_REQUEST_NULL;
+    MPI_Iallreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_idle(req);
     if (failure) std::rethrow_exception(failure);
     if (any != 0) throw Error("--mpi: another rank failed (see its message); run again with --resume");
     if (rank != 0) return false;
