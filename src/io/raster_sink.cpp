@@ -750,6 +750,13 @@ const fs::path& RasterSink::path() const noexcept { return m_impl->final_path; }
 void RasterSink::capture_tiles() {
     std::lock_guard lock(m_impl->mutex);
     m_impl->capturing = true;
+#ifdef __GLIBC__
+    // Captured blocks (compressed, tens to hundreds of KB, freed once journalled) raise glibc's adaptive mmap
+    // threshold and then fragment the heap: a shard's peak memory grew by ~0.3 MB per tile (10000^2, 512^2
+    // tiles: 146 MB for 100 tiles against 106 MB with the threshold fixed at its default, same CPU). Process-wide,
+    // so only under a GdalSession that manages memory.
+    if (GdalSession::releases_memory()) mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 }
 
 std::vector<std::byte> RasterSink::take_tile(const Window& w) {
