@@ -33,8 +33,11 @@ def main():
     layer = ds.CreateLayer("parcels", srs, ogr.wkbMultiPolygon)
     layer.CreateField(ogr.FieldDefn("parcel_id", ogr.OFTString))
     layer.CreateField(ogr.FieldDefn("owner", ogr.OFTString))
+    # The parcels step's columns in its order (parcels_job.cpp parcel_columns), the per-pool 90 % half-widths too:
+    # certify puts each pool's interval into the certificate from them.
     reals = ["area_m2", "area_planar_m2", "ha_mangrove", "stock_agb_mg_c", "stock_bgb_mg_c", "stock_dead_mg_c",
-             "stock_soc_mg_c", "stock_total_mg_c", "stock_total_mg_co2e", "stock_total_ci90_mg_c", "tidal_share"]
+             "stock_soc_mg_c", "stock_total_mg_c", "stock_total_mg_co2e", "stock_total_ci90_mg_c",
+             "stock_agb_ci90_mg_c", "stock_bgb_ci90_mg_c", "stock_dead_ci90_mg_c", "stock_soc_ci90_mg_c", "tidal_share"]
     for name in reals:
         layer.CreateField(ogr.FieldDefn(name, ogr.OFTReal))
     layer.CreateField(ogr.FieldDefn("eligible", ogr.OFTInteger))
@@ -60,8 +63,8 @@ def main():
         feature["owner"] = "owner %d" % (i % 97)
         stock = 50.0 + i % 13
         values = [10000.0, 10000.0, 1.0, stock * 0.3, stock * 0.1, 1.0, stock * 0.6 - 1.0, stock, stock * 44 / 12,
-                  stock * 0.2, 1.0]
-        for name, v in zip(reals, values):
+                  stock * 0.2, stock * 0.12, stock * 0.05, 0.3, stock * 0.15, 1.0]
+        for name, v in zip(reals, values, strict=True):
             feature[name] = v
         feature["eligible"] = 1
         feature["reasons"] = ""

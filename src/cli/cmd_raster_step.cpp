@@ -62,7 +62,8 @@ void add_habitat_command(CLI::App& app, CliContext& ctx) {
 void add_stock_command(CLI::App& app, CliContext& ctx) {
     add_step(app, ctx, true,
              "Carbon stock maps of a project (runs the habitat step): stock_agb/bgb/dead/soc/total.tif (float32 COG, "
-             "Mg C/ha), uncertainty.tif (90 % half-width), habitat.tif, stock_summary.csv");
+             "Mg C/ha), uncertainty.tif (90 % half-width of the total), uncertainty_{agb,bgb,dead,soc}.tif (each "
+             "pool's), habitat.tif, stock_summary.csv");
 }
 
 }  // namespace bluecarbon::cli

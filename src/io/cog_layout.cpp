@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,7 +62,9 @@ struct Entry {
 struct Level {
     std::vector<Entry> entries;
     std::vector<std::uint64_t> offsets, sizes;  // per tile, in the source, then in the output
-    std::uint64_t width{0};
+    std::uint64_t width{0}, height{0}, tile_width{0}, tile_height{0};
+    std::uint64_t pixel_bytes{0};  // bits per sample × samples / 8
+    bool uncompressed{false};      // Compression = 1: tiles are raw pixels, their edge padding can be zeroed
 };
 
 class Fd {
@@ -149,6 +152,7 @@ std::vector<Level> read_levels(const Reader& r, bool& big) {
         std::vector<std::uint8_t> raw(static_cast<std::size_t>(n) * entry_bytes + (big ? 8 : 4));
         r.read(next + count_bytes, raw.data(), raw.size());
         Level level;
+        std::uint64_t bits = 0, samples = 1;
         for (std::uint64_t i = 0; i < n; ++i) {
             const std::uint8_t* p = raw.data() + i * entry_bytes;
             Entry e;
@@ -169,8 +173,15 @@ std::vector<Level> read_levels(const Reader& r, bool& big) {
             if (e.tag == k_tile_offsets) level.offsets = as_integers(e, r);
             if (e.tag == k_tile_byte_counts) level.sizes = as_integers(e, r);
             if (e.tag == 256) level.width = as_integers(e, r).at(0);
+            if (e.tag == 257) level.height = as_integers(e, r).at(0);
+            if (e.tag == 258) bits = as_integers(e, r).at(0);
+            if (e.tag == 259) level.uncompressed = as_integers(e, r).at(0) == 1;
+            if (e.tag == 277) samples = as_integers(e, r).at(0);
+            if (e.tag == 322) level.tile_width = as_integers(e, r).at(0);
+            if (e.tag == 323) level.tile_height = as_integers(e, r).at(0);
             level.entries.push_back(std::move(e));
         }
+        level.pixel_bytes = bits % 8 == 0 ? bits / 8 * samples : 0;
         if (level.offsets.empty() || level.offsets.size() != level.sizes.size()) r.fail("an IFD without tiles");
         levels.push_back(std::move(level));
         const std::uint8_t* tail = raw.data() + n * entry_bytes;
@@ -183,6 +194,30 @@ std::vector<Level> read_levels(const Reader& r, bool& big) {
 }
 
 std::uint64_t even(std::uint64_t v) { return v + (v & 1); }
+
+/// Columns and rows of tile `t` inside the image, when it is an uncompressed edge tile whose padding (the part
+/// outside the image) must be zeroed; nullopt for a tile copied as it is.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> edge_tile(const Level& l, std::size_t t) {
+    if (!l.uncompressed || l.pixel_bytes == 0 || l.tile_width == 0 || l.tile_height == 0) return std::nullopt;
+    if (l.sizes[t] != l.tile_width * l.tile_height * l.pixel_bytes) return std::nullopt;
+    const std::uint64_t across = (l.width + l.tile_width - 1) / l.tile_width;
+    const std::uint64_t x0 = (t % across) * l.tile_width, y0 = (t / across) * l.tile_height;
+    if (x0 >= l.width || y0 >= l.height) return std::nullopt;
+    const std::uint64_t cols = std::min(l.tile_width, l.width - x0), rows = std::min(l.tile_height, l.height - y0);
+    if (cols == l.tile_width && rows == l.tile_height) return std::nullopt;
+    return std::pair{cols, rows};
+}
+
+/// An uncompressed edge tile with everything outside its `cols` x `rows` corner set to zero: GDAL leaves there
+/// nodata or zeros depending on how the tile's pixels were written (one RasterIO covering the tile's part of
+/// the image or several), so without this the bytes of a file would depend on the tile size of the run.
+void zero_padding(std::vector<std::uint8_t>& tile, const Level& l, std::uint64_t cols, std::uint64_t rows) {
+    const std::uint64_t row_bytes = l.tile_width * l.pixel_bytes, keep = cols * l.pixel_bytes;
+    for (std::uint64_t r = 0; r < l.tile_height; ++r) {
+        auto* row = tile.data() + r * row_bytes;
+        std::fill(row + (r < rows ? keep : 0), row + row_bytes, std::uint8_t{0});
+    }
+}
 
 // The byte size of one level's IFD and its out-of-line values in the output flavour.
 std::uint64_t ifd_bytes(const Level& level, bool big) {
@@ -398,6 +433,14 @@ void write_cog_layout(const fs::path& tiled, const fs::path& out) {
             if (size == 0) continue;
             w.pad_to(tile_offsets[li][t] - 4);
             w.put_le<std::uint32_t>(static_cast<std::uint32_t>(size));
+            if (const auto inside = edge_tile(level, t)) {
+                std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+                source.read(level.offsets[t], bytes.data(), bytes.size());
+                zero_padding(bytes, level, inside->first, inside->second);
+                w.put(bytes.data(), bytes.size());
+                if (size >= 4) w.put(bytes.data() + size - 4, 4);
+                continue;
+            }
             w.copy_from(source, source.fd(), level.offsets[t], size);
             if (size >= 4) {
                 std::uint8_t last[4];

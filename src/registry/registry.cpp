@@ -109,6 +109,9 @@ bool is_code(const std::string& s) {
 void configure(Database& db, const RegistryOptions& opt) {
     sqlite3_busy_timeout(db.handle(), opt.busy_timeout_ms);
     if (!opt.read_only) db.exec(opt.durable_commits ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    // Read-only is query_only on a read-write connection: an SQLITE_OPEN_READONLY connection cannot checkpoint, so
+    // when it closes last it leaves registry.db-wal and -shm behind (after every list, lots or report).
+    if (opt.read_only) db.exec("PRAGMA query_only=1");
     db.exec("PRAGMA foreign_keys=ON");
     // Batches of issuances run SAVEPOINTs: their sub-journals and the pages they dirty stay in memory instead of
     // spilling to temporary files and the WAL before the commit.
@@ -171,8 +174,8 @@ Registry Registry::create(const fs::path& path, const std::string& code, const s
 
 Registry Registry::open(const fs::path& path, RegistryOptions options) {
     if (!fs::exists(path)) throw InputError(path.string() + ": no such registry");
-    const int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    auto impl = std::make_unique<Impl>(path, flags, std::move(options));
+    // Read-write even for reading (see configure); SQLite opens a write-protected file read-only by itself.
+    auto impl = std::make_unique<Impl>(path, SQLITE_OPEN_READWRITE, std::move(options));
     configure(impl->db, impl->options);
     impl->code = detail::check_schema(impl->db);
     return Registry(std::move(impl));

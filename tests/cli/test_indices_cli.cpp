@@ -186,6 +186,37 @@ TEST_CASE("indices gives bit-identical pixels for any thread count and tile size
     CHECK(reference["ndvi"] != reference["mvi"]);
 }
 
+TEST_CASE("indices --compress none writes byte-identical files for any tile size and thread count",
+          "[cli][indices][determinism]") {
+    // Uncompressed tiles keep their padding (the part of an edge block outside the raster) as it was written.
+    // 1100 x 1100 in blocks of 512: the first overview is 550 x 550, its last block 38 x 38 pixels. With --tile
+    // 512 one window (columns 1024-1099) covers that block's whole part of the image at once, with --tile 64
+    // several do, and GDAL pads the two cases differently (zeros, nodata): the files must not show it.
+    TempDir dir;
+    ReflectanceFixture f;
+    f.width = 1100;
+    f.height = 1100;
+    f.block = 64;
+    write_reflectance(dir / "refl.tif", f);
+    std::string reference;
+    for (const char* tile : {"64", "256", "512"}) {
+        for (const char* threads : {"1", "2"}) {
+            const fs::path out = dir / (std::string("t") + threads + "_" + tile);
+            const auto r = run({"indices", "--input", (dir / "refl.tif").string(), "--bands",
+                                "green=1,red=2,nir=3,swir1=4", "--index", "ndvi", "--out", out.string(), "--compress",
+                                "none", "--threads", threads, "--tile", tile, "--quiet"});
+            INFO("threads " << threads << ", tile " << tile << ": " << r.err);
+            REQUIRE(r.code == 0);
+            const std::string bytes = slurp(out / "ndvi.tif");
+            // 1100² float32 pixels in 9 blocks of 512² at full resolution, 4 in the first overview, 1 in the
+            // second (275²): 14 uncompressed blocks of 1 MiB, plus the header.
+            CHECK(bytes.size() > 14u * 512 * 512 * 4);
+            if (reference.empty()) reference = bytes;
+            CHECK((bytes == reference));
+        }
+    }
+}
+
 namespace {
 
 // Runs a failing command and checks exit code 2, one error line naming `culprit`, and no file in `out`.

@@ -63,6 +63,7 @@ TEST_CASE("<command> --help prints that command's help", "[cli][usage]") {
     const auto stock = run({"stock", "--help"});
     CHECK(stock.code == 0);
     CHECK_THAT(stock.out, Contains("Carbon stock maps of a project") && Contains("--compress-level"));
+    CHECK_THAT(stock.out, Contains("uncertainty.tif") && Contains("uncertainty_{agb,bgb,dead,soc}.tif"));
     CHECK_THAT(stock.out, !Contains("Field surveys"));  // not the top-level list of commands
     const auto trees = run({"survey", "trees", "--help"});
     CHECK(trees.code == 0);
@@ -110,7 +111,29 @@ TEST_CASE("usage: --json has bluecarbon_version and outputs on every command", "
     TempDir dir;
     write_reflectance(dir / "refl.tif", ReflectanceFixture{});
     const fs::path toml = sample_project(dir);
+    // run first: the certify, verify and registry commands below act on its certificates and registry.
+    const auto ran = run({"run", toml.string(), "--json", "--quiet"});
+    INFO(ran.err);
+    REQUIRE(ran.code == 0);
+    CHECK(nlohmann::json::parse(ran.out)["bluecarbon_version"].is_string());
+    // run closes (and checkpoints) every registry connection before it returns.
+    const fs::path out = dir / "output";
+    REQUIRE(fs::exists(out / "registry.db"));
+    CHECK_FALSE(fs::exists(out / "registry.db-wal"));
+    CHECK_FALSE(fs::exists(out / "registry.db-shm"));
+    const std::string certificate = (out / "certificates" / "P01.json").string();
+    const std::string db = (out / "registry.db").string();
     const std::vector<std::vector<std::string>> commands{
+        {"certify", toml.string(), "--json"},
+        {"verify", certificate, "--json"},
+        {"keygen", "--out", (dir / "keys").string(), "--json"},
+        {"registry", "list", db, "--json"},
+        {"registry", "audit", db, "--json"},
+        {"registry", "export", db, "--gpkg", (dir / "blocks.gpkg").string(), "--json"},
+        {"parcels", toml.string(), "--json", "--quiet"},
+        {"credits", toml.string(), "--json", "--quiet"},
+        {"zonal", "--raster", (out / "stock_total.tif").string(), "--polygons", (dir / "parcels.geojson").string(),
+         "--id", "id", "--stats", "sum", "--out", (dir / "zonal.csv").string(), "--json", "--quiet"},
         with(indices_args(dir), {"--json"}),
         {"sample", "--out", (dir / "s2").string(), "--json", "--quiet"},
         {"habitat", toml.string(), "--json", "--quiet"},
@@ -128,7 +151,9 @@ TEST_CASE("usage: --json has bluecarbon_version and outputs on every command", "
         CHECK(j["bluecarbon_version"].is_string());
         CHECK_FALSE(j.contains("version"));
         REQUIRE(j["outputs"].is_array());
-        CHECK_FALSE(j["outputs"].empty());
+        // verify, registry list and registry audit only read: their outputs are an empty list.
+        const bool reads = args[0] == "verify" || (args[0] == "registry" && args[1] != "export");
+        CHECK(j["outputs"].empty() == reads);
         for (const auto& f : j["outputs"]) CHECK(fs::exists(f.get<std::string>()));
     }
 }

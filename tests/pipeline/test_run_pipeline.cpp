@@ -72,6 +72,10 @@ TEST_CASE("run on the sample names every step and reproduces its report", "[pipe
         CHECK(slurp(e.path()) == slurp(p.dir.path() / "b" / "certificates" / e.path().filename()));
     }
     CHECK(certificates > 0);
+    // Every registry connection (issue, lots, report) is closed and checkpointed before run returns.
+    CHECK(std::filesystem::exists(p.dir.path() / "a" / "registry.db"));
+    CHECK_FALSE(std::filesystem::exists(p.dir.path() / "a" / "registry.db-wal"));
+    CHECK_FALSE(std::filesystem::exists(p.dir.path() / "a" / "registry.db-shm"));
 }
 
 TEST_CASE("a report layer named but not written is refused", "[pipeline][run]") {

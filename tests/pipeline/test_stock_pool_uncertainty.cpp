@@ -34,6 +34,13 @@ constexpr double z95 = 1.959963984540054;
 
 constexpr float k_mangrove = 5.0F;
 
+std::string predictor(const fs::path& p) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(p.string().c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(ds);
+    const char* v = ds->GetMetadataItem("PREDICTOR", "IMAGE_STRUCTURE");
+    return v != nullptr ? v : "";
+}
+
 }  // namespace
 
 TEST_CASE("per-pool 90 % half-widths of a Tier-1 mangrove pixel worked by hand", "[pipeline][stock][uncertainty]") {
@@ -88,6 +95,12 @@ TEST_CASE("per-pool 90 % half-widths of a Tier-1 mangrove pixel worked by hand",
             CHECK(soc[j] == -9999.0F);
         }
     }
+    // Without a model every pool and half-width is one value per habitat: no raster takes the predictor.
+    for (const char* f : {"stock_agb.tif", "stock_total.tif", "uncertainty.tif", "uncertainty_agb.tif",
+                          "uncertainty_bgb.tif", "uncertainty_dead.tif", "uncertainty_soc.tif"}) {
+        INFO(f);
+        CHECK(predictor(cfg.output_dir / f).empty());
+    }
 }
 
 TEST_CASE("per-pool 90 % half-widths of a model pixel worked by hand", "[pipeline][stock][uncertainty][model]") {
@@ -126,4 +139,16 @@ TEST_CASE("per-pool 90 % half-widths of a model pixel worked by hand", "[pipelin
         CHECK(soc[i] == Approx(34.8278979).epsilon(1e-6));
     }
     CHECK(checked == 50);
+    // The floating-point predictor (3) where the model makes values vary per pixel. Dead wood and SOC, stock and
+    // half-width alike, keep one value per habitat: with the predictor DEFLATE makes them larger (on the sample
+    // uncertainty_dead 8.0 kB vs 6.0 kB, uncertainty_soc 26.0 kB vs 12.1 kB), so they go without.
+    for (const char* f : {"stock_agb.tif", "stock_bgb.tif", "stock_total.tif", "uncertainty.tif",
+                          "uncertainty_agb.tif", "uncertainty_bgb.tif"}) {
+        INFO(f);
+        CHECK(predictor(cfg.output_dir / f) == "3");
+    }
+    for (const char* f : {"stock_dead.tif", "stock_soc.tif", "uncertainty_dead.tif", "uncertainty_soc.tif"}) {
+        INFO(f);
+        CHECK(predictor(cfg.output_dir / f).empty());
+    }
 }

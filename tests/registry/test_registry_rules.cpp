@@ -187,6 +187,27 @@ TEST_CASE("a file that is not a registry, or of another schema version, is refus
     CHECK_THROWS_AS(Registry::create(dir / "bad.db", "B-R", {}), InputError);
 }
 
+TEST_CASE("closing the last connection leaves no registry.db-wal or -shm: read-only or not", "[registry]") {
+    const auto leftovers = [](const std::filesystem::path& db) {
+        return std::filesystem::exists(db.string() + "-wal") || std::filesystem::exists(db.string() + "-shm");
+    };
+    test::RegistryFixture f;
+    f.reg.issue(signed_rectangle("XS", "P-1", 0, 0, 100, 100), "p1.json");
+    CHECK(leftovers(f.path));  // WAL mode: the two files exist while a connection is open
+    {
+        const Registry closing = std::move(f.reg);
+    }
+    CHECK_FALSE(leftovers(f.path));  // the writer closed last: checkpointed and removed
+    auto opts = test::rectangle_options();
+    opts.read_only = true;
+    {
+        const Registry ro = Registry::open(f.path, opts);
+        CHECK(ro.list().size() == 1);
+        CHECK(leftovers(f.path));
+    }
+    CHECK_FALSE(leftovers(f.path));  // a reader closed last (SQLITE_OPEN_READONLY left both files here)
+}
+
 TEST_CASE("a registry made read-only in the middle of a change rolls back and still audits", "[registry]") {
     test::RegistryFixture f;
     f.reg.issue(signed_rectangle("XS", "P-1", 0, 0, 100, 100), "p1.json");

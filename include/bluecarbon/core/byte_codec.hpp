@@ -47,9 +47,11 @@ public:
         m_pos += sizeof(T);
         return v;
     }
-    /// A count read from the data, checked against what is left (a corrupt count must not allocate wildly).
+    /// A count (stored as N) read from the data, checked against what is left (a corrupt count must not
+    /// allocate wildly).
+    template <typename N = std::uint64_t>
     std::size_t get_count(std::size_t item_bytes) {
-        const auto n = get<std::uint64_t>();
+        const auto n = static_cast<std::uint64_t>(get<N>());
         if (n > (m_data.size() - m_pos) / (item_bytes == 0 ? 1 : item_bytes))
             throw InputError("shard record: corrupt partial results");
         return static_cast<std::size_t>(n);
@@ -60,6 +62,13 @@ public:
         const std::size_t n = get_count(sizeof(double));
         for (std::size_t i = 0; i < n; ++i) s.add(get<double>());
         return s;
+    }
+    /// The next n bytes as they are (a view into the data).
+    std::span<const std::byte> get_bytes(std::size_t n) {
+        if (n > m_data.size() - m_pos) throw InputError("shard record: truncated partial results");
+        const auto b = m_data.subspan(m_pos, n);
+        m_pos += n;
+        return b;
     }
     [[nodiscard]] bool at_end() const noexcept { return m_pos == m_data.size(); }
 

@@ -5,6 +5,7 @@
 #include <bluecarbon/core/sha256.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/pipeline/certify.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,9 +27,11 @@ KeygenResult run_keygen(const fs::path& dir) {
 
 std::string to_json(const KeygenResult& r) {
     return ordered_json{{"command", "keygen"},
+                        {"bluecarbon_version", k_version},
                         {"private_key", r.private_key.string()},
                         {"public_key", r.public_key.string()},
-                        {"key_id", r.key_id}}
+                        {"key_id", r.key_id},
+                        {"outputs", {r.private_key.string(), r.public_key.string()}}}
         .dump(2);
 }
 
@@ -97,7 +100,8 @@ CertifyResult run_certify(const config::ProjectConfig& cfg, const CertifyRequest
 }
 
 std::string to_json(const CertifyResult& r) {
-    ordered_json j{{"command", "certify"},       {"project_id", r.project_id}, {"key_id", r.key_id},
+    ordered_json j{{"command", "certify"},       {"bluecarbon_version", k_version},
+                   {"project_id", r.project_id}, {"key_id", r.key_id},
                    {"sample_key", r.sample_key}, {"assessment_date", r.assessment_date},
                    {"folder", r.dir.string()}};
     auto& list = j["certificates"] = ordered_json::array();
@@ -107,6 +111,8 @@ std::string to_json(const CertifyResult& r) {
                         {"sha256", c.file_sha256},
                         {"credits_t_co2e", c.credits}});
     j["removed"] = r.removed;
+    auto& outputs = j["outputs"] = ordered_json::array();
+    for (const auto& c : r.certificates) outputs.push_back(c.file.string());
     return j.dump(2);
 }
 

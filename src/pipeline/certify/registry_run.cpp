@@ -6,6 +6,7 @@
 #include <bluecarbon/io/vector.hpp>
 #include <bluecarbon/parcels/validation.hpp>
 #include <bluecarbon/pipeline/registry.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 
@@ -168,7 +169,9 @@ ordered_json block_json(const registry::Block& b) {
 }
 
 std::string to_json(const RegistryResult& r) {
-    ordered_json j{{"command", std::string("registry ") + verb_name(r.verb)}, {"registry", r.db.string()},
+    ordered_json j{{"command", std::string("registry ") + verb_name(r.verb)},
+                   {"bluecarbon_version", k_version},
+                   {"registry", r.db.string()},
                    {"code", r.code}};
     auto& blocks = j["blocks"] = ordered_json::array();
     for (const auto& b : r.blocks) blocks.push_back(block_json(b));
@@ -191,6 +194,11 @@ std::string to_json(const RegistryResult& r) {
                       {"problem", a.problem}};
     }
     if (!r.gpkg.empty()) j["gpkg"] = r.gpkg.string();
+    // What the verb wrote: the registry for a change, the GeoPackage for export, nothing for list/show/audit.
+    const bool reads = r.verb == RegistryVerb::list || r.verb == RegistryVerb::show || r.verb == RegistryVerb::audit;
+    auto& outputs = j["outputs"] = ordered_json::array();
+    if (r.verb == RegistryVerb::export_gpkg) outputs.push_back(r.gpkg.string());
+    else if (!reads) outputs.push_back(r.db.string());
     return j.dump(2);
 }
 

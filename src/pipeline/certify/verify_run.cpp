@@ -1,6 +1,7 @@
 // `verify`: signature, canonical form and pinned key of each certificate (or signed owner statement); with
 // --recompute, a certificate's inputs re-hashed and its numbers recomputed from them through the library (recompute.cpp), compared bit for bit.
 #include <bluecarbon/pipeline/certify.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -128,7 +129,7 @@ VerifyReport run_verify(const VerifyRequest& request, const RunContext& ctx) {
 }
 
 std::string to_json(const VerifyReport& r) {
-    ordered_json j{{"command", "verify"}, {"valid", r.ok()}};
+    ordered_json j{{"command", "verify"}, {"bluecarbon_version", k_version}, {"valid", r.ok()}};
     auto& list = j["certificates"] = ordered_json::array();
     for (const auto& c : r.certificates)
         list.push_back({{"file", c.file.string()},
@@ -141,6 +142,7 @@ std::string to_json(const VerifyReport& r) {
                         {"sha256", c.check.file_sha256},
                         {"problems", c.problems},
                         {"message", c.message()}});
+    j["outputs"] = ordered_json::array();  // verify writes nothing
     return j.dump(2);
 }
 

@@ -1,5 +1,6 @@
 // What `credits --json` prints (the per-project summary, every parcel's totals) and the human summary.
 #include <bluecarbon/pipeline/credits.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@ std::string to_json(const CreditsResult& r) {
     using json = nlohmann::ordered_json;
     json j;
     j["command"] = "credits";
+    j["bluecarbon_version"] = k_version;
     j["profile"] = r.profile;
     j["profile_version"] = r.profile_version;
     j["profile_table"] = r.profile_table;

@@ -9,6 +9,7 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/science/habitat.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -128,6 +129,7 @@ std::string to_json(const ParcelsResult& r) {
     const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
     json j;
     j["command"] = "parcels";
+    j["bluecarbon_version"] = k_version;
     j["polygons"] = r.polygons.string();
     j["stock_ran"] = r.stock.has_value();
     j["stock_reason"] = r.stock_reason;

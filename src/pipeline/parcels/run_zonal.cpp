@@ -7,6 +7,7 @@
 
 #include <bluecarbon/engine/tile_executor.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
+#include <bluecarbon/version.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,7 @@ ZonalResult run_zonal(const ZonalRequest& req, const RunContext& ctx) {
 std::string to_json(const ZonalResult& r) {
     nlohmann::ordered_json j;
     j["command"] = "zonal";
+    j["bluecarbon_version"] = k_version;
     j["out"] = r.summary.out.string();
     j["rows"] = r.summary.parcels;
     j["columns"] = r.summary.columns;
@@ -60,6 +62,8 @@ std::string to_json(const ZonalResult& r) {
     j["wall_seconds"] = r.wall_seconds;
     j["peak_rss_mb"] = r.peak_rss_mb;
     if (!r.shard.empty()) j["shard"] = r.shard;
+    j["outputs"] = nlohmann::ordered_json::array();  // a shard writes its folder, not the table
+    if (r.shard.empty()) j["outputs"].push_back(r.summary.out.string());
     return j.dump(2);
 }
 

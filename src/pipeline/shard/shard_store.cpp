@@ -1,5 +1,6 @@
 #include "pipeline/shard/shard_store.hpp"
 
+#include <bluecarbon/core/byte_codec.hpp>
 #include <bluecarbon/error.hpp>
 
 #include <fmt/format.h>
@@ -51,12 +52,6 @@ void read_at(int fd, const fs::path& p, void* data, std::size_t n, std::uint64_t
         off += static_cast<std::uint64_t>(r);
         n -= static_cast<std::size_t>(r);
     }
-}
-
-template <typename T>
-void put(std::vector<char>& out, T v) {
-    const auto* c = reinterpret_cast<const char*>(&v);
-    out.insert(out.end(), c, c + sizeof(T));
 }
 
 struct JournalLine {
@@ -125,13 +120,13 @@ ShardStore::ShardStore(const fs::path& dir, bool resume) : m_dir(dir) {
 }
 
 void ShardStore::append(std::size_t tile, std::span<const std::vector<std::byte>> blobs) {
-    std::vector<char> head;
-    put<std::uint32_t>(head, k_magic);
-    put<std::uint64_t>(head, tile);
-    put<std::uint32_t>(head, static_cast<std::uint32_t>(blobs.size()));
-    for (const auto& b : blobs) put<std::uint64_t>(head, b.size());
-    write_all(m_data.get(), m_dir / "tiles.bin", head.data(), head.size());
-    m_end += head.size();
+    ByteWriter head;
+    head.put<std::uint32_t>(k_magic);
+    head.put<std::uint64_t>(tile);
+    head.put<std::uint32_t>(static_cast<std::uint32_t>(blobs.size()));
+    for (const auto& b : blobs) head.put<std::uint64_t>(b.size());
+    write_all(m_data.get(), m_dir / "tiles.bin", head.out.data(), head.out.size());
+    m_end += head.out.size();
     for (const auto& b : blobs) {
         write_all(m_data.get(), m_dir / "tiles.bin", b.data(), b.size());
         m_end += b.size();
@@ -162,30 +157,28 @@ TileRecord ShardReader::read(std::size_t k) const {
     const std::uint64_t size = m_end.at(k) - m_begin[k];
     std::vector<std::byte> buf(static_cast<std::size_t>(size));
     read_at(m_data.get(), data, buf.data(), buf.size(), m_begin[k]);
-    std::size_t pos = 0;
-    auto get = [&](auto& v) {
-        if (pos + sizeof(v) > buf.size()) throw InputError(fmt::format("{}: truncated tile record", data.string()));
-        std::memcpy(&v, buf.data() + pos, sizeof(v));
-        pos += sizeof(v);
-    };
-    std::uint32_t magic = 0, count = 0;
+    ByteReader in(buf);
+    TileRecord r;
+    std::uint32_t magic = 0;
     std::uint64_t tile = 0;
-    get(magic);
-    get(tile);
-    get(count);
+    std::vector<std::uint64_t> sizes;
+    try {
+        magic = in.get<std::uint32_t>();
+        tile = in.get<std::uint64_t>();
+        sizes.resize(in.get_count<std::uint32_t>(sizeof(std::uint64_t)));
+        for (auto& s : sizes) s = in.get<std::uint64_t>();
+        if (magic == k_magic && tile == m_tiles[k])
+            for (auto s : sizes) {
+                const auto b = in.get_bytes(static_cast<std::size_t>(s));
+                r.blobs.emplace_back(b.begin(), b.end());
+            }
+    } catch (const InputError&) {
+        throw InputError(fmt::format("{}: truncated tile record", data.string()));
+    }
     if (magic != k_magic || tile != m_tiles[k])
         throw InputError(fmt::format("{}: the record of tile {} is not where the journal says", data.string(),
                                      m_tiles[k]));
-    std::vector<std::uint64_t> sizes(count);
-    for (auto& s : sizes) get(s);
-    TileRecord r;
     r.tile = static_cast<std::size_t>(tile);
-    for (auto s : sizes) {
-        if (pos + s > buf.size()) throw InputError(fmt::format("{}: truncated tile record", data.string()));
-        r.blobs.emplace_back(buf.begin() + static_cast<std::ptrdiff_t>(pos),
-                             buf.begin() + static_cast<std::ptrdiff_t>(pos + s));
-        pos += static_cast<std::size_t>(s);
-    }
     return r;
 }
 

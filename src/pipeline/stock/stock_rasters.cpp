@@ -125,7 +125,8 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         make("stock_total", "total carbon stock", true);
         make("uncertainty", "90 % confidence half-width of the total stock", true);
         // Each pool's own half-width (the total's is not their sum: AGB and BGB covary, the rest add in
-        // quadrature). Dead wood and SOC keep one σ per habitat even under the model, as their stocks do.
+        // quadrature). Dead wood and SOC keep one σ per habitat even under the model, as their stocks do: like
+        // stock_dead/stock_soc they go without the predictor, which would make them larger (see its test).
         make("uncertainty_agb", "90 % confidence half-width of the above-ground biomass carbon", true);
         make("uncertainty_bgb", "90 % confidence half-width of the below-ground biomass carbon", true);
         make("uncertainty_dead", "90 % confidence half-width of the dead wood and litter carbon", false);
