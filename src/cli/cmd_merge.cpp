@@ -16,8 +16,9 @@ void add_merge_command(CLI::App& app, CliContext& ctx) {
     cmd->add_option("dir", req->dir, "The output folder holding the shard folders")->required()->type_name("DIR");
     add_common_options(*cmd, *common, 0);
     cmd->callback([req, common, &ctx] {
+        // The cache one stock process of as many threads finishes its rasters with (a larger one costs CPU).
         execute(ctx, *common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_merge(*req, rc); },
-                pipeline::k_stock_gdal_cache_bytes);  // the finish one stock process runs, with its cache
+                pipeline::stock_gdal_cache_bytes(common->threads.value_or(0)));
     });
 }
 

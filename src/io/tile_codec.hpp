@@ -8,8 +8,7 @@ namespace bluecarbon::io {
 
 /// zstd at a fast level: shard files are written once and read once, so speed matters more than size.
 [[nodiscard]] std::vector<std::byte> compress_tile(std::span<const std::byte> raw);
-/// The `expected_size` bytes `data` was made from; throws std::runtime_error when `data` is not a zstd frame of
-/// exactly that size (a torn or foreign record).
-[[nodiscard]] std::vector<std::byte> decompress_tile(std::span<const std::byte> data, std::size_t expected_size);
-
+/// Fills `out` with the bytes `data` was made from; throws std::runtime_error when `data` is not a zstd frame of
+/// exactly out.size() bytes (a torn or foreign record).
+void decompress_tile(std::span<const std::byte> data, std::span<std::byte> out);
 }  // namespace bluecarbon::io

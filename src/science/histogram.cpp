@@ -78,6 +78,19 @@ void SceneHistogram::clear() noexcept {
     m_total = 0;
 }
 
+SceneHistogram SceneHistogram::from_entries(std::vector<Entry> entries) {
+    SceneHistogram h;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const Entry& e = entries[i];
+        if (!std::isfinite(e.value) || (std::signbit(e.value) && e.value == 0.0) || e.count == 0 ||
+            (i > 0 && !(entries[i - 1].value < e.value)))
+            throw std::invalid_argument("SceneHistogram::from_entries: entries not as entries() gives them");
+        h.m_total += e.count;
+    }
+    h.m_entries = std::move(entries);
+    return h;
+}
+
 void SceneHistogram::merge(const SceneHistogram& other) {
     if (other.m_total == 0) return;
     normalize();

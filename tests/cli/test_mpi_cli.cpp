@@ -57,4 +57,25 @@ TEST_CASE("stock --mpi on 1 2 and 3 ranks writes the bytes of one process", "[cl
             CHECK(slurp(out / f) == slurp(single / f));
         }
     }
+    // The ranks share the scene statistics (one exchange): a rank refused before it takes part must not leave the
+    // others waiting for it. Rank 2's checkpoint is made another run's (tile 256): every rank stops, none hangs.
+    const fs::path out = dir / "ranks3";
+    const fs::path manifest = out / "shard-2-of-3" / "manifest.json";
+    std::string text = slurp(manifest);
+    const std::string tile = "\"tile\": \"128\"";
+    REQUIRE(text.find(tile) != std::string::npos);
+    text.replace(text.find(tile), tile.size(), "\"tile\": \"256\"");
+    std::ofstream(manifest) << text;
+    const std::string cmd = "ASAN_OPTIONS=detect_leaks=0 timeout 120 mpirun -n 3 --oversubscribe --allow-run-as-root " +
+                            std::string(test::k_bluecarbon_exe) + " stock '" + project.string() + "' --out '" +
+                            out.string() + "' --quiet --tile 128 --threads 1 --mpi --resume > '" +
+                            (dir / "log").string() + "' 2>&1";
+    const int status = std::system(cmd.c_str());
+    const std::string log = slurp(dir / "log");
+    INFO(log);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) != 0);
+    CHECK(WEXITSTATUS(status) != 124);  // timeout's code: a rank hung
+    CHECK(log.find("holds a checkpoint of another run: parameter tile 256 vs 128") != std::string::npos);
+    CHECK(log.find("another rank failed") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 using namespace bluecarbon::science;
@@ -95,4 +96,28 @@ TEST_CASE("histograms merged from any split equal the whole-scene histogram", "[
     // The two modes are separated: the threshold lies between them.
     CHECK(*whole.otsu() > 0.3);
     CHECK(*whole.otsu() < 0.6);
+}
+
+TEST_CASE("a histogram rebuilt from its entries merges like the original", "[histogram]") {
+    // Halves of 1 2 2 3 | 3 3 5, one sent as entries (what an MPI rank sends): merged in either order the whole
+    // is 1x1 2x2 3x3 5x1, total 7; the 50th percentile is the ceil(3.5) = 4th smallest value, 3.
+    SceneHistogram first, second;
+    for (double x : {1.0, 2.0, 2.0, 3.0}) first.add(x);
+    for (double x : {3.0, 3.0, 5.0}) second.add(x);
+    const auto e = second.entries();
+    const SceneHistogram sent = SceneHistogram::from_entries({e.begin(), e.end()});
+    CHECK(sent.total() == 3);
+    SceneHistogram ab = first, ba = sent;
+    ab.merge(sent);
+    ba.merge(first);
+    const std::vector<SceneHistogram::Entry> want{{1.0, 1}, {2.0, 2}, {3.0, 3}, {5.0, 1}};
+    CHECK(std::ranges::equal(ab.entries(), want));
+    CHECK(std::ranges::equal(ba.entries(), want));
+    CHECK(ab.total() == 7);
+    CHECK(ab.percentile(50) == std::optional<double>(3.0));
+    // Entries not as entries() gives them are refused.
+    CHECK_THROWS_AS(SceneHistogram::from_entries({{2.0, 1}, {1.0, 1}}), std::invalid_argument);
+    CHECK_THROWS_AS(SceneHistogram::from_entries({{1.0, 1}, {1.0, 1}}), std::invalid_argument);
+    CHECK_THROWS_AS(SceneHistogram::from_entries({{1.0, 0}}), std::invalid_argument);
+    CHECK_THROWS_AS(SceneHistogram::from_entries({{-0.0, 1}}), std::invalid_argument);
 }

@@ -17,5 +17,11 @@ struct InputHash {
 /// Hashes each (name, path), in order. Throws IoError naming the file when one cannot be read.
 [[nodiscard]] std::vector<InputHash> hash_inputs(
     const std::vector<std::pair<std::string, std::filesystem::path>>& files);
+/// As above, reusing the hash recorded in the JSON file `cache` for a file whose device, inode, size, modification
+/// and status-change times are those recorded (any write to a file moves its status-change time, which no user
+/// call sets back), and recording the others (written atomically; a cache that cannot be read or written is
+/// ignored). The shards of one run and their merge then read each input once, not once per process.
+[[nodiscard]] std::vector<InputHash> hash_inputs(
+    const std::vector<std::pair<std::string, std::filesystem::path>>& files, const std::filesystem::path& cache);
 
 }  // namespace bluecarbon

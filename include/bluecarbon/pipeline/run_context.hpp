@@ -11,9 +11,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bluecarbon::pipeline {
 
@@ -35,6 +37,19 @@ struct ShardSpec {
     std::size_t count{1};
 };
 
+/// The ranks of one MPI run, for the one step a run may share across them (the scene statistics: each rank
+/// builds the histograms of its own tiles, rank 0 combines them). Every rank calls combine() at most once per run,
+/// from the thread that started the run; run_mpi makes up the call of a rank that failed or never needed it.
+class RankGroup {
+public:
+    using Bytes = std::vector<std::byte>;
+    virtual ~RankGroup() = default;
+    /// Sends `part` to rank 0, which calls `combine` with every rank's part in rank order; every rank returns what
+    /// `combine` returned. Throws Error when another rank failed before its call, InputError with the message of
+    /// what `combine` threw on rank 0 (rank 0 rethrows it).
+    virtual Bytes combine(Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>& combine) = 0;
+};
+
 struct RunContext {
     /// Worker threads; 0: the project's [processing] threads where a project applies, else all cores.
     int threads{0};
@@ -49,6 +64,8 @@ struct RunContext {
     /// Continue the checkpoint journal of an interrupted run of the same inputs and parameters (refused, naming
     /// what changed, otherwise); without a journal the run starts afresh.
     bool resume{false};
+    /// Set by run_mpi (not owned): the run's ranks, this one being `shard`. Null outside MPI.
+    RankGroup* ranks{nullptr};
 };
 
 /// A request field (or RunContext member) out of range. what() is "<field>: <problem>", e.g.

@@ -28,6 +28,9 @@ public:
     void add(std::span<const float> values, std::span<const std::uint8_t> valid);
     /// Adds one value (finite values only; NaN and ±inf are ignored).
     void add(double value);
+    /// The histogram with these entries (as entries() returned them: values finite, strictly increasing, no −0,
+    /// counts above 0), e.g. a histogram sent from another process. Throws std::invalid_argument otherwise.
+    [[nodiscard]] static SceneHistogram from_entries(std::vector<Entry> entries);
     /// Adds the counts of `other` (exact; the result does not depend on merge order).
     void merge(const SceneHistogram& other);
     /// Empties the histogram, keeping its storage, for reuse per tile.

@@ -8,6 +8,7 @@
 #include <bluecarbon/pipeline/run_context.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace bluecarbon::pipeline::stock {
@@ -17,5 +18,13 @@ namespace bluecarbon::pipeline::stock {
 /// InputError when a statistic is undefined on the scene (e.g. a single value).
 std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, const TileExecutor& exec,
                                                        const RunContext& ctx);
+
+/// Under MPI (ctx.ranks set, ctx.shard this rank): the thresholds compute_scene_statistics gives, with each rank
+/// building the histograms of its own tiles only and rank 0 merging them in rank order (exact: the whole scene's
+/// histograms for any rank count). `known`: thresholds this rank already has (from its checkpoint or a sibling
+/// shard's manifest, of the same inputs), which then stand for every rank's. Every rank of the run calls it once.
+std::map<std::string, double> shared_scene_statistics(StockInputs& inputs, const TileExecutor& exec,
+                                                      const RunContext& ctx,
+                                                      const std::optional<std::map<std::string, double>>& known);
 
 }  // namespace bluecarbon::pipeline::stock

@@ -46,6 +46,9 @@ std::vector<std::pair<std::string, fs::path>> input_files(const config::ProjectC
     return f;
 }
 
+// Where the shards of a run in `out` and their merge record the inputs' hashes, so that each input is read once.
+fs::path hash_cache(const fs::path& out) { return out / ".input-hashes.json"; }
+
 // The run's manifest but for the scene statistics. `tile`: the requested tile edge (the plan rounds it).
 shard::Manifest describe(const config::ProjectConfig& cfg, const StockInputs& in, bool with_stock, std::int64_t tile,
                          ShardSpec spec) {
@@ -62,7 +65,7 @@ shard::Manifest describe(const config::ProjectConfig& cfg, const StockInputs& in
                               "uncertainty.tif", "uncertainty_agb.tif", "uncertainty_bgb.tif", "uncertainty_dead.tif",
                               "uncertainty_soc.tif"})
             m.rasters.emplace_back(r);
-    m.inputs = hash_inputs(input_files(cfg, in));
+    m.inputs = hash_inputs(input_files(cfg, in), hash_cache(cfg.output_dir));
     return m;
 }
 
@@ -108,6 +111,8 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
     ensure_gdal_ready();
     const TileExecutor exec(threads);
     StockInputs inputs = open_stock_inputs(cfg, with_stock, tile);
+    std::error_code no_folder;  // the shard makes it below; made now, it holds the inputs' hashes for its siblings
+    fs::create_directories(cfg.output_dir, no_folder);
     shard::Manifest m = describe(cfg, inputs, with_stock, tile, spec);
     const fs::path dir = cfg.output_dir / shard::shard_folder_name(spec.index, spec.count);
 
@@ -131,13 +136,18 @@ StockResult run_shard(const config::ProjectConfig& cfg, const RunContext& ctx, b
     run.threads = exec.threads();
     if (inputs.model) run.model_path = *cfg.stock.biomass_model;
     run.timings.inputs = clock.mark();
+    // The scene statistics: from the checkpoint or a sibling shard when known; under MPI each rank builds its
+    // own tiles' histograms and rank 0 merges them (every rank takes part, whatever it knows).
+    const auto known = resuming ? std::optional(m.thresholds) : sibling_statistics(cfg.output_dir, m);
+    if (ctx.ranks) {
+        m.thresholds = shared_scene_statistics(inputs, exec, ctx, known);
+    } else if (known && !resuming) {
+        m.thresholds = *known;
+        if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
+    } else if (!resuming) {
+        m.thresholds = compute_scene_statistics(inputs, exec, ctx);
+    }
     if (!resuming) {
-        if (auto known = sibling_statistics(cfg.output_dir, m)) {
-            m.thresholds = *known;
-            if (inputs.rules && !inputs.rules->statistics().empty()) inputs.rules->set_statistics(m.thresholds);
-        } else {
-            m.thresholds = compute_scene_statistics(inputs, exec, ctx);
-        }
         remove_shard_folder(dir);
         ensure_writable_dir(dir);
         shard::write_manifest(dir, m);
@@ -219,6 +229,8 @@ StockResult run_checkpointed(const config::ProjectConfig& cfg, const RunContext&
     const fs::path dir = shard_run.output_dir;
     StockResult merged = merge_stock_shards(cfg.output_dir, {shard::read_manifest(dir)}, ctx);
     remove_shard_folder(dir);
+    std::error_code ec;
+    fs::remove(hash_cache(cfg.output_dir), ec);
     return merged;
 }
 
@@ -270,6 +282,7 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
     run.with_stock = with_stock;
     run.threads = exec.threads();
     run.thresholds = m.thresholds;
+    run.input_hash_cache = hash_cache(cfg.output_dir);
     if (inputs.model) run.model_path = *cfg.stock.biomass_model;
     run.timings.inputs = clock.mark();
     run.timings.statistics = clock.mark();

@@ -67,7 +67,8 @@ json input_records(const config::ProjectConfig& cfg, const StockInputs& in, cons
     if (in.model) files.emplace_back("biomass_model", fs::absolute(run.model_path));
     if (cfg.stock.soc_from_cores && run.with_stock) files.emplace_back("soc_from_cores", *cfg.stock.soc_from_cores);
     json out = json::object();
-    for (const auto& h : hash_inputs(files))
+    const auto hashes = run.input_hash_cache.empty() ? hash_inputs(files) : hash_inputs(files, run.input_hash_cache);
+    for (const auto& h : hashes)
         out[h.name] = {{"path", h.path.lexically_normal().string()}, {"sha256", h.sha256}};
     return out;
 }

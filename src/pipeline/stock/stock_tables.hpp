@@ -26,6 +26,8 @@ struct StockRunSummary {
     std::vector<std::string> warnings;
     StockTimings timings;
     std::vector<std::string> notices;  ///< silent choices made visible (run_notices)
+    /// A merge's: the input hashes its shards recorded (io hash_inputs with a cache); empty: hash the inputs.
+    std::filesystem::path input_hash_cache;
 };
 
 /// What a run chose silently and a user should know: the default geoid grid, rule habitats that got no pixel.
