@@ -6,7 +6,12 @@ target_include_directories(bluecarbon_options INTERFACE
   $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
   $<INSTALL_INTERFACE:include>)
 if(BLUECARBON_SANITIZE)
-  target_compile_options(bluecarbon_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  # UBSan without its vptr, alignment and null checks, which double the compile time of a source (measured on
+  # habitat_rules.cpp: 22.9 -> 11.7 CPU-s): ASan reports a null dereference itself, x86 loads tolerate
+  # misalignment, and the project has no downcasts to check. The arithmetic checks (signed overflow, shifts,
+  # bounds, float casts, enum/bool values, missing returns) stay.
+  target_compile_options(bluecarbon_options INTERFACE -fsanitize=address,undefined
+                         -fno-sanitize=vptr,alignment,null -fno-omit-frame-pointer)
   target_link_options(bluecarbon_options INTERFACE -fsanitize=address,undefined)
 endif()
 
