@@ -68,31 +68,31 @@ struct MpiSession {  // MPI_Init .. MPI_Finalize around the run (OpenMP threads 
 constexpr int k_tag = 16;
 constexpr std::size_t k_chunk = std::size_t{1} << 30;  // MPI counts are int: larger data goes in pieces
 
-void send_bytes(const RankGroup::Bytes& b, int to) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
+// Runs `start(data, count, request)` over [data, data + size) in pieces of at most k_chunk bytes, waiting for each.
+template <class Start>
+void in_chunks(std::byte* data, std::size_t size, Start start) {
+    for (std::size_t at = 0; at < size; at += k_chunk) {
         MPI_Request r = MPI_REQUEST_NULL;
-        MPI_Isend(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, to, k_tag,
-                  MPI_COMM_WORLD, &r);
+        start(data + at, static_cast<int>(std::min(k_chunk, size - at)), &r);
         wait_idle(r);
     }
+}
+
+void send_bytes(const RankGroup::Bytes& b, int to) {
+    in_chunks(const_cast<std::byte*>(b.data()), b.size(), [to](std::byte* d, int n, MPI_Request* r) {
+        MPI_Isend(d, n, MPI_BYTE, to, k_tag, MPI_COMM_WORLD, r);
+    });
 }
 
 void recv_bytes(RankGroup::Bytes& b, int from) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
-        MPI_Request r = MPI_REQUEST_NULL;
-        MPI_Irecv(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, from, k_tag,
-                  MPI_COMM_WORLD, &r);
-        wait_idle(r);
-    }
+    in_chunks(b.data(), b.size(), [from](std::byte* d, int n, MPI_Request* r) {
+        MPI_Irecv(d, n, MPI_BYTE, from, k_tag, MPI_COMM_WORLD, r);
+    });
 }
 
 void bcast_bytes(RankGroup::Bytes& b) {
-    for (std::size_t at = 0; at < b.size(); at += k_chunk) {
-        MPI_Request r = MPI_REQUEST_NULL;
-        MPI_Ibcast(b.data() + at, static_cast<int>(std::min(k_chunk, b.size() - at)), MPI_BYTE, 0, MPI_COMM_WORLD,
-                   &r);
-        wait_idle(r);
-    }
+    in_chunks(b.data(), b.size(),
+              [](std::byte* d, int n, MPI_Request* r) { MPI_Ibcast(d, n, MPI_BYTE, 0, MPI_COMM_WORLD, r); });
 }
 
 // combine() over MPI: each rank sends (status, part) to rank 0 (point to point, in rank order), rank 0 combines
