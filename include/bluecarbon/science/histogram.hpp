@@ -24,7 +24,8 @@ public:
         bool operator==(const Entry&) const = default;
     };
 
-    /// Adds the valid (valid[i] != 0), finite values. Not thread-safe: one histogram per tile.
+    /// Adds the valid (valid[i] != 0), finite values. Not thread-safe: one histogram per thread, fed any number of
+    /// tiles (the cost is linear in the values added: they are sorted in batches at least as large as the entries).
     void add(std::span<const float> values, std::span<const std::uint8_t> valid);
     /// Adds one value (finite values only; NaN and ±inf are ignored).
     void add(double value);
@@ -50,10 +51,12 @@ public:
     [[nodiscard]] std::optional<double> percentile(double p) const;
 
 private:
-    void normalize() const;  // folds m_pending into m_entries (sorted, run-length)
+    void normalize() const;      // folds m_pending into m_entries (sorted, run-length)
+    void fold_if_large() const;  // normalize() once the pending values outnumber the entries
 
-    mutable std::vector<Entry> m_entries;   // sorted by value, distinct
-    mutable std::vector<double> m_pending;  // values added since the last normalize()
+    mutable std::vector<Entry> m_entries;           // sorted by value, distinct
+    mutable std::vector<std::uint64_t> m_pending;   // order-preserving keys of the values added since normalize()
+    mutable std::vector<std::uint64_t> m_sort_scratch;
     mutable std::vector<Entry> m_scratch;
     mutable std::vector<Entry> m_runs;  // normalize()'s runs of m_pending; kept so its pages are reused
     std::uint64_t m_total{0};

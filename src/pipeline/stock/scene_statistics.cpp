@@ -27,15 +27,15 @@ std::vector<std::string> statistic_variables(const science::HabitatRules& rules)
     return {vars.begin(), vars.end()};
 }
 
-// The histograms of `names` over `tiles` (plan indices), merged in tile order.
+// The histograms of `names` over `tiles` (plan indices). Each worker feeds its own histograms all the tiles it
+// does; they are merged once at the end. Counts are exact, so which worker did which tile cannot show.
 std::vector<SceneHistogram> build_histograms(StockInputs& inputs, const TileExecutor& exec, const RunContext& ctx,
                                              const std::vector<std::string>& names,
                                              const std::vector<std::size_t>& tiles) {
     const auto& plan = *inputs.plan;
-    std::vector<SceneHistogram> scene(names.size());
-    // Per worker: its tile variables and the histograms of the tile it just did (merged in tile order).
-    std::vector<std::unique_ptr<TileVariables>> vars(static_cast<std::size_t>(exec.threads()));
-    std::vector<std::vector<SceneHistogram>> tile_hist(static_cast<std::size_t>(exec.threads()));
+    const auto workers = static_cast<std::size_t>(exec.threads());
+    std::vector<std::unique_ptr<TileVariables>> vars(workers);
+    std::vector<std::vector<SceneHistogram>> worker_hist(workers, std::vector<SceneHistogram>(names.size()));
     Phase phase(ctx, "statistics", static_cast<std::int64_t>(tiles.size()));
     exec.run_ordered(
         tiles.size(),
@@ -44,19 +44,15 @@ std::vector<SceneHistogram> build_histograms(StockInputs& inputs, const TileExec
             if (!vars[s]) vars[s] = std::make_unique<TileVariables>(inputs);
             auto& tv = *vars[s];
             tv.start(plan.window(tiles[p]));
-            auto& hist = tile_hist[s];
-            hist.resize(names.size());  // allocated on a worker's first tile, then cleared and reused
-            for (auto& h : hist) h.clear();
             for (std::size_t i = 0; i < names.size(); ++i) {
                 const auto& b = tv.get(names[i]);
-                hist[i].add(b.px, b.valid);
+                worker_hist[s][i].add(b.px, b.valid);
             }
         },
-        [&](std::size_t, int slot) {
-            auto& hist = tile_hist[static_cast<std::size_t>(slot)];
-            for (std::size_t i = 0; i < names.size(); ++i) scene[i].merge(hist[i]);
-            phase.tick();
-        });
+        [&](std::size_t, int) { phase.tick(); });
+    std::vector<SceneHistogram> scene(names.size());
+    for (const auto& hist : worker_hist)
+        for (std::size_t i = 0; i < names.size(); ++i) scene[i].merge(hist[i]);
     phase.finish();
     return scene;
 }
