@@ -15,6 +15,7 @@ PACKAGES=(
   python3-rasterio
   libzstd-dev
   libopenmpi-dev openmpi-bin
+  slurm-wlm munge
 )
 
 missing=()

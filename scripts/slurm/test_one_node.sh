@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The Slurm test, runnable by hand (root, Debian slurm-wlm + munge): starts a one-node Slurm on this machine from a
-# localhost config written here, runs the sample project's stock step once plainly, then through submit.sh (a
-# shard array + a merge depending on it, `sbatch --wait`) and through mpi.sbatch (2 ranks), and compares the
-# merged outputs with the plain run byte for byte. Exit 0 when all are identical.
+# The Slurm test (ctest slurm.one_node, or by hand; root, Debian slurm-wlm + munge, the MPI build): starts a
+# one-node Slurm on this machine from a localhost config written here, runs the sample project's stock step once
+# plainly, then through submit.sh (a shard array + a merge depending on it, `sbatch --wait`) and through
+# mpi.sbatch (2 ranks), and compares the merged outputs with the plain run byte for byte. Exit 0 when all are
+# identical, 77 (skipped) when not root.
 #   scripts/slurm/test_one_node.sh [path/to/bluecarbon] [shards]
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  echo "slurm-test: skipped: slurmctld, slurmd and munged are started as root here (run as root)" >&2
+  exit 77
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 bc="$(realpath "${1:-$here/../../build/release/bin/bluecarbon}")"
 n="${2:-3}"
@@ -53,7 +58,11 @@ export SLURM_CONF="$conf"
 slurmctld -f "$conf"
 slurmd -f "$conf"
 for _ in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -qE "idle|mix" && break; sleep 1; done
-sinfo -h -o %t | grep -qE "idle|mix" || { echo "slurm-test: the node never came up; see $work/*.log" >&2; exit 1; }
+if ! sinfo -h -o %t | grep -qE "idle|mix"; then
+  echo "slurm-test: the node never came up; the daemons' logs follow ($work)" >&2
+  tail -n 20 "$work"/*.log >&2 || true
+  exit 1
+fi
 
 "$bc" sample --out "$work/sample" --quiet >/dev/null
 sed -i 's/source = "map"/source = "rules"/' "$work/sample/project.toml"
