@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <random>
 #include <stdexcept>
 #include <vector>
@@ -120,4 +121,50 @@ TEST_CASE("a histogram rebuilt from its entries merges like the original", "[his
     CHECK_THROWS_AS(SceneHistogram::from_entries({{1.0, 1}, {1.0, 1}}), std::invalid_argument);
     CHECK_THROWS_AS(SceneHistogram::from_entries({{1.0, 0}}), std::invalid_argument);
     CHECK_THROWS_AS(SceneHistogram::from_entries({{-0.0, 1}}), std::invalid_argument);
+}
+
+TEST_CASE("a histogram fed tile after tile holds every distinct value with its count, as a sorted map does",
+          "[histogram]") {
+    // Values of every sign and scale (negatives, −0 and +0, subnormals, doubles that are not floats, repeats),
+    // more of them (1.2 million) than the first fold waits for (2^20), so values are folded while tiles still come.
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<int> pick(0, 5);
+    std::uniform_real_distribution<double> unit(-1.0, 1.0);
+    std::map<double, std::uint64_t> reference;
+    SceneHistogram h;
+    std::vector<float> tile;
+    for (int t = 0; t < 6; ++t) {
+        tile.clear();
+        for (int i = 0; i < 200000; ++i) {
+            double v = 0;
+            switch (pick(rng)) {
+                case 0: v = std::round(unit(rng) * 50.0); break;           // repeats
+                case 1: v = unit(rng) * 1e30; break;                        // large, both signs
+                case 2: v = unit(rng) * 1e-40; break;                       // subnormal as float
+                case 3: v = (i % 2) ? -0.0 : 0.0; break;                    // signed zeros
+                case 4: v = unit(rng); break;
+                default: v = 1.0 + static_cast<double>(i % 7) * 1e-12;  // doubles that are not floats
+            }
+            if (pick(rng) == 5) {
+                h.add(v);  // the double as it is
+                ++reference[v == 0.0 ? 0.0 : v];
+            } else {
+                tile.push_back(static_cast<float>(v));
+                const double f = tile.back();
+                ++reference[f == 0.0 ? 0.0 : f];
+            }
+        }
+        h.add(tile, std::vector<std::uint8_t>(tile.size(), 1));
+    }
+    std::vector<SceneHistogram::Entry> expected;
+    std::uint64_t total = 0;
+    for (const auto& [value, count] : reference) {
+        expected.push_back({value, count});
+        total += count;
+    }
+    const auto e = h.entries();
+    CHECK(e.size() == expected.size());
+    CHECK(std::ranges::equal(e, expected));
+    CHECK(std::ranges::none_of(e, [](const auto& x) { return x.value == 0.0 && std::signbit(x.value); }));
+    CHECK(h.total() == total);
 }
