@@ -5,7 +5,8 @@
 /// percentiles are exact data values for any range — scaled DN, heights in metres, indices — with no binning and
 /// no clamping. Counts are integers and the list is sorted by value, so a histogram merged from tiles in any
 /// order, at any tile size, is identical to the histogram of the whole scene, and so are the statistics drawn
-/// from it. Memory grows with the number of distinct values (16 bytes each), not with the pixel count.
+/// from it. Memory grows with the number of distinct values (16 bytes each), not with the pixel count, plus the
+/// values not yet folded in (16 bytes each with the sort's scratch; at most 2^20 or as many as the entries).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
