@@ -167,6 +167,7 @@ TileRecord ShardReader::read(std::size_t k) const {
         tile = in.get<std::uint64_t>();
         sizes.resize(in.get_count<std::uint32_t>(sizeof(std::uint64_t)));
         for (auto& s : sizes) s = in.get<std::uint64_t>();
+        // A misplaced record's sizes are garbage: its blobs are not read, and its error (below) is the misplacement.
         if (magic == k_magic && tile == m_tiles[k])
             for (auto s : sizes) {
                 const auto b = in.get_bytes(static_cast<std::size_t>(s));
