@@ -73,10 +73,11 @@ measure() {  # label, command...: prints "wall cpu rss_mb" and keeps them in $wo
   awk '{printf "%.2f %.2f %.0f\n", $1, $2 + $3, $4 / 1024}' "$work/$1.time"
 }
 
-identical() {  # dir: 1 when every output equals the single run's
+identical() {  # dir [reference dir]: 1 when every output equals the reference's (default: the single run's)
+  local ref="${2:-$work/single}"
   for f in habitat.tif stock_agb.tif stock_bgb.tif stock_dead.tif stock_soc.tif stock_total.tif uncertainty.tif \
            uncertainty_agb.tif uncertainty_bgb.tif uncertainty_dead.tif uncertainty_soc.tif \
-           stock_summary.csv; do cmp -s "$work/single/$f" "$1/$f" || { echo 0; return; }; done
+           stock_summary.csv; do cmp -s "$ref/$f" "$1/$f" || { echo 0; return; }; done
   echo 1
 }
 
@@ -119,10 +120,11 @@ if mpirun --version >/dev/null 2>&1 && "$bin" stock --help | grep -q -- --mpi; t
                                    --out "$work/mpi2" --threads 1 --mpi --quiet)
   printf '  %s^2: 1 process x 2 threads wall %.2f s cpu %.2f s; mpirun 2 ranks x 1 thread wall %.2f s cpu %.2f s' \
     "$mpi_size" "$t_wall" "$t_cpu" "$m_wall" "$m_cpu"
-  printf ' (wall ratio %.3f, cpu ratio %.3f)\n' "$(awk -v a="$m_wall" -v b="$t_wall" 'BEGIN { print a / b }')" \
-    "$(awk -v a="$m_cpu" -v b="$t_cpu" 'BEGIN { print a / b }')"
+  m_same=$(identical "$work/mpi2" "$work/t2")
+  printf ' (wall ratio %.3f, cpu ratio %.3f) identical %s\n' "$(awk -v a="$m_wall" -v b="$t_wall" 'BEGIN { print a / b }')" \
+    "$(awk -v a="$m_cpu" -v b="$t_cpu" 'BEGIN { print a / b }')" "$m_same"
   json="$json, \"mpi\": {\"size\": $mpi_size, \"threads2_wall_s\": $t_wall, \"threads2_cpu_s\": $t_cpu,"
-  json="$json \"ranks2_wall_s\": $m_wall, \"ranks2_cpu_s\": $m_cpu}"
+  json="$json \"ranks2_wall_s\": $m_wall, \"ranks2_cpu_s\": $m_cpu, \"identical\": $m_same}"
   rm -rf "$work/t2" "$work/mpi2"
 fi
 echo "$json}" > bench/scale_results.json

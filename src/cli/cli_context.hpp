@@ -47,7 +47,7 @@ void apply_compression(const CommonOptions& o, std::string& codec, int& level);
 CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::path& to, const std::string& help,
                       const char* type = "FILE", bool required = true);
 
-/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: rank 0 under MPI); false: print nothing.
+/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: every rank under MPI); false: print nothing.
 struct ScaleOptions {
     std::string shard;
     bool resume{false}, mpi{false};
@@ -64,7 +64,7 @@ Printed run_sharded(const ScaleOptions& o, pipeline::RunContext rc, Run&& run) {
     Printed p;
     run_scaled(o, rc, [&] { const auto r = run(rc); p = {to_json(r), summary_text(r), r.shard_folder}; },
                [&] { const auto m = pipeline::run_merge({p.folder.parent_path()}, rc);
-                     p = {to_json(m), summary_text(m), p.folder}; });
+                     if (m.complete) p = {to_json(m), summary_text(m), p.folder}; });
     return p;
 }
 

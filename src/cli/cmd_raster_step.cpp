@@ -43,7 +43,9 @@ void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string
                 auto step = [&] {
                     r = with_stock ? pipeline::run_stock(cfg, rc) : pipeline::run_habitat(cfg, rc, {o->masks});
                 };
-                auto merge = [&] { r = pipeline::run_merge({cfg.output_dir}, rc).run; };
+                auto merge = [&] {
+                    if (auto m = pipeline::run_merge({cfg.output_dir}, rc); m.complete) r = std::move(m.run);
+                };
                 (void)run_scaled(o->scale, rc, step, merge);  // an MPI rank other than 0 reports its shard
                 return r;
             },

@@ -68,9 +68,12 @@ MergeResult run_merge(const MergeRequest& req, const RunContext& ctx) {
     r.command = first.second.command;
     r.shards = n;
     r.dir = dir;
+    r.complete = ctx.ranks == nullptr || ctx.ranks->rank() == 0;
     if (r.command == "stock" || r.command == "habitat") {
-        r.run = stock::merge_stock_shards(dir, shards, ctx);
+        r.run = stock::merge_stock_shards(dir, shards, ctx);  // under MPI, each rank its share
         r.json = r.run.run_json;
+    } else if (!r.complete) {
+        // zonal, indices and invest cbc merge on rank 0 alone
     } else if (r.command == "zonal") {
         std::tie(r.json, r.text) = shard::merge_zonal(dir, shards, ctx);
     } else if (r.command == "indices") {

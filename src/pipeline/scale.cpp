@@ -55,7 +55,7 @@ struct MpiSession {  // MPI_Init .. MPI_Finalize around the run (OpenMP threads 
     }
     ~MpiSession() {
         // Every rank meets here first without spinning (MPI_Finalize's own synchronisation would make the
-        // ranks other than 0 spin for as long as rank 0 merges).
+        // ranks that are done spin for as long as another merges).
         MPI_Request r = MPI_REQUEST_NULL;
         MPI_Ibarrier(MPI_COMM_WORLD, &r);
         wait_idle(r);
@@ -101,6 +101,8 @@ void bcast_bytes(RankGroup::Bytes& b) {
 class MpiRanks final : public RankGroup {
 public:
     MpiRanks(int rank, int size) : m_rank(rank), m_size(size) {}
+    [[nodiscard]] std::size_t rank() const noexcept override { return static_cast<std::size_t>(m_rank); }
+    [[nodiscard]] std::size_t size() const noexcept override { return static_cast<std::size_t>(m_size); }
 
     Bytes combine(Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>& fn) override {
         if (m_called) throw std::logic_error("RankGroup::combine: called twice in one run");
@@ -173,6 +175,27 @@ private:
     int m_rank, m_size;
     bool m_called{false};
 };
+
+// Runs one phase on every rank with a fresh RankGroup, then the ranks agree on its outcome: this rank's error is
+// rethrown, and a rank that succeeded while another failed throws Error naming that.
+void run_phase(RunContext& ctx, int rank, int size, const std::function<void()>& fn) {
+    MpiRanks ranks(rank, size);
+    ctx.ranks = &ranks;
+    std::exception_ptr failure;
+    try {
+        fn();
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    ranks.make_up(failure != nullptr);
+    ctx.ranks = nullptr;
+    int mine = failure ? 1 : 0, any = 0;
+    MPI_Request req = MPI_REQUEST_NULL;
+    MPI_Iallreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+    wait_idle(req);
+    if (failure) std::rethrow_exception(failure);
+    if (any != 0) throw Error("--mpi: another rank failed (see its message); run again with --resume");
+}
 }  // namespace
 
 bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::function<void()>& merge) {
@@ -186,26 +209,10 @@ bool run_mpi(RunContext& ctx, const std::function<void()>& run, const std::funct
         cpu_set_t set;
         if (sched_getaffinity(0, sizeof set, &set) == 0) ctx.threads = CPU_COUNT(&set);
     }
-    MpiRanks ranks(rank, size);
-    ctx.ranks = &ranks;
-    std::exception_ptr failure;
-    try {
-        run();
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    ranks.make_up(failure != nullptr);
-    ctx.ranks = nullptr;
-    int mine = failure ? 1 : 0, any = 0;
-    MPI_Request req = MPI_REQUEST_NULL;
-    MPI_Iallreduce(&mine, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
-    wait_idle(req);
-    if (failure) std::rethrow_exception(failure);
-    if (any != 0) throw Error("--mpi: another rank failed (see its message); run again with --resume");
-    if (rank != 0) return false;
+    run_phase(ctx, rank, size, run);
     ctx.shard.reset();
-    merge();
-    return true;
+    run_phase(ctx, rank, size, merge);
+    return rank == 0;
 }
 #else
 bool mpi_available() noexcept { return false; }

@@ -1,5 +1,5 @@
 // MPI: `mpirun -n N bluecarbon stock project.toml --mpi` with 1, 2 and 3 ranks must write the bytes of one
-// process (rank r computes shard r/N, rank 0 merges). In a build without MPI, --mpi must exit 2 with the reason.
+// process (rank r computes shard r/N, then each rank finishes its share of the rasters, rank 0 the tables). In a build without MPI, --mpi must exit 2 with the reason.
 #include <bluecarbon/pipeline/scale.hpp>
 
 #include "cli/cli_fixtures.hpp"

@@ -23,9 +23,13 @@ struct MergeResult {
     StockResult run;       ///< stock, habitat: what run_stock / run_habitat would have returned
     std::string json;      ///< the merged run's --json text (what the command prints)
     std::string text;      ///< the merged run's summary text
+    /// False on an MPI rank other than 0 (RunContext::ranks): it wrote only its share of the outputs, and the
+    /// fields above are rank 0's to report.
+    bool complete{true};
 };
 
-/// Checks the shard folders in req.dir and writes the outputs there through one OutputTransaction. Throws
+/// Checks the shard folders in req.dir and writes the outputs there through one OutputTransaction (under MPI,
+/// one per rank, each committed once every rank has staged its share). Throws
 /// InputError naming the shard folder and what is wrong (missing, duplicated, of another plan, input, parameter
 /// or tool version, unfinished), before any output exists.
 [[nodiscard]] MergeResult run_merge(const MergeRequest& req, const RunContext& ctx = {});

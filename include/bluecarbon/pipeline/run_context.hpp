@@ -37,13 +37,18 @@ struct ShardSpec {
     std::size_t count{1};
 };
 
-/// The ranks of one MPI run, for the one step a run may share across them (the scene statistics: each rank
-/// builds the histograms of its own tiles, rank 0 combines them). Every rank calls combine() at most once per run,
-/// from the thread that started the run; run_mpi makes up the call of a rank that failed or never needed it.
+/// The ranks of one phase of an MPI run (the shards' run, then their merge), for the one exchange a phase may
+/// make across them: the scene statistics (each rank builds the histograms of its own tiles, rank 0 combines
+/// them), or the merge's agreement that every rank has staged its share of the outputs before any is published.
+/// Every rank calls combine() at most once per phase, from the thread that started it; run_mpi makes up the call
+/// of a rank that failed or never needed it.
 class RankGroup {
 public:
     using Bytes = std::vector<std::byte>;
     virtual ~RankGroup() = default;
+    /// This rank (0 <= rank() < size()) and the number of ranks.
+    [[nodiscard]] virtual std::size_t rank() const noexcept = 0;
+    [[nodiscard]] virtual std::size_t size() const noexcept = 0;
     /// Sends `part` to rank 0, which calls `combine` with every rank's part in rank order; every rank returns what
     /// `combine` returned. Throws Error when another rank failed before its call, InputError with the message of
     /// what `combine` threw on rank 0 (rank 0 rethrows it).

@@ -64,7 +64,13 @@ std::string habitat_aux_xml() {
 
 StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& in,
                            const std::map<std::string, double>& thresholds, bool with_stock,
-                           CompressionChoice compression, OutputTransaction& transaction) {
+                           CompressionChoice compression, OutputTransaction& transaction, RasterShare share) {
+    std::size_t position = 0;  // of the next raster in all()
+    // The sink of the next position, when this process's share holds it.
+    auto sink_if_owned = [&](const std::string& file, RasterSinkOptions options) -> std::unique_ptr<RasterSink> {
+        if (!share.owns(position++)) return nullptr;
+        return std::make_unique<RasterSink>(cfg.output_dir / file, in.grid, std::move(options), &transaction);
+    };
     std::map<std::string, std::string> provenance = {{"BLUECARBON_VERSION", k_version},
                                                      {"BLUECARBON_PROJECT", cfg.name},
                                                      {"BLUECARBON_HABITAT_SOURCE", in.rules_mode ? "rules" : "map"}};
@@ -97,8 +103,8 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         hab_opts.color_table[static_cast<std::size_t>(h)] = ColorEntry{c.r, c.g, c.b, 255};
         hab_opts.category_names[static_cast<std::size_t>(h)] = std::string(science::habitat_label(h));
     }
-    m_habitat = std::make_unique<RasterSink>(cfg.output_dir / "habitat.tif", in.grid, hab_opts, &transaction);
-    write_text_file(cfg.output_dir / "habitat.tif.aux.xml", habitat_aux_xml(), &transaction);
+    m_habitat = sink_if_owned("habitat.tif", hab_opts);
+    if (m_habitat) write_text_file(cfg.output_dir / "habitat.tif.aux.xml", habitat_aux_xml(), &transaction);
 
     if (with_stock) {
         // A pool taken from the Tier-1 table is one value per habitat: few distinct values, which DEFLATE
@@ -115,8 +121,7 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
             so.description = desc;
             so.unit = "Mg C/ha";
             so.metadata = provenance;
-            m_pools.push_back(
-                std::make_unique<RasterSink>(cfg.output_dir / (stem + ".tif"), in.grid, so, &transaction));
+            m_pools.push_back(sink_if_owned(stem + ".tif", so));
         };
         make("stock_agb", "above-ground biomass carbon", true);
         make("stock_bgb", "below-ground biomass carbon", true);
@@ -132,7 +137,9 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         make("uncertainty_dead", "90 % confidence half-width of the dead wood and litter carbon", false);
         make("uncertainty_soc", "90 % confidence half-width of the soil organic carbon", false);
     }
-    if (with_stock && in.tidal_frame) {
+    m_has_tidal = with_stock && in.tidal_frame;
+    m_has_masks = in.write_masks;
+    if (m_has_tidal) {
         RasterSinkOptions to;
         to.type = PixelType::uint8;
         to.compression = compression.codec;
@@ -142,9 +149,9 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         to.description = "tidal frame: 1 between MLLW and HAT, 0 outside";
         to.overview_resampling = "NEAREST";
         to.metadata = provenance;
-        m_tidal = std::make_unique<RasterSink>(cfg.output_dir / "tidal.tif", in.grid, to, &transaction);
+        m_tidal = sink_if_owned("tidal.tif", to);
     }
-    if (in.write_masks) {
+    if (m_has_masks) {
         RasterSinkOptions eo;
         eo.type = PixelType::float32;
         eo.compression = compression.codec;
@@ -153,7 +160,7 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         eo.description = "elevation above the geoid";
         eo.unit = "m";
         eo.metadata = provenance;
-        m_elevation = std::make_unique<RasterSink>(cfg.output_dir / "elevation.tif", in.grid, eo, &transaction);
+        m_elevation = sink_if_owned("elevation.tif", eo);
         RasterSinkOptions zo;
         zo.type = PixelType::uint8;
         zo.compression = compression.codec;
@@ -164,7 +171,7 @@ StockRasters::StockRasters(const config::ProjectConfig& cfg, const StockInputs& 
         zo.overview_resampling = "NEAREST";
         zo.metadata = provenance;
         zo.category_names = {"", "subtidal", "intertidal", "supratidal"};
-        m_zones = std::make_unique<RasterSink>(cfg.output_dir / "tidal_zones.tif", in.grid, zo, &transaction);
+        m_zones = sink_if_owned("tidal_zones.tif", zo);
     }
 }
 
@@ -181,12 +188,19 @@ StockSinks StockRasters::sinks() const {
 std::vector<RasterSink*> StockRasters::all() const {
     std::vector<RasterSink*> all{m_habitat.get()};
     for (const auto& s : m_pools) all.push_back(s.get());
-    if (m_tidal) all.push_back(m_tidal.get());
-    if (m_elevation) all.push_back(m_elevation.get());  // never in a shard (run_habitat refuses masks there)
-    if (m_zones) all.push_back(m_zones.get());
+    if (m_has_tidal) all.push_back(m_tidal.get());
+    if (m_has_masks) {  // never in a shard (run_habitat refuses masks there)
+        all.push_back(m_elevation.get());
+        all.push_back(m_zones.get());
+    }
     return all;
 }
 
-void StockRasters::finish(int threads) { RasterSink::finish_all(all(), threads); }
+void StockRasters::finish(int threads) {
+    std::vector<RasterSink*> mine;
+    for (auto* s : all())
+        if (s) mine.push_back(s);
+    RasterSink::finish_all(mine, threads);
+}
 
 }  // namespace bluecarbon::pipeline::stock

@@ -15,17 +15,26 @@
 
 namespace bluecarbon::pipeline::stock {
 
+/// Which of the rasters a process writes: all of them, or in a merge shared by `parts` MPI ranks, those whose
+/// position in StockRasters::all() is `part` modulo `parts` (habitat.tif's .aux.xml goes with habitat.tif).
+struct RasterShare {
+    std::size_t part{0}, parts{1};
+    [[nodiscard]] bool owns(std::size_t position) const noexcept { return position % parts == part; }
+};
+
 /// habitat.tif (+ its .aux.xml), and with the pools stock_agb/bgb/dead/soc/total.tif, uncertainty.tif and
 /// uncertainty_agb/bgb/dead/soc.tif (and tidal.tif when StockInputs::tidal_frame).
 class StockRasters {
 public:
     StockRasters(const config::ProjectConfig& cfg, const StockInputs& inputs,
                  const std::map<std::string, double>& thresholds, bool with_stock, CompressionChoice compression,
-                 OutputTransaction& transaction);
+                 OutputTransaction& transaction, RasterShare share = {});
+    /// The kernel's sinks (null for a raster outside this process's share).
     [[nodiscard]] StockSinks sinks() const;
-    /// Finishes every raster (overviews, COG), `threads` at a time.
+    /// Finishes every raster of the share (overviews, COG), `threads` at a time.
     void finish(int threads);
-    /// Every sink, habitat first then the pools in StockSinks order (a shard record's blob order).
+    /// Every raster's position, habitat first then the pools in StockSinks order (a shard record's blob order):
+    /// its sink, or null outside this process's share.
     [[nodiscard]] std::vector<RasterSink*> all() const;
 
 private:
@@ -33,6 +42,7 @@ private:
     std::vector<std::unique_ptr<RasterSink>> m_pools;  // in StockSinks::pools order
     std::unique_ptr<RasterSink> m_tidal;               // tidal.tif, when the inputs ask for it
     std::unique_ptr<RasterSink> m_elevation, m_zones;  // habitat --write-masks
+    bool m_has_tidal{false}, m_has_masks{false};        // whether all() has those positions
 };
 
 }  // namespace bluecarbon::pipeline::stock

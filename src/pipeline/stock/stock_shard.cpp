@@ -287,9 +287,13 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
     run.timings.inputs = clock.mark();
     run.timings.statistics = clock.mark();
 
+    // Under MPI each rank finishes its share of the rasters (the COG step is most of a merge's time) and rank 0
+    // also the tables; every rank stages its files, and they are published once all have.
+    const RasterShare share = ctx.ranks ? RasterShare{ctx.ranks->rank(), ctx.ranks->size()} : RasterShare{};
+    const bool tables = share.part == 0;
     ensure_writable_dir(cfg.output_dir);
     OutputTransaction transaction;
-    StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction);
+    StockRasters rasters(cfg, inputs, run.thresholds, with_stock, compression, transaction, share);
     const auto sinks = rasters.all();
     const auto& plan = *inputs.plan;
     science::SceneStockSums scene_sums(inputs.grid.height());
@@ -305,12 +309,13 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
                 throw InputError(fmt::format("merge: tile {} has {} blobs, {} expected", rec.tile, rec.blobs.size(),
                                              sinks.size() + 1));
             const Window w = plan.window(rec.tile);
-            for (std::size_t i = 0; i < sinks.size(); ++i) sinks[i]->write_tile(w, rec.blobs[i]);
-            slots[static_cast<std::size_t>(slot)].emplace(decode_sums(rec.blobs.back()));
+            for (std::size_t i = 0; i < sinks.size(); ++i)
+                if (sinks[i]) sinks[i]->write_tile(w, rec.blobs[i]);
+            if (tables) slots[static_cast<std::size_t>(slot)].emplace(decode_sums(rec.blobs.back()));
         },
         [&](std::size_t, int slot) {
             auto& s = slots[static_cast<std::size_t>(slot)];
-            scene_sums.merge(*s);
+            if (s) scene_sums.merge(*s);
             s.reset();
             phase.tick();
         });
@@ -323,7 +328,12 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
     run.timings.finish = clock.mark();
     run.timings.total = clock.total();
     std::vector<fs::path> outputs;
-    std::string run_json = write_stock_tables(run, transaction, outputs);
+    std::string run_json = tables ? write_stock_tables(run, transaction, outputs) : std::string();
+    if (ctx.ranks) {
+        // Every rank has staged its files: or this throws (another rank failed), and none is published. A rename
+        // failing after this point could still leave some ranks' files published without the others'.
+        (void)ctx.ranks->combine({}, [](const std::vector<RankGroup::Bytes>&) { return RankGroup::Bytes{}; });
+    }
     transaction.commit();
     return make_result(run, std::move(run_json), std::move(outputs));
 }
