@@ -47,7 +47,8 @@ void apply_compression(const CommonOptions& o, std::string& codec, int& level);
 CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::path& to, const std::string& help,
                       const char* type = "FILE", bool required = true);
 
-/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: every rank under MPI); false: print nothing.
+/// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: on every rank under MPI); false: print
+/// nothing.
 struct ScaleOptions {
     std::string shard;
     bool resume{false}, mpi{false};

@@ -27,7 +27,8 @@ void add_scale_options(CLI::App& cmd, ScaleOptions& o) {
                                        "`bluecarbon merge <output>` then writes the outputs")->type_name("I/N");
     cmd.add_flag("--resume", o.resume, "Continue an interrupted checkpointed run, redoing only unfinished tiles "
                                        "(without --shard: the run is checkpointed, then merged)");
-    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N, then the ranks merge (each finishes its share of the rasters)");
+    cmd.add_flag("--mpi", o.mpi, "Under mpirun: rank r computes shard r of N, then the ranks merge (each "
+                                 "finishes its share of the rasters)");
 }
 
 bool run_scaled(const ScaleOptions& o, pipeline::RunContext& rc, const std::function<void()>& run,

@@ -105,7 +105,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept override { return static_cast<std::size_t>(m_size); }
 
     Bytes combine(Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>& fn) override {
-        if (m_called) throw std::logic_error("RankGroup::combine: called twice in one run");
+        if (m_called) throw std::logic_error("RankGroup::combine: called twice in one phase");
         return exchange(k_ok, std::move(part), &fn);
     }
     void make_up(bool failed) {
