@@ -5,8 +5,9 @@
 /// percentiles are exact data values for any range — scaled DN, heights in metres, indices — with no binning and
 /// no clamping. Counts are integers and the list is sorted by value, so a histogram merged from tiles in any
 /// order, at any tile size, is identical to the histogram of the whole scene, and so are the statistics drawn
-/// from it. Memory grows with the number of distinct values (16 bytes each), not with the pixel count, plus the
-/// values not yet folded in (16 bytes each with the sort's scratch; at most 2^20 or as many as the entries).
+/// from it. Memory grows with the number of distinct values (16 bytes each, twice that while a fold merges), not
+/// with the pixel count, plus the values not yet folded in (16 bytes each with the sort's scratch; at most 2^20
+/// or as many as the entries).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -58,8 +59,7 @@ private:
     mutable std::vector<Entry> m_entries;           // sorted by value, distinct
     mutable std::vector<std::uint64_t> m_pending;   // order-preserving keys of the values added since normalize()
     mutable std::vector<std::uint64_t> m_sort_scratch;
-    mutable std::vector<Entry> m_scratch;
-    mutable std::vector<Entry> m_runs;  // normalize()'s runs of m_pending; kept so its pages are reused
+    mutable std::vector<Entry> m_scratch;  // the merge's output, then swapped with m_entries: both keep their pages
     std::uint64_t m_total{0};
 };
 
