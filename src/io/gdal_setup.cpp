@@ -10,6 +10,10 @@
 #include <memory>
 #include <mutex>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace bluecarbon {
 
 namespace {
@@ -99,5 +103,13 @@ GdalSession::~GdalSession() {
 }
 
 bool GdalSession::releases_memory() noexcept { return g_releasing_sessions.load() > 0; }
+
+void release_phase_memory() noexcept {
+#ifdef __GLIBC__
+    if (!GdalSession::releases_memory()) return;
+    malloc_trim(0);
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
 
 }  // namespace bluecarbon

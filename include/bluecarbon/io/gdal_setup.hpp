@@ -25,7 +25,8 @@ struct GdalSessionOptions {
     /// Append the shipped grids/ folder to PROJ's search path (geoid models found offline).
     bool shipped_grids{true};
     /// Between a raster's tile phase and its overview/COG phase, empty GDAL's block cache and return freed
-    /// heap pages to the system (malloc_trim): peak memory is then the larger phase, not their sum.
+    /// heap pages to the system (malloc_trim), and likewise after the scene statistics (release_phase_memory):
+    /// peak memory is then the larger phase, not their sum.
     bool release_memory_between_phases{true};
 };
 
@@ -46,5 +47,12 @@ private:
     struct Saved;
     Saved* m_saved;
 };
+
+/// Under a GdalSession asking for release_memory_between_phases, after a phase whose large buffers are gone (the
+/// scene statistics): hands the freed heap pages back to the system (glibc's malloc_trim) and fixes the mmap
+/// threshold at glibc's initial 128 KB, so that the next phase does not inherit the threshold the last one's frees
+/// raised (which kept a 20000^2 stock run's tile phase 5-10 MB larger); otherwise (no such session, or not glibc)
+/// does nothing.
+void release_phase_memory() noexcept;
 
 }  // namespace bluecarbon

@@ -5,11 +5,13 @@
 
 #include <bluecarbon/core/byte_codec.hpp>
 #include <bluecarbon/error.hpp>
+#include <bluecarbon/io/gdal_setup.hpp>
 #include <bluecarbon/science/histogram.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <vector>
@@ -127,8 +129,14 @@ std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, cons
                                                        const RunContext& ctx) {
     if (!inputs.rules || inputs.rules->statistics().empty()) return {};
     const auto names = statistic_variables(*inputs.rules);
-    const auto scene = build_histograms(inputs, exec, ctx, names, inputs.plan->all());
-    auto thresholds = thresholds_of(*inputs.rules, names, scene);
+    std::map<std::string, double> thresholds;
+    {
+        const auto scene = build_histograms(inputs, exec, ctx, names, inputs.plan->all());
+        thresholds = thresholds_of(*inputs.rules, names, scene);
+    }
+    // The histograms (tens of MB on a large scene) are gone: the tile phase must not stack its memory on what glibc
+    // kept of them, nor inherit the mmap threshold their frees raised.
+    release_phase_memory();
     inputs.rules->set_statistics(thresholds);
     return thresholds;
 }
@@ -172,6 +180,7 @@ std::map<std::string, double> shared_scene_statistics(StockInputs& inputs, const
     });
     ByteReader r(bytes);
     auto thresholds = get_thresholds(r);
+    release_phase_memory();  // as compute_scene_statistics does
     inputs.rules->set_statistics(thresholds);
     return thresholds;
 }
