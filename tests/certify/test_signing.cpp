@@ -4,6 +4,7 @@
 #include <bluecarbon/error.hpp>
 
 #include "certify/certificate_fixture.hpp"
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,12 +17,7 @@ using namespace bluecarbon::certify;
 using nlohmann::json;
 
 namespace {
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 const PrivateKey& test_key() {
     static const PrivateKey key = PrivateKey::generate();
     return key;

@@ -4,6 +4,8 @@
 #include <bluecarbon/cli/run_cli.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 
+#include "support/file_text.hpp"
+
 #include <cpl_conv.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
@@ -36,13 +38,6 @@ inline CliResult run(const std::vector<std::string>& args) {
 }
 
 /// The whole content of a file ("" when it cannot be read).
-inline std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// A raster opened read-only; throws (failing the test) when it cannot be opened.
 inline GDALDatasetUniquePtr open_raster(const std::filesystem::path& p) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(p.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));

@@ -7,6 +7,7 @@
 #include <bluecarbon/pipeline/credits.hpp>
 #include <bluecarbon/pipeline/parcels.hpp>
 
+#include "support/file_text.hpp"
 #include "pipeline/committed_sample_copy.hpp"
 #include "pipeline/credited_project.hpp"
 #include "test_config.hpp"
@@ -26,12 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 
 pipeline::CertifyResult run_certify(const CreditedProject& p) {
     return pipeline::run_certify(config::load_project(p.project), {});

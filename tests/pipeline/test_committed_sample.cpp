@@ -1,6 +1,7 @@
 // samples/xiangshan is exactly what `bluecarbon sample --out` writes: regenerate the sample and compare the file
 // lists and bytes (a change to the generator must come with the regenerated sample, and the other way round).
 #include "sample/sample_writer.hpp"
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -13,12 +14,7 @@
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 
 std::set<std::string> files_in(const fs::path& dir) {
     std::set<std::string> out;

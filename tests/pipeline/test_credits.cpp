@@ -7,6 +7,7 @@
 #include <bluecarbon/io/vector.hpp>
 #include <bluecarbon/pipeline/credits.hpp>
 
+#include "support/file_text.hpp"
 #include "pipeline_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -90,12 +91,7 @@ struct Fixture {
     }
 };
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 
 pipeline::RunContext run_with(int threads, std::int64_t tile) {
     pipeline::RunContext rc;

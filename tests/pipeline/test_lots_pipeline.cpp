@@ -6,6 +6,7 @@
 #include <bluecarbon/pipeline/lots.hpp>
 #include <bluecarbon/pipeline/statement.hpp>
 
+#include "support/file_text.hpp"
 #include "pipeline/market_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,12 +19,7 @@ using namespace bluecarbon;
 using namespace bluecarbon::pipeline;
 
 namespace {
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 void put(const std::filesystem::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
 LotsRequest request(const test::MarketFixture& f) {

@@ -5,6 +5,7 @@
 #include <bluecarbon/pipeline/report.hpp>
 #include <bluecarbon/pipeline/run.hpp>
 
+#include "support/file_text.hpp"
 #include "pipeline/pipeline_fixtures.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,12 +19,7 @@
 using namespace bluecarbon;
 
 namespace {
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using bluecarbon::test::slurp;
 
 /// Sets an environment variable for the scope (tests run one at a time in this executable).
 struct ScopedEnv {

@@ -5,6 +5,7 @@
 #include "png_pixels.hpp"
 #include "sample_report.hpp"
 
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/report/html_report.hpp>
@@ -24,12 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using bluecarbon::test::slurp;
 
 void spit(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 

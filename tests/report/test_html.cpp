@@ -1,5 +1,6 @@
 #include "sample_report.hpp"
 
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/error.hpp>
@@ -23,12 +24,7 @@ std::size_t count(const std::string& s, const std::string& what) {
     return n;
 }
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using bluecarbon::test::slurp;
 
 bool contains(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
