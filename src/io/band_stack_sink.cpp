@@ -2,6 +2,7 @@
 #include <bluecarbon/io/band_stack_sink.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 
+#include "cog_layout.hpp"
 #include "gdal_util.hpp"
 #include "output_files.hpp"
 
@@ -18,7 +19,8 @@ namespace fs = std::filesystem;
 
 struct BandStackSink::Impl {
     fs::path final_path;
-    fs::path temp_path;
+    fs::path temp_path;     // the tiled GeoTIFF written block by block
+    fs::path ordered_path;  // the final file: its tiles copied in row-major order
     Grid grid;
     BandStackSinkOptions options;
     OutputTransaction* transaction{nullptr};
@@ -164,9 +166,14 @@ void BandStackSink::Impl::finish() {
         if (capture.failed())
             throw IoError(final_path, io::with_detail("cannot finish writing the GeoTIFF", capture.errors()));
     }
-    const fs::path target = transaction != nullptr ? transaction->stage(final_path) : final_path;
+    // GDAL stored each tile where the file ended when it was flushed; copied in row-major order (band by
+    // band), the bytes do not depend on threads or tile size.
+    ordered_path = io::temp_path_beside(final_path);
+    io::write_row_major_layout(temp_path, ordered_path);
     std::error_code ec;
-    fs::rename(temp_path, target, ec);
+    fs::remove(temp_path, ec);
+    const fs::path target = transaction != nullptr ? transaction->stage(final_path) : final_path;
+    fs::rename(ordered_path, target, ec);
     if (ec)
         throw IoError(final_path, "cannot move the finished file into place: " + ec.message());
     finished = true;
@@ -182,8 +189,9 @@ void BandStackSink::Impl::cleanup() noexcept {
     } catch (...) {
     }
     std::error_code ec;
-    if (!temp_path.empty())
-        fs::remove(temp_path, ec);
+    for (const auto& p : {temp_path, ordered_path})
+        if (!p.empty())
+            fs::remove(p, ec);
 }
 
 BandStackSink::BandStackSink(fs::path final_path, const Grid& grid, BandStackSinkOptions options,

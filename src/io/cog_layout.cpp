@@ -63,7 +63,7 @@ struct Level {
     std::vector<Entry> entries;
     std::vector<std::uint64_t> offsets, sizes;  // per tile, in the source, then in the output
     std::uint64_t width{0}, height{0}, tile_width{0}, tile_height{0};
-    std::uint64_t pixel_bytes{0};  // bits per sample × samples / 8
+    std::uint64_t pixel_bytes{0};  // bytes of one pixel in a tile: bits per sample / 8, × samples when interleaved
     bool uncompressed{false};      // Compression = 1: tiles are raw pixels, their edge padding can be zeroed
 };
 
@@ -106,7 +106,7 @@ public:
     }
     [[nodiscard]] int fd() const noexcept { return m_fd.get(); }
     [[noreturn]] void fail(const std::string& what) const {
-        throw IoError(m_path, "rewriting as a Cloud-Optimised GeoTIFF: " + what);
+        throw IoError(m_path, "rearranging the tiles of the GeoTIFF: " + what);
     }
 
 private:
@@ -152,7 +152,7 @@ std::vector<Level> read_levels(const Reader& r, bool& big) {
         std::vector<std::uint8_t> raw(static_cast<std::size_t>(n) * entry_bytes + (big ? 8 : 4));
         r.read(next + count_bytes, raw.data(), raw.size());
         Level level;
-        std::uint64_t bits = 0, samples = 1;
+        std::uint64_t bits = 0, samples = 1, planar = 1;
         for (std::uint64_t i = 0; i < n; ++i) {
             const std::uint8_t* p = raw.data() + i * entry_bytes;
             Entry e;
@@ -177,11 +177,13 @@ std::vector<Level> read_levels(const Reader& r, bool& big) {
             if (e.tag == 258) bits = as_integers(e, r).at(0);
             if (e.tag == 259) level.uncompressed = as_integers(e, r).at(0) == 1;
             if (e.tag == 277) samples = as_integers(e, r).at(0);
+            if (e.tag == 284) planar = as_integers(e, r).at(0);
             if (e.tag == 322) level.tile_width = as_integers(e, r).at(0);
             if (e.tag == 323) level.tile_height = as_integers(e, r).at(0);
             level.entries.push_back(std::move(e));
         }
-        level.pixel_bytes = bits % 8 == 0 ? bits / 8 * samples : 0;
+        // Planar configuration 2: each band's tiles apart (one after another band), one sample per pixel in each.
+        level.pixel_bytes = bits % 8 == 0 ? bits / 8 * (planar == 2 ? 1 : samples) : 0;
         if (level.offsets.empty() || level.offsets.size() != level.sizes.size()) r.fail("an IFD without tiles");
         levels.push_back(std::move(level));
         const std::uint8_t* tail = raw.data() + n * entry_bytes;
@@ -201,7 +203,9 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> edge_tile(const Level& l,
     if (!l.uncompressed || l.pixel_bytes == 0 || l.tile_width == 0 || l.tile_height == 0) return std::nullopt;
     if (l.sizes[t] != l.tile_width * l.tile_height * l.pixel_bytes) return std::nullopt;
     const std::uint64_t across = (l.width + l.tile_width - 1) / l.tile_width;
-    const std::uint64_t x0 = (t % across) * l.tile_width, y0 = (t / across) * l.tile_height;
+    const std::uint64_t down = (l.height + l.tile_height - 1) / l.tile_height;
+    const std::uint64_t in_plane = t % (across * down);  // the same position in every band's plane
+    const std::uint64_t x0 = (in_plane % across) * l.tile_width, y0 = (in_plane / across) * l.tile_height;
     if (x0 >= l.width || y0 >= l.height) return std::nullopt;
     const std::uint64_t cols = std::min(l.tile_width, l.width - x0), rows = std::min(l.tile_height, l.height - y0);
     if (cols == l.tile_width && rows == l.tile_height) return std::nullopt;
@@ -231,8 +235,8 @@ std::uint64_t ifd_bytes(const Level& level, bool big) {
     return size;
 }
 
-// Assigns every tile its output offset (after its 4-byte leader); returns the file size.
-std::uint64_t place_tiles(const std::vector<Level>& levels, std::uint64_t data_start,
+// Assigns every tile its output offset (after its 4-byte leader in the COG layout); returns the file size.
+std::uint64_t place_tiles(const std::vector<Level>& levels, std::uint64_t data_start, bool cog,
                           std::vector<std::vector<std::uint64_t>>& out_offsets) {
     out_offsets.assign(levels.size(), {});
     std::uint64_t pos = data_start;
@@ -243,6 +247,11 @@ std::uint64_t place_tiles(const std::vector<Level>& levels, std::uint64_t data_s
         for (std::size_t t = 0; t < level.sizes.size(); ++t) {
             if (level.sizes[t] == 0) {
                 offs[t] = 0;  // a sparse tile stays sparse
+                continue;
+            }
+            if (!cog) {
+                offs[t] = pos;
+                pos = even(pos + level.sizes[t]);
                 continue;
             }
             offs[t] = pos + 4;
@@ -383,9 +392,8 @@ void write_ifd(Writer& w, const Level& level, const std::vector<std::uint64_t>& 
     w.pad_to(extra);
 }
 
-}  // namespace
-
-void write_cog_layout(const fs::path& tiled, const fs::path& out) {
+// Both layouts: the COG's (ghost area, leaders and trailers) or the plain row-major one.
+void write_layout(const fs::path& tiled, const fs::path& out, bool cog) {
     const Reader source(tiled);
     bool big = false;
     std::vector<Level> levels = read_levels(source, big);
@@ -393,7 +401,7 @@ void write_cog_layout(const fs::path& tiled, const fs::path& out) {
         for (std::size_t t = 0; t < level.sizes.size(); ++t)
             if (level.sizes[t] > std::numeric_limits<std::uint32_t>::max()) source.fail("a tile over 4 GB");
 
-    const std::string ghost = ghost_area();
+    const std::string ghost = cog ? ghost_area() : std::string();
     std::vector<std::vector<std::uint64_t>> tile_offsets;
     std::vector<std::uint64_t> ifd_at(levels.size());
     // Classic TIFF unless the source is BigTIFF or the rewritten file would pass 4 GB.
@@ -403,7 +411,7 @@ void write_cog_layout(const fs::path& tiled, const fs::path& out) {
             ifd_at[i] = pos;
             pos += ifd_bytes(levels[i], big);
         }
-        const std::uint64_t end = place_tiles(levels, pos, tile_offsets);
+        const std::uint64_t end = place_tiles(levels, pos, cog, tile_offsets);
         if (big || end < (std::uint64_t{1} << 32) - 1) break;
         big = true;
     }
@@ -425,24 +433,28 @@ void write_cog_layout(const fs::path& tiled, const fs::path& out) {
         w.pad_to(ifd_at[i]);
         write_ifd(w, levels[i], tile_offsets[i], big, i + 1 < levels.size() ? ifd_at[i + 1] : 0);
     }
-    // The tiles, smallest level first, each between its size and its last 4 bytes repeated.
+    // The tiles, smallest level first; in the COG layout each between its size and its last 4 bytes repeated.
     for (std::size_t li = levels.size(); li-- > 0;) {
         const Level& level = levels[li];
         for (std::size_t t = 0; t < level.sizes.size(); ++t) {
             const std::uint64_t size = level.sizes[t];
             if (size == 0) continue;
-            w.pad_to(tile_offsets[li][t] - 4);
-            w.put_le<std::uint32_t>(static_cast<std::uint32_t>(size));
+            if (cog) {
+                w.pad_to(tile_offsets[li][t] - 4);
+                w.put_le<std::uint32_t>(static_cast<std::uint32_t>(size));
+            } else {
+                w.pad_to(tile_offsets[li][t]);
+            }
             if (const auto inside = edge_tile(level, t)) {
                 std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
                 source.read(level.offsets[t], bytes.data(), bytes.size());
                 zero_padding(bytes, level, inside->first, inside->second);
                 w.put(bytes.data(), bytes.size());
-                if (size >= 4) w.put(bytes.data() + size - 4, 4);
+                if (cog && size >= 4) w.put(bytes.data() + size - 4, 4);
                 continue;
             }
             w.copy_from(source, source.fd(), level.offsets[t], size);
-            if (size >= 4) {
+            if (cog && size >= 4) {
                 std::uint8_t last[4];
                 source.read(level.offsets[t] + size - 4, last, 4);
                 w.put(last, 4);
@@ -451,5 +463,11 @@ void write_cog_layout(const fs::path& tiled, const fs::path& out) {
     }
     w.close();
 }
+
+}  // namespace
+
+void write_cog_layout(const fs::path& tiled, const fs::path& out) { write_layout(tiled, out, true); }
+
+void write_row_major_layout(const fs::path& tiled, const fs::path& out) { write_layout(tiled, out, false); }
 
 }  // namespace bluecarbon::io

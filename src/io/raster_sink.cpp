@@ -212,7 +212,7 @@ struct RasterSink::Impl {
     RasterSinkOptions options;
     OutputTransaction* transaction{nullptr};
     fs::path temp_path;      // the tiled GeoTIFF written block by block
-    fs::path cog_temp_path;  // the COG being built from it
+    fs::path cog_temp_path;  // the final file being built from it (the COG, or the plain file's tiles in order)
     std::mutex mutex;
     GDALDatasetUniquePtr ds;
     GDALRasterBand* band{nullptr};
@@ -621,6 +621,14 @@ void RasterSink::Impl::finish(bool release_memory) {
         } else {
             build_cog();
         }
+        std::error_code ec;
+        fs::remove(temp_path, ec);
+        done = cog_temp_path;
+    } else {
+        // GDAL stored each tile where the file ended when it was flushed, so the order depends on threads and
+        // tile size; copied in row-major order, the bytes do not.
+        cog_temp_path = io::temp_path_beside(final_path);
+        io::write_row_major_layout(temp_path, cog_temp_path);
         std::error_code ec;
         fs::remove(temp_path, ec);
         done = cog_temp_path;

@@ -5,6 +5,7 @@
 
 #include "io_fixtures.hpp"
 #include "support/temp_dir.hpp"
+#include "support/file_text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -601,13 +602,6 @@ TEST_CASE("finish_all finishes several sinks side by side, as finishing them one
 }
 
 namespace {
-std::string file_bytes(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Offset in the file of block (x, y) of overview `level` (-1: the full image), from GDAL's TIFF metadata.
 std::uint64_t block_offset(GDALDataset& ds, int level, int x, int y) {
     GDALRasterBand* b = ds.GetRasterBand(1);
@@ -654,7 +648,7 @@ TEST_CASE("An uncompressed COG is laid out as GDAL's COG driver lays it out", "[
         CHECK(block_offset(*ds, -1, 2, 0) < block_offset(*ds, -1, 0, 1));
         CHECK(block_offset(*ds, -1, 2, 2) > block_offset(*ds, -1, 1, 2));
         // Each block is preceded by its size (uint32): 16 x 16 float32 = 1024 bytes, and followed by its last 4.
-        const std::string bytes = file_bytes(out);
+        const std::string bytes = test::slurp(out);
         const std::uint64_t at = block_offset(*ds, -1, 1, 1);
         std::uint32_t leader = 0;
         std::memcpy(&leader, bytes.data() + at - 4, 4);
@@ -669,4 +663,35 @@ TEST_CASE("An uncompressed COG is laid out as GDAL's COG driver lays it out", "[
     // differ).
     CHECK(pixels[0] == pixels[1]);
     CHECK(pixels[0] == pixels[2]);
+}
+
+TEST_CASE("A plain GeoTIFF has the same bytes whatever the tiles it was written in", "[io][raster_sink]") {
+    TempDir dir;
+    // 300 x 200 with 128-pixel blocks: the right and bottom blocks are partial. Tiles of 128 are written block by
+    // block, tiles of 50 and 96 through GDAL's block cache (in shuffled order), one 300 x 200 window both ways.
+    const Grid g = utm_grid(300, 200);
+    for (const Compression compression : {Compression::none, Compression::deflate}) {
+        INFO("compression " << static_cast<int>(compression));
+        RasterSinkOptions o;
+        o.cog = false;
+        o.block_size = 128;
+        o.compression = compression;
+        std::vector<std::string> files;
+        for (const std::int64_t tile : {128, 50, 96, 300}) {
+            const auto out = dir / ("plain_" + std::to_string(tile) + ".tif");
+            auto tiles = tiles_of(g, tile, tile);
+            std::mt19937 rng(static_cast<unsigned>(tile));
+            std::shuffle(tiles.begin(), tiles.end(), rng);  // the order a thread pool finishes them in
+            RasterSink sink(out, g, o);
+            for (const auto& w : tiles) sink.write(pattern(w));
+            sink.finish();
+            files.push_back(test::slurp(out));
+            CHECK(test::read_all(out)[1] == 0.25);  // (1, 0)
+        }
+        for (std::size_t i = 1; i < files.size(); ++i) {
+            INFO("file " << i);
+            CHECK(files[i].size() == files[0].size());
+            CHECK(files[i] == files[0]);
+        }
+    }
 }

@@ -5,6 +5,7 @@
 #include <bluecarbon/pipeline/invest.hpp>
 #include <bluecarbon/pipeline/merge.hpp>
 
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 #include "test_config.hpp"
 
@@ -152,6 +153,40 @@ TEST_CASE("invest cbc: same pixels for any threads and tiles", "[invest][cbc][de
     }
 }
 
+TEST_CASE("invest cbc: the same bytes for any threads and tiles", "[invest][cbc][determinism]") {
+    // 1100 x 600 outputs hold 3 x 2 blocks of 512. GDAL stores a block where the file ends when it is flushed:
+    // one window writes them row by row, tiles of 1024 (2 x 2 blocks) column pairs first, and 2 threads in the
+    // order they finish. The files must not show it.
+    const test::TempDir dir("bc-invest-bytes");
+    const int w = 1100, h = 600;
+    std::vector<std::uint8_t> a(w * h), b(w * h);
+    for (int i = 0; i < w * h; ++i) {
+        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
+        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
+        if (i % 97 == 0) a[i] = ND;
+    }
+    write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
+    write_lulc(dir / "lulc_2000.tif", w, h, a, 256);
+    write_lulc(dir / "lulc_2010.tif", w, h, b, 256);
+    std::vector<std::string> reference;
+    for (const auto& [threads, tile] : std::vector<std::pair<int, std::int64_t>>{{1, 4096}, {2, 1024}, {2, 256}}) {
+        INFO("threads " << threads << ", tile " << tile);
+        fs::remove_all(dir / "ws");
+        const auto r = pipeline::run_invest_cbc({dir / "args.json"}, {threads, tile, nullptr, nullptr, {}, false});
+        std::vector<std::string> got;
+        for (const auto& f : r.outputs) got.push_back(test::slurp(f.file));
+        REQUIRE(got.size() >= 4);
+        if (reference.empty()) {
+            reference = got;
+        } else {
+            for (std::size_t k = 0; k < got.size(); ++k) {
+                INFO(r.outputs[k].file);
+                CHECK(got[k] == reference[k]);
+            }
+        }
+    }
+}
+
 TEST_CASE("invest cbc: shards 1 2 3 and 7 then merge write the bytes of one process", "[invest][cbc][shard]") {
     const test::TempDir dir("bc-invest-shard");
     const int w = 70, h = 53;
@@ -165,18 +200,14 @@ TEST_CASE("invest cbc: shards 1 2 3 and 7 then merge write the bytes of one proc
     write_lulc(dir / "lulc_2000.tif", w, h, a, 16);  // 16-pixel blocks: 5 x 4 tiles of 16
     write_lulc(dir / "lulc_2010.tif", w, h, b, 16);
     const fs::path out = dir / "ws" / "output";
-    const auto slurp = [](const fs::path& p) {
-        std::ifstream f(p, std::ios::binary);
-        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    };
     const auto single = pipeline::run_invest_cbc({dir / "args.json"}, {1, 16, nullptr, nullptr, {}, false});
     REQUIRE(single.outputs.size() >= 4);
     std::vector<std::string> reference;
-    for (const auto& f : single.outputs) reference.push_back(slurp(f.file));
+    for (const auto& f : single.outputs) reference.push_back(test::slurp(f.file));
     const auto same_as_single = [&] {
         for (std::size_t k = 0; k < single.outputs.size(); ++k) {
             INFO(single.outputs[k].file);
-            CHECK(slurp(single.outputs[k].file) == reference[k]);
+            CHECK(test::slurp(single.outputs[k].file) == reference[k]);
         }
     };
     for (std::size_t n : {1, 2, 3, 7}) {

@@ -4,6 +4,7 @@
 /// band; this writes several uint16 bands of one grid into one band-interleaved (planar) tiled GeoTIFF, so a
 /// reader of one band decodes only that band's tiles. Like RasterSink it writes under a temporary name and
 /// publishes the file at finish() (or through an OutputTransaction), and removes it if finish() is never reached.
+/// The tiles are stored band by band in row-major order, so the bytes do not depend on the order they came in.
 #include <bluecarbon/core/block.hpp>
 #include <bluecarbon/core/grid.hpp>
 #include <bluecarbon/io/raster_sink.hpp>

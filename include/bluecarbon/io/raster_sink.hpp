@@ -45,7 +45,8 @@ struct RasterSinkOptions {
     bool predictor{true};
     /// Invalid pixels are written as this value, which is the file's nodata.
     double nodata{-9999.0};
-    /// Final product as a COG (with overviews). Off: a plain tiled GeoTIFF (still written atomically).
+    /// Final product as a COG (with overviews). Off: a plain tiled GeoTIFF (still written atomically). Either way
+    /// the tiles are stored in one order, so the file's bytes do not depend on threads or tile size.
     bool cog{true};
     std::int64_t block_size{512};
     /// GDAL's compression threads for this file (GTiff/COG NUM_THREADS); 0: all cores. A run bounded to N
