@@ -1,5 +1,6 @@
 #include "gdal_util.hpp"
 
+#include <bluecarbon/core/source_date.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
 
@@ -48,6 +49,11 @@ ScopedThreadConfig::ScopedThreadConfig(const char* key, const char* value) : m_k
 
 ScopedThreadConfig::~ScopedThreadConfig() {
     CPLSetThreadLocalConfigOption(m_key.c_str(), m_had_previous ? m_previous.c_str() : nullptr);
+}
+
+ScopedGpkgTimestamp::ScopedGpkgTimestamp() {
+    // GDAL's GeoPackage driver writes OGR_CURRENT_DATE, when set, instead of the time of day.
+    if (const auto epoch = source_date_epoch()) m_pin.emplace("OGR_CURRENT_DATE", iso8601_utc_ms(*epoch).c_str());
 }
 
 std::string gdal_num_threads(int threads) { return threads <= 0 ? "ALL_CPUS" : std::to_string(threads); }

@@ -10,6 +10,7 @@
 #include <bluecarbon/core/grid.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,6 +56,17 @@ private:
     std::string m_key;
     std::string m_previous;
     bool m_had_previous{false};
+};
+
+/// GeoPackage timestamps (gpkg_contents.last_change) pinned to SOURCE_DATE_EPOCH for the current thread while it
+/// lives, when that is set, so two runs write the same bytes; otherwise GDAL stamps the clock's time. Throws
+/// ConfigError when SOURCE_DATE_EPOCH is set but not a number of seconds.
+class ScopedGpkgTimestamp {
+public:
+    ScopedGpkgTimestamp();
+
+private:
+    std::optional<ScopedThreadConfig> m_pin;
 };
 
 /// An OSR spatial reference from a CRS WKT, in the traditional GIS axis order (x = easting/longitude), as

@@ -46,6 +46,7 @@ void set_columns(const fs::path& file, const fs::path& where, const std::string&
                  const std::string& id_field, const std::vector<VectorField>& fields,
                  const std::map<std::string, std::vector<FieldValue>>& values) {
     io::GdalErrorCapture capture;
+    const io::ScopedGpkgTimestamp timestamp;  // declared first: it outlives the dataset, which stamps at closing
     GDALDatasetUniquePtr ds(GDALDataset::Open(file.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!ds)
         throw InputError(where.string() + ": " + capture.message_or("cannot open the GeoPackage for update"));

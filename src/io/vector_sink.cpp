@@ -118,6 +118,7 @@ void write_layer(const fs::path& final_path, const char* driver_name, const Poly
     const fs::path temp = transaction ? transaction->stage(final_path) : io::temp_path_beside(final_path);
     TempFileGuard guard(temp);
     io::GdalErrorCapture capture;
+    const io::ScopedGpkgTimestamp timestamp;  // lives until the dataset below is closed
     {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
         if (!drv) throw IoError(final_path, fmt::format("GDAL has no {} driver", driver_name));

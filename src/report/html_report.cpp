@@ -1,3 +1,4 @@
+#include <bluecarbon/core/source_date.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/report/charts.hpp>
@@ -7,7 +8,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <chrono>
 #include <cstdlib>
@@ -111,7 +111,7 @@ std::string lot_section(const std::vector<LotRow>& lots) {
         "<th>Habitats</th><th class=\"num\">Start price per t</th><th class=\"num\">Increment</th>"
         "<th class=\"num\">Reserve value</th></tr></thead>\n<tbody>\n";
     for (const auto& l : lots) {
-        const std::string cur = l.currency.empty() ? "" : " " + esc(l.currency);
+        const std::string cur = l.currency.empty() ? std::string() : fmt::format(" {}", esc(l.currency));
         s += "<tr>" + td(l.lot) + td(join(l.serial_blocks, ", ")) + td(join(l.parcels, ", ")) + td_num(l.t_co2e, 0) +
              td_num(l.area_ha, 2) + td(join(l.habitats, ", ")) + "<td class=\"num\">" + grouped(l.start_price, 2) +
              cur + "</td><td class=\"num\">" + grouped(l.increment, 2) + cur + "</td><td class=\"num\">" +
@@ -141,14 +141,9 @@ std::string input_table(const std::vector<InputHash>& inputs) {
 }  // namespace
 
 std::optional<std::int64_t> report_date(std::optional<std::int64_t> given, const char* source_date_epoch) {
-    if (source_date_epoch == nullptr) return given;
-    const std::string_view text(source_date_epoch);
-    std::int64_t epoch = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), epoch);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || epoch < 0)
-        throw ConfigError("SOURCE_DATE_EPOCH: '" + std::string(text) +
-                          "' is not a whole number of seconds since 1970-01-01 UTC");
-    return given ? std::min(*given, epoch) : epoch;
+    const auto epoch = parse_source_date_epoch(source_date_epoch);
+    if (!epoch) return given;
+    return given ? std::min(*given, *epoch) : *epoch;
 }
 
 std::string format_utc(std::int64_t unix_s) {

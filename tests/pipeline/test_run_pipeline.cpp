@@ -61,6 +61,16 @@ TEST_CASE("run on the sample names every step and reproduces its report", "[pipe
     for (const char* f : {"report/habitat.png", "report/stock_total.png", "stock_summary.csv", "credits.csv",
                           "lots.csv", "lots.geojson", "parcels.geojson"})
         CHECK(slurp(p.dir.path() / "a" / f) == slurp(p.dir.path() / "b" / f));
+    // Every raster and GeoPackage too (a GeoPackage's last_change is SOURCE_DATE_EPOCH's, not the clock's).
+    std::size_t compared = 0;
+    for (const auto& e : std::filesystem::directory_iterator(p.dir.path() / "a")) {
+        const auto ext = e.path().extension();
+        if (ext != ".tif" && ext != ".gpkg") continue;
+        INFO(e.path().filename());
+        CHECK(slurp(e.path()) == slurp(p.dir.path() / "b" / e.path().filename()));
+        compared += ext == ".gpkg";
+    }
+    CHECK(compared == 1);  // parcels.gpkg (with the credit columns added by credits)
     // Certificates: the same files, byte for byte (Ed25519 is deterministic; the date is SOURCE_DATE_EPOCH's).
     std::size_t certificates = 0;
     for (const auto& e : std::filesystem::directory_iterator(p.dir.path() / "a" / "certificates")) {

@@ -4,6 +4,7 @@
 
 #include <bluecarbon/certify/wkb.hpp>
 #include <bluecarbon/core/data_paths.hpp>
+#include <bluecarbon/core/source_date.hpp>
 #include <bluecarbon/io/crs_code.hpp>
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/io/profile_table.hpp>
@@ -168,13 +169,7 @@ json profile_parameters(const fs::path& table, const config::CreditsConfig& cred
 std::string assessment_date(const config::ProjectConfig& cfg, const char* source_date_epoch) {
     if (cfg.certify.assessment_date) return *cfg.certify.assessment_date;
     std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    if (source_date_epoch) {
-        const auto v = parse_number(source_date_epoch);
-        if (!v || *v != std::floor(*v) || *v < 0 || *v > 253402300799.0)
-            throw ConfigError(std::string("SOURCE_DATE_EPOCH: not a whole number of seconds: '") + source_date_epoch +
-                              "'");
-        t = static_cast<std::time_t>(*v);
-    }
+    if (const auto epoch = parse_source_date_epoch(source_date_epoch)) t = static_cast<std::time_t>(*epoch);
     std::tm tm{};
     gmtime_r(&t, &tm);
     return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
