@@ -154,9 +154,17 @@ ZonalSummary write_zonal_table(const ZonalRequest& req, const ZonalJobInputs& in
         for (const auto& c : summary.columns) spec.fields.push_back({c, VectorField::Type::real});
         std::vector<std::vector<FieldValue>> rows;
         for (std::size_t i = 0; i < table.size(); ++i) {
-            std::vector<FieldValue> row{table.ids[i]};
-            for (double v : row_values(i))
-                row.push_back(std::isfinite(v) ? FieldValue{v} : FieldValue{std::monostate{}});
+            std::vector<FieldValue> row;
+            row.reserve(summary.columns.size() + 1);
+            row.emplace_back(table.ids[i]);
+            for (double v : row_values(i)) {
+                // emplace_back of the alternative itself: GCC 12 warns falsely (-Wmaybe-uninitialized) when a
+                // temporary FieldValue holding no string is moved in.
+                if (std::isfinite(v))
+                    row.emplace_back(v);
+                else
+                    row.emplace_back(std::monostate{});
+            }
             rows.push_back(std::move(row));
         }
         write_polygons_gpkg(req.out, spec, table.geometries, rows);

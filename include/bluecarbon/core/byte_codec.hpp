@@ -20,8 +20,10 @@ public:
     template <typename T>
     void put(T v) {
         static_assert(std::is_trivially_copyable_v<T>);
-        const auto* b = reinterpret_cast<const std::byte*>(&v);
-        out.insert(out.end(), b, b + sizeof(T));
+        // resize + memcpy rather than insert: GCC 12 warns falsely (-Wstringop-overflow) on the inlined insert.
+        const std::size_t at = out.size();
+        out.resize(at + sizeof(T));
+        std::memcpy(out.data() + at, &v, sizeof(T));
     }
     void put_sum(const ExactSum& s) {
         // A non-finite value() comes from the non-finite inputs kept apart from the partials: carrying it beside

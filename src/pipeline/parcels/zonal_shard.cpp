@@ -22,7 +22,10 @@ namespace {
 
 std::string stats_text(const std::vector<parcels::Stat>& stats) {
     std::string t;
-    for (auto s : stats) t += (t.empty() ? "" : ",") + std::string(parcels::stat_name(s));
+    for (auto s : stats) {
+        if (!t.empty()) t += ',';
+        t += parcels::stat_name(s);
+    }
     return t;
 }
 
