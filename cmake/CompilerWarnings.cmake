@@ -17,9 +17,18 @@ endif()
 
 add_library(bluecarbon_warnings INTERFACE)
 target_compile_options(bluecarbon_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
-# GCC 12 reports false -Wrestrict positives inside libstdc++'s string concatenation at -O2 (GCC bug 105329).
+# GCC 12 reports false positives inside libstdc++'s inlined string code at -O2: -Wrestrict (GCC bug 105329),
+# -Wstringop-overflow and -Warray-bounds on `"literal" + std::string` and vectors of strings (bugs 105651,
+# 106199). They flagged 23 sites of the release build, none a real overflow; GCC 13 and later keep the checks,
+# and the ASan build checks bounds at run time.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  target_compile_options(bluecarbon_warnings INTERFACE -Wno-restrict)
+  target_compile_options(bluecarbon_warnings INTERFACE -Wno-restrict -Wno-stringop-overflow -Wno-array-bounds)
+endif()
+# Under -fsanitize GCC 12 no longer sees the std::function inside std::regex's NFA states initialised: 40
+# -Wmaybe-uninitialized reports in the ASan build, every one of them in <regex>; the release build keeps the
+# warning.
+if(BLUECARBON_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  target_compile_options(bluecarbon_warnings INTERFACE -Wno-maybe-uninitialized)
 endif()
 if(BLUECARBON_WARNINGS_AS_ERRORS)
   target_compile_options(bluecarbon_warnings INTERFACE -Werror)

@@ -81,7 +81,10 @@ std::vector<ParcelProblem> validate_parcels(std::span<const std::string> ids, st
 
 std::string describe_problems(const std::vector<ParcelProblem>& problems, std::size_t max_lines) {
     std::string s;
-    for (std::size_t i = 0; i < problems.size() && i < max_lines; ++i) s += (i ? "\n" : "") + problems[i].describe();
+    for (std::size_t i = 0; i < problems.size() && i < max_lines; ++i) {
+        if (i > 0) s += '\n';
+        s += problems[i].describe();
+    }
     if (problems.size() > max_lines) s += fmt::format("\n... and {} more", problems.size() - max_lines);
     return s;
 }

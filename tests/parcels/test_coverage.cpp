@@ -49,26 +49,31 @@ std::vector<std::string> polygons() {
     // Diamonds (edges at 45 degrees through corners and cell sides).
     for (double r : {5.0, 12.5, 27.3}) out.push_back(diamond(X0 + 70, Y0 - 55, r));
     out.push_back(diamond(X0 + 73.3, Y0 - 51.1, 18.2));
-    // A square with a hole, and a hole touching cell lines.
-    out.push_back("POLYGON((500010 3999900,500120 3999900,500120 3999990,500010 3999990,500010 3999900),"
-                  "(500033.3 3999921.7,500088.8 3999921.7,500088.8 3999966.6,500033.3 3999966.6,500033.3 3999921.7))");
-    out.push_back("POLYGON((500010 3999900,500120 3999900,500120 3999990,500010 3999990,500010 3999900),"
-                  "(500030 3999920,500090 3999920,500090 3999970,500030 3999970,500030 3999920))");
-    // Rings that leave the grid and re-enter it (west, north, east and south), and one that surrounds it.
-    out.push_back("POLYGON((499950 3999950,500060 3999950,500060 3999960,500035.5 3999960,500035.5 3999975,"
-                  "500060 3999975,500060 4000030,499950 4000030,499950 3999950))");
-    out.push_back("POLYGON((500100 3999850,500165 3999875.5,500120.2 3999930,500180 3999960,500090 3999990,"
-                  "500060 3999870,500100 3999850))");
-    out.push_back("POLYGON((499000 3998000,501000 3998000,501000 4001000,499000 4001000,499000 3998000))");
-    // Inside one cell, and on one cell exactly.
-    out.push_back("POLYGON((500041.2 3999952.1,500047.7 3999953.3,500044.4 3999958.8,500041.2 3999952.1))");
+    // Fixed shapes, their WKT read at run time (GCC 12 warns falsely, -Wstringop-overread, when each long
+    // literal becomes a std::string of known size).
+    const char* const fixed[] = {
+        // A square with a hole, and a hole touching cell lines.
+        "POLYGON((500010 3999900,500120 3999900,500120 3999990,500010 3999990,500010 3999900),"
+        "(500033.3 3999921.7,500088.8 3999921.7,500088.8 3999966.6,500033.3 3999966.6,500033.3 3999921.7))",
+        "POLYGON((500010 3999900,500120 3999900,500120 3999990,500010 3999990,500010 3999900),"
+        "(500030 3999920,500090 3999920,500090 3999970,500030 3999970,500030 3999920))",
+        // Rings that leave the grid and re-enter it (west, north, east and south), and one that surrounds it.
+        "POLYGON((499950 3999950,500060 3999950,500060 3999960,500035.5 3999960,500035.5 3999975,"
+        "500060 3999975,500060 4000030,499950 4000030,499950 3999950))",
+        "POLYGON((500100 3999850,500165 3999875.5,500120.2 3999930,500180 3999960,500090 3999990,"
+        "500060 3999870,500100 3999850))",
+        "POLYGON((499000 3998000,501000 3998000,501000 4001000,499000 4001000,499000 3998000))",
+        // Inside one cell (and, below, on one cell exactly).
+        "POLYGON((500041.2 3999952.1,500047.7 3999953.3,500044.4 3999958.8,500041.2 3999952.1))",
+        // Thin slivers: a long needle across many cells and a near-degenerate triangle.
+        "POLYGON((500001 3999891,500139 3999999,500139.001 3999998.999,500001 3999891))",
+        "POLYGON((500005 3999905.5,500135 3999905.5,500135 3999905.5003,500005 3999905.5))",
+        // A multipolygon with parts in different cells, and concave stars.
+        "MULTIPOLYGON(((500002 3999992,500018 3999992,500018 3999998,500002 3999998,500002 3999992)),"
+        "((500104.5 3999902.5,500133.3 3999902.5,500133.3 3999931,500104.5 3999902.5)))",
+    };
+    for (const char* wkt : fixed) out.emplace_back(wkt);
     out.push_back(square(X0 + 30, Y0 - 40, 10.0));
-    // Thin slivers: a long needle across many cells and a near-degenerate triangle.
-    out.push_back("POLYGON((500001 3999891,500139 3999999,500139.001 3999998.999,500001 3999891))");
-    out.push_back("POLYGON((500005 3999905.5,500135 3999905.5,500135 3999905.5003,500005 3999905.5))");
-    // A multipolygon with parts in different cells, and concave stars.
-    out.push_back("MULTIPOLYGON(((500002 3999992,500018 3999992,500018 3999998,500002 3999998,500002 3999992)),"
-                  "((500104.5 3999902.5,500133.3 3999902.5,500133.3 3999931,500104.5 3999902.5)))");
     for (int i = 0; i < 6; ++i) out.push_back(star(X0 + 45 + 9.3 * i, Y0 - 48 - 3.1 * i, 30 - i, 11 + i, 5 + i, 0.3 * i));
     return out;
 }

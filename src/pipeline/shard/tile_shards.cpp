@@ -26,7 +26,7 @@ ShardSpec spec_of(const RunContext& ctx) {
 }
 
 void remove_shard_folder(const fs::path& dir) {
-    const fs::path aside = dir.parent_path() / ("." + dir.filename().string() + ".removing");
+    const fs::path aside = dir.parent_path() / fmt::format(".{}.removing", dir.filename().string());
     std::error_code ec;
     fs::remove_all(aside, ec);
     fs::rename(dir, aside, ec);
