@@ -4,8 +4,8 @@
 #include <bluecarbon/io/raster_sink.hpp>
 
 #include "io_fixtures.hpp"
-#include "support/temp_dir.hpp"
 #include "support/file_text.hpp"
+#include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -667,8 +667,9 @@ TEST_CASE("An uncompressed COG is laid out as GDAL's COG driver lays it out", "[
 
 TEST_CASE("A plain GeoTIFF has the same bytes whatever the tiles it was written in", "[io][raster_sink]") {
     TempDir dir;
-    // 300 x 200 with 128-pixel blocks: the right and bottom blocks are partial. Tiles of 128 are written block by
-    // block, tiles of 50 and 96 through GDAL's block cache (in shuffled order), one 300 x 200 window both ways.
+    // 300 x 200 with 128-pixel blocks: the right and bottom blocks are partial. Tiles of 128 go to the file block
+    // by block, tiles of 50 and 96 through GDAL's block cache, each size in a shuffled order; then the whole grid
+    // as one window. Uncompressed and DEFLATE.
     const Grid g = utm_grid(300, 200);
     for (const Compression compression : {Compression::none, Compression::deflate}) {
         INFO("compression " << static_cast<int>(compression));
