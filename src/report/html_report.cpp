@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <chrono>
 #include <cstdlib>
 #include <set>
 
@@ -147,14 +146,8 @@ std::optional<std::int64_t> report_date(std::optional<std::int64_t> given, const
 }
 
 std::string format_utc(std::int64_t unix_s) {
-    using namespace std::chrono;
-    const sys_seconds t{seconds{unix_s}};
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{t - day};
-    return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d} UTC", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
-                       hms.minutes().count());
+    const std::string iso = iso8601_utc_ms(unix_s);  // "YYYY-MM-DDTHH:MM:SS.000Z"
+    return iso.substr(0, 10) + ' ' + iso.substr(11, 5) + " UTC";
 }
 
 RenderedReport render_report(const ReportData& data, std::optional<std::int64_t> date, const MapOptions& options) {

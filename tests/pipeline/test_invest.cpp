@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <utility>
 #include <vector>
 
 using namespace bluecarbon;
@@ -95,6 +96,18 @@ void write_cbc_case(const fs::path& dir, const std::vector<std::uint8_t>& y2010)
                    "analysis_year": 2020, "do_economic_analysis": true, "use_price_table": true,
                    "price_table_path": "prices.csv", "discount_rate": 0}})");
 }
+
+// Two land-cover snapshots of w x h pixels in classes 1-3, the first with nodata every 97th pixel.
+std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>> two_snapshots(int w, int h) {
+    std::vector<std::uint8_t> a(w * h), b(w * h);
+    for (int i = 0; i < w * h; ++i) {
+        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
+        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
+        if (i % 97 == 0) a[i] = ND;
+    }
+    return {std::move(a), std::move(b)};
+}
+
 }  // namespace
 
 TEST_CASE("invest cbc: hand-worked pixels under InVEST's names", "[invest][cbc]") {
@@ -128,15 +141,8 @@ TEST_CASE("invest cbc: hand-worked pixels under InVEST's names", "[invest][cbc]"
 TEST_CASE("invest cbc: same pixels for any threads and tiles", "[invest][cbc][determinism]") {
     const test::TempDir dir("bc-invest");
     const int w = 40, h = 33;
-    std::vector<std::uint8_t> a(w * h), b(w * h);
-    for (int i = 0; i < w * h; ++i) {
-        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
-        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
-        if (i % 97 == 0) a[i] = ND;
-    }
-    write_lulc(dir / "lulc_2000.tif", w, h, a, 16);
-    write_lulc(dir / "lulc_2010.tif", w, h, b, 16);
-    write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
+    const auto [a, b] = two_snapshots(w, h);
+    write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});  // writes its own 3 x 2 snapshots, replaced below
     write_lulc(dir / "lulc_2000.tif", w, h, a, 16);
     write_lulc(dir / "lulc_2010.tif", w, h, b, 16);
     std::vector<std::vector<float>> reference;
@@ -159,12 +165,7 @@ TEST_CASE("invest cbc: the same bytes for any threads and tiles", "[invest][cbc]
     // order they finish. The files must not show it.
     const test::TempDir dir("bc-invest-bytes");
     const int w = 1100, h = 600;
-    std::vector<std::uint8_t> a(w * h), b(w * h);
-    for (int i = 0; i < w * h; ++i) {
-        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
-        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
-        if (i % 97 == 0) a[i] = ND;
-    }
+    const auto [a, b] = two_snapshots(w, h);
     write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
     write_lulc(dir / "lulc_2000.tif", w, h, a, 256);
     write_lulc(dir / "lulc_2010.tif", w, h, b, 256);
@@ -190,12 +191,7 @@ TEST_CASE("invest cbc: the same bytes for any threads and tiles", "[invest][cbc]
 TEST_CASE("invest cbc: shards 1 2 3 and 7 then merge write the bytes of one process", "[invest][cbc][shard]") {
     const test::TempDir dir("bc-invest-shard");
     const int w = 70, h = 53;
-    std::vector<std::uint8_t> a(w * h), b(w * h);
-    for (int i = 0; i < w * h; ++i) {
-        a[i] = static_cast<std::uint8_t>(1 + (i * 7 + i / w) % 3);
-        b[i] = static_cast<std::uint8_t>(1 + (i * 5 + i / 3) % 3);
-        if (i % 97 == 0) a[i] = ND;
-    }
+    const auto [a, b] = two_snapshots(w, h);
     write_cbc_case(dir.path(), {1, 2, 3, 2, 1, 2});
     write_lulc(dir / "lulc_2000.tif", w, h, a, 16);  // 16-pixel blocks: 5 x 4 tiles of 16
     write_lulc(dir / "lulc_2010.tif", w, h, b, 16);
