@@ -9,11 +9,11 @@ using namespace bluecarbon;
 using namespace bluecarbon::accounting;
 
 namespace {
-std::vector<CbcClass> classes() {
+std::vector<CbcClass> two_classes() {
     return {{1, "mangrove", 100, 200, 5, 10, 20, {0.1, 0.5, 0.8}, {0.1, 0.3, 0.5}, 2, 1, 0.5},
             {2, "pond", 0, 50, 0, 2, 4, {0.2, 0.5, 0.9}, {0.1, 0.25, 0.6}, 0, 0, 0}};
 }
-std::vector<CbcTransitionCell> matrix() {
+std::vector<CbcTransitionCell> two_class_transitions() {
     return {{1, 1, CbcTransition::accumulate}, {1, 2, CbcTransition::high_impact}, {2, 1, CbcTransition::accumulate}};
 }
 std::vector<std::string> names(const std::vector<CbcOutput>& outs) {
@@ -24,7 +24,7 @@ std::vector<std::string> names(const std::vector<CbcOutput>& outs) {
 }  // namespace
 
 TEST_CASE("InVEST's output names for three snapshots and an analysis year", "[cbc][outputs]") {
-    const CbcModel model(classes(), matrix(), {2000, 2010, 2020}, 2030,
+    const CbcModel model(two_classes(), two_class_transitions(), {2000, 2010, 2020}, 2030,
                          CbcValuation{std::vector<double>(30, 1.0), 0.0, NpvMethod::invest});
     CHECK(names(cbc_outputs(model)) ==
           std::vector<std::string>{"carbon-stock-at-2000",
@@ -44,20 +44,20 @@ TEST_CASE("InVEST's output names for three snapshots and an analysis year", "[cb
                                    "net-present-value-at-2020",
                                    "net-present-value-at-2030"});
     // Without an analysis year InVEST stops at the last snapshot: no empty period, no repeated stock year.
-    const CbcModel to_last(classes(), matrix(), {2000, 2010}, 2010);
+    const CbcModel to_last(two_classes(), two_class_transitions(), {2000, 2010}, 2010);
     CHECK(names(cbc_outputs(to_last)) == std::vector<std::string>{"carbon-stock-at-2000", "carbon-stock-at-2010",
                                                                   "carbon-accumulation-between-2000-and-2010",
                                                                   "total-net-carbon-sequestration-between-2000-and-2010",
                                                                   "total-net-carbon-sequestration"});
     // One snapshot: no transition, so InVEST writes no all-years total.
-    const CbcModel single(classes(), matrix(), {2000}, 2005);
+    const CbcModel single(two_classes(), two_class_transitions(), {2000}, 2005);
     CHECK(names(cbc_outputs(single)) == std::vector<std::string>{"carbon-stock-at-2000", "carbon-stock-at-2005",
                                                                  "carbon-accumulation-between-2000-and-2005",
                                                                  "total-net-carbon-sequestration-between-2000-and-2005"});
 }
 
 TEST_CASE("a tile gives what its pixels give one by one", "[cbc][block]") {
-    const CbcModel model(classes(), matrix(), {2000, 2010}, 2015);
+    const CbcModel model(two_classes(), two_class_transitions(), {2000, 2010}, 2015);
     const auto outs = cbc_outputs(model);
     const Window w{0, 0, 3, 2};
     Block<float> a(w), b(w);

@@ -36,7 +36,7 @@ struct SignalOnFirstTile : pipeline::ProgressObserver {
     void end() override {}
 };
 
-std::size_t files_in(const fs::path& d) {
+std::size_t entry_count(const fs::path& d) {
     if (!fs::exists(d))
         return 0;
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
@@ -62,7 +62,7 @@ TEST_CASE("a signal during stock cancels it and leaves no temporary file", "[cli
         CHECK_THROWS_AS(pipeline::run_stock(cfg, rc), pipeline::Cancelled);
         CHECK(observer.sent);
     }
-    CHECK(files_in(cfg.output_dir) == 0); // no output published, no hidden .tmp left
+    CHECK(entry_count(cfg.output_dir) == 0); // no output published, no hidden .tmp left
     // The guard gave the handler back.
     struct sigaction after {};
     sigaction(sig, nullptr, &after);

@@ -13,6 +13,7 @@
 #include <fstream>
 
 using namespace bluecarbon;
+using bluecarbon::test::write_text;
 namespace fs = std::filesystem;
 
 namespace {
@@ -46,7 +47,6 @@ std::string box(double x0, double y0, double x1, double y1) {
                        x0, y0, x1, y1);
 }
 
-void write_text(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
 
 struct ZonalFixture {
     test::TempDir dir{"bc-zonal-cli"};

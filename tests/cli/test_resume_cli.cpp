@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args) {
+pid_t start_quietly(const std::vector<std::string>& args) {
     const pid_t pid = fork();
     if (pid == 0) {
         std::vector<char*> argv;
@@ -74,7 +74,7 @@ TEST_CASE("stock --resume after kill -9 at 20 random moments ends with the bytes
     };
     int kills = 0, finished = 0;
     while (kills < 20) {
-        const pid_t pid = spawn(cmd);
+        const pid_t pid = start_quietly(cmd);
         REQUIRE(pid > 0);
         std::this_thread::sleep_for(std::chrono::duration<double>(moment(rng)));
         kill(pid, SIGKILL);
@@ -91,7 +91,7 @@ TEST_CASE("stock --resume after kill -9 at 20 random moments ends with the bytes
         same_as_single();
         fs::remove_all(out);
     }
-    const pid_t pid = spawn(cmd);
+    const pid_t pid = start_quietly(cmd);
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);
     REQUIRE(WIFEXITED(status));

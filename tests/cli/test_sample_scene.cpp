@@ -218,9 +218,9 @@ TEST_CASE("Sample parcels are valid counter-clockwise polygons over their habita
         CHECK(static_cast<double>(same) / static_cast<double>(in) > expected);
     }
     CHECK(ids.size() == parcels.size());
-    const std::string json = parcels_geojson(parcels);
-    CHECK(json.find("urn:ogc:def:crs:EPSG::32651") != std::string::npos);
-    CHECK(json.find("\"id\": \"P03\"") != std::string::npos);
+    const std::string geojson = parcels_geojson(parcels);
+    CHECK(geojson.find("urn:ogc:def:crs:EPSG::32651") != std::string::npos);
+    CHECK(geojson.find("\"id\": \"P03\"") != std::string::npos);
 }
 
 TEST_CASE("Sample survey tables follow issue 6's columns and sit in their habitats", "[sample][survey]") {

@@ -25,6 +25,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::run;
 using bluecarbon::test::slurp;
 namespace fs = std::filesystem;
 
@@ -32,7 +33,7 @@ namespace {
 
 // A 150 x 120 scene of 10 m pixels in EPSG:32651 at the sample's origin, west to east in bands of columns:
 // forest, aquaculture pond, salt marsh, mangrove, tidal flat, water (class codes 7, 6, 4, 5, 3, 1).
-constexpr int k_w = 150, k_h = 120;
+constexpr int k_scene_w = 150, k_scene_h = 120;
 constexpr std::array<int, 6> k_codes{7, 6, 4, 5, 3, 1};
 int class_at(int col) { return k_codes[static_cast<std::size_t>(col / 25)]; }
 // Reflectance (green, red, nir, swir1) per class, as the sample generator's spectra.
@@ -63,7 +64,7 @@ void create(const fs::path& p, int bands, GDALDataType type, const std::function
     GDALAllRegister();
     auto* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
     const char* opts[] = {"TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64", nullptr};
-    GDALDatasetUniquePtr ds(drv->Create(p.string().c_str(), k_w, k_h, bands, type, const_cast<char**>(opts)));
+    GDALDatasetUniquePtr ds(drv->Create(p.string().c_str(), k_scene_w, k_scene_h, bands, type, const_cast<char**>(opts)));
     REQUIRE(ds);
     double gt[6] = {390000.0, 10.0, 0.0, 3266000.0, 0.0, -10.0};
     ds->SetGeoTransform(gt);
@@ -77,14 +78,14 @@ struct Scene {
     test::TempDir dir{"bluecarbon-stock"};
     explicit Scene(bool dem_unit = true, int unmapped_code = 0) {
         create(dir / "reflectance.tif", 4, GDT_UInt16, [](GDALRasterBand* band, int b) {
-            std::vector<std::uint16_t> px(k_w * k_h);
-            for (int r = 0; r < k_h; ++r)
-                for (int c = 0; c < k_w; ++c) {
+            std::vector<std::uint16_t> px(k_scene_w * k_scene_h);
+            for (int r = 0; r < k_scene_h; ++r)
+                for (int c = 0; c < k_scene_w; ++c) {
                     const double wobble = 0.002 * std::sin(0.3 * c) * std::cos(0.2 * r);
-                    px[static_cast<std::size_t>(r * k_w + c)] = static_cast<std::uint16_t>(
+                    px[static_cast<std::size_t>(r * k_scene_w + c)] = static_cast<std::uint16_t>(
                         std::lround((spectrum(class_at(c))[static_cast<std::size_t>(b - 1)] + wobble) * 1e4));
                 }
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_w, k_h, px.data(), k_w, k_h, GDT_UInt16, 0, 0) == CE_None);
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_UInt16, 0, 0) == CE_None);
             static const char* names[] = {"green", "red", "nir", "swir1"};
             band->SetDescription(names[b - 1]);
             band->SetScale(1e-4);
@@ -92,21 +93,21 @@ struct Scene {
             band->SetNoDataValue(0);
         });
         create(dir / "dem.tif", 1, GDT_Float32, [dem_unit](GDALRasterBand* band, int) {
-            std::vector<float> px(k_w * k_h);
-            for (int r = 0; r < k_h; ++r)
-                for (int c = 0; c < k_w; ++c)
-                    px[static_cast<std::size_t>(r * k_w + c)] = static_cast<float>(orthometric(class_at(c)) + 14.32);
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_w, k_h, px.data(), k_w, k_h, GDT_Float32, 0, 0) == CE_None);
+            std::vector<float> px(k_scene_w * k_scene_h);
+            for (int r = 0; r < k_scene_h; ++r)
+                for (int c = 0; c < k_scene_w; ++c)
+                    px[static_cast<std::size_t>(r * k_scene_w + c)] = static_cast<float>(orthometric(class_at(c)) + 14.32);
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Float32, 0, 0) == CE_None);
             band->SetNoDataValue(-9999.0);
             if (dem_unit) band->SetUnitType("m");
         });
         create(dir / "habitat.tif", 1, GDT_Byte, [unmapped_code](GDALRasterBand* band, int) {
-            std::vector<std::uint8_t> px(k_w * k_h);
-            for (int r = 0; r < k_h; ++r)
-                for (int c = 0; c < k_w; ++c)
-                    px[static_cast<std::size_t>(r * k_w + c)] =
+            std::vector<std::uint8_t> px(k_scene_w * k_scene_h);
+            for (int r = 0; r < k_scene_h; ++r)
+                for (int c = 0; c < k_scene_w; ++c)
+                    px[static_cast<std::size_t>(r * k_scene_w + c)] =
                         static_cast<std::uint8_t>(unmapped_code && r == 5 && c % 50 == 0 ? unmapped_code + c / 50 : class_at(c));
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_w, k_h, px.data(), k_w, k_h, GDT_Byte, 0, 0) == CE_None);
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Byte, 0, 0) == CE_None);
             band->SetNoDataValue(0);
         });
     }
@@ -139,16 +140,6 @@ std::string project_text(const std::string& habitat, const std::string& extra = 
 // The sample project's rule set (one copy, in the sample).
 const std::string k_rules = "\n[habitat]\nsource = \"rules\"\nfallback = \"other\"\n" + sample::sample_habitat_rules_toml();
 
-struct Run {
-    int code;
-    std::string out, err;
-};
-Run run(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    const int code = run_cli(args, out, err, false);
-    return {code, out.str(), err.str()};
-}
-
 std::vector<float> read_band(const fs::path& p) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(p.string().c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
     REQUIRE(ds);
@@ -170,7 +161,7 @@ std::vector<std::string> csv_row(const std::string& csv, const std::string& firs
     return {};
 }
 
-std::size_t files_in(const fs::path& d) {
+std::size_t entry_count(const fs::path& d) {
     if (!fs::exists(d)) return 0;
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
 }
@@ -188,7 +179,7 @@ void check_bad_input(const Scene& s, const std::string& project, const std::stri
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains(expected));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
-    CHECK(files_in(s.out()) == 0);                             // nothing published, no temporary left
+    CHECK(entry_count(s.out()) == 0);                             // nothing published, no temporary left
 }
 
 }  // namespace
@@ -244,9 +235,9 @@ TEST_CASE("rules + tidal masks give the same maps and sums for any thread count 
             ref_total = total;
             ref_csv = csv;
             // The rules recover the classes of this scene exactly.
-            for (int c = 0; c < k_w; ++c) {
+            for (int c = 0; c < k_scene_w; ++c) {
                 INFO("column " << c);
-                CHECK(hab[static_cast<std::size_t>(60 * k_w + c)] == static_cast<float>(class_at(c)));
+                CHECK(hab[static_cast<std::size_t>(60 * k_scene_w + c)] == static_cast<float>(class_at(c)));
             }
             continue;
         }
@@ -298,9 +289,9 @@ TEST_CASE("habitat --write-masks writes the elevation and tidal zones the rules 
     REQUIRE(r.code == 0);
     const auto elevation = read_band(s.out() / "elevation.tif");
     const auto zones = read_band(s.out() / "tidal_zones.tif");
-    for (int c = 0; c < k_w; c += 5) {
+    for (int c = 0; c < k_scene_w; c += 5) {
         INFO("column " << c);
-        const auto i = static_cast<std::size_t>(60 * k_w + c);
+        const auto i = static_cast<std::size_t>(60 * k_scene_w + c);
         CHECK(elevation[i] == static_cast<float>(orthometric(class_at(c)) + 14.32));
         // MLLW -2.3, HAT 3.0 (+ 14.32): water (-5 m) subtidal; flat, mangrove, marsh (-0.5..2 m) intertidal; ponds
         // and forest (4, 25 m) supratidal.
@@ -321,7 +312,7 @@ TEST_CASE("habitat --write-masks writes the elevation and tidal zones the rules 
     CHECK(bad.code == 2);
     CHECK_THAT(bad.err, Catch::Contains("--write-masks: needs [inputs.dem] and [tidal]"));
     CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
-    CHECK(files_in(s.out()) == 0);
+    CHECK(entry_count(s.out()) == 0);
     CHECK(run({"stock", project.string(), "--quiet", "--write-masks"}).code == 2);  // a habitat option only
 }
 
@@ -534,7 +525,7 @@ TEST_CASE("stock applies a linear-form biomass model: a pixel by hand, negative 
         CHECK(agb[i] == 0.0F);
         CHECK(bgb[i] == 0.0F);
     }
-    CHECK(forest == 25u * k_h);
+    CHECK(forest == 25u * k_scene_h);
     CHECK(csv_row(slurp(s.out() / "stock_summary.csv"), "forest").back() == "model");
 }
 

@@ -26,20 +26,11 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::run;
 using bluecarbon::test::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-    int code;
-    std::string out, err;
-};
-Run bc(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    const int code = run_cli(args, out, err, false);
-    return {code, out.str(), err.str()};
-}
 
 // One band as doubles, with its validity (nodata) and the file's scale and offset applied.
 struct Band {
@@ -70,7 +61,7 @@ TEST_CASE("sample -> survey calibrate -> stock: AGB on the model's habitats is t
           "[cli][stock][model]") {
     test::TempDir dir("bc-stock-model");
     const fs::path d = dir.path() / "sample";
-    auto r = bc({"sample", "--out", d.string(), "--quiet"});
+    auto r = run({"sample", "--out", d.string(), "--quiet"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     const fs::path project = d / "project.toml";
@@ -80,14 +71,14 @@ TEST_CASE("sample -> survey calibrate -> stock: AGB on the model's habitats is t
     auto toml = slurp(project);
     const std::string commented = "#   biomass_model = \"output/biomass_model.json\"";
     REQUIRE(toml.find(commented) != std::string::npos);
-    r = bc({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--quiet"});
+    r = run({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--quiet"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     const fs::path model_path = d / "output" / "biomass_model.json";
     REQUIRE(fs::exists(model_path));
     toml.replace(toml.find(commented), commented.size(), "biomass_model = \"output/biomass_model.json\"");
     std::ofstream(project) << toml;
-    r = bc({"stock", project.string(), "--quiet", "--threads", "2", "--json"});
+    r = run({"stock", project.string(), "--quiet", "--threads", "2", "--json"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     const auto run_json = nlohmann::json::parse(r.out);
@@ -182,15 +173,15 @@ TEST_CASE("survey calibrate records the habitats of its plots - --habitats namin
           "[cli][survey][model]") {
     test::TempDir dir("bc-calibrate-habitats");
     const fs::path d = dir.path() / "sample";
-    REQUIRE(bc({"sample", "--out", d.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"sample", "--out", d.string(), "--quiet"}).code == 0);
     const fs::path project = d / "project.toml";
     // The sample has mangrove plots but none in seagrass.
-    const auto r = bc({"survey", "calibrate", project.string(), "--habitats", "mangrove,seagrass", "--quiet"});
+    const auto r = run({"survey", "calibrate", project.string(), "--habitats", "mangrove,seagrass", "--quiet"});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("--habitats: no usable plot of habitat 'seagrass'"));
     CHECK_FALSE(fs::exists(d / "output" / "biomass_model.json"));
     // A linear model, written and read back by stock with the same habitats.
-    const auto lin = bc({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--form", "linear",
+    const auto lin = run({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--form", "linear",
                          "--quiet", "--json"});
     INFO(lin.err);
     REQUIRE(lin.code == 0);
@@ -205,10 +196,10 @@ TEST_CASE("survey calibrate on the sample: every plot inside the reflectance ras
           "[cli][survey][model]") {
     test::TempDir dir("bc-calibrate-sample");
     const fs::path d = dir.path() / "sample";
-    REQUIRE(bc({"sample", "--out", d.string(), "--quiet"}).code == 0);
+    REQUIRE(run({"sample", "--out", d.string(), "--quiet"}).code == 0);
     const fs::path project = d / "project.toml";
     // Before, plot F02 lay west of the raster and stopped the run (issue 17, item 5).
-    auto r = bc({"survey", "calibrate", project.string(), "--quiet", "--json"});
+    auto r = run({"survey", "calibrate", project.string(), "--quiet", "--json"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     auto j = nlohmann::json::parse(r.out);
@@ -224,11 +215,11 @@ TEST_CASE("survey calibrate on the sample: every plot inside the reflectance ras
     const auto lon = plots.find(",121.", f02);
     plots.replace(lon, 5, ",120.");  // a degree west: far outside
     std::ofstream(d / "plots.csv") << plots;
-    r = bc({"survey", "calibrate", project.string(), "--quiet"});
+    r = run({"survey", "calibrate", project.string(), "--quiet"});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains("plot 'F02' lies outside"));
     CHECK_THAT(r.err, Catch::Contains("--drop-invalid"));
-    r = bc({"survey", "calibrate", project.string(), "--quiet", "--json", "--drop-invalid"});
+    r = run({"survey", "calibrate", project.string(), "--quiet", "--json", "--drop-invalid"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     j = nlohmann::json::parse(r.out);

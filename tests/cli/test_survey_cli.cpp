@@ -19,6 +19,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::run;
 using bluecarbon::test::slurp;
 using Catch::Matchers::Contains;
 using Catch::Matchers::WithinAbs;
@@ -27,21 +28,6 @@ using Catch::Matchers::WithinRel;
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Run {
-    int code{-1};
-    std::string out;
-    std::string err;
-};
-
-Run bc(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    Run r;
-    r.code = run_cli(args, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
 
 std::string data(const std::string& name) { return std::string(test::k_test_data_dir) + "/survey/" + name; }
 
@@ -69,7 +55,7 @@ TEST_CASE("survey trees: per-tree and per-plot tables with the issue's columns a
           "[cli][survey]") {
     test::TempDir dir("bc-survey");
     const auto out = dir / "out";
-    const auto r = bc(trees_args(out));
+    const auto r = run(trees_args(out));
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("survey trees: 2 plots, 6 stems"));
@@ -137,17 +123,17 @@ TEST_CASE("survey trees: outputs are byte-identical for 1 and 4 threads - seed a
     a.insert(a.end(), {"--threads", "1"});
     auto b = trees_args(dir / "b");
     b.insert(b.end(), {"--threads", "4"});
-    REQUIRE(bc(a).code == 0);
-    REQUIRE(bc(b).code == 0);
+    REQUIRE(run(a).code == 0);
+    REQUIRE(run(b).code == 0);
     CHECK(slurp(dir / "a" / "plots.csv") == slurp(dir / "b" / "plots.csv"));
     CHECK(slurp(dir / "a" / "trees.csv") == slurp(dir / "b" / "trees.csv"));
     auto c = trees_args(dir / "c");
     c.insert(c.end(), {"--seed", "2"});
-    REQUIRE(bc(c).code == 0);
+    REQUIRE(run(c).code == 0);
     CHECK(slurp(dir / "a" / "plots.csv") != slurp(dir / "c" / "plots.csv"));
     auto d = trees_args(dir / "d");
     d.insert(d.end(), {"--mc", "0"});
-    REQUIRE(bc(d).code == 0);
+    REQUIRE(run(d).code == 0);
     const auto plots = read_csv(dir / "d" / "plots.csv");
     CHECK(cell(plots, "P1", "agb_mean").empty());
     CHECK(cell(plots, "P1", "mc_draws") == "0");
@@ -157,7 +143,7 @@ TEST_CASE("survey trees --json", "[cli][survey]") {
     test::TempDir dir("bc-survey");
     auto args = trees_args(dir / "out");
     args.push_back("--json");
-    const auto r = bc(args);
+    const auto r = run(args);
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["command"] == "survey trees");
@@ -180,14 +166,14 @@ TEST_CASE("survey trees reports a species that falls back to its genus", "[cli][
     const auto trees = dir / "trees.csv";
     std::ofstream(trees) << "plot_id,tree_id,species,dbh_cm,height_m\nP1,T1,Avicennia unknownii,10,8\n"
                             "P1,T2,Avicennia marina,12,8\n";
-    const auto r = bc({"survey", "trees", "--trees", trees.string(), "--plots", data("plots.csv"), "--out",
+    const auto r = run({"survey", "trees", "--trees", trees.string(), "--plots", data("plots.csv"), "--out",
                        (dir / "out").string(), "--mc", "0"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("  note: 'Avicennia unknownii' is not in the tables under that name: "));
     CHECK_THAT(r.out, Contains("wood density at genus level"));
     CHECK_THAT(r.out, !Contains("'Avicennia marina' is not"));  // the known species stays quiet
-    const auto j = nlohmann::json::parse(bc({"survey", "trees", "--trees", trees.string(), "--plots",
+    const auto j = nlohmann::json::parse(run({"survey", "trees", "--trees", trees.string(), "--plots",
                                              data("plots.csv"), "--out", (dir / "out").string(), "--mc", "0",
                                              "--json", "-q"}).out);
     REQUIRE(j["notices"].size() == 1);
@@ -199,7 +185,7 @@ TEST_CASE("survey trees: options reach the computation", "[cli][survey]") {
     auto args = trees_args(dir / "out");
     args.insert(args.end(), {"--no-species-equations", "--bgb", "root-shoot", "--carbon-fraction", "0.5", "--dead",
                              "include", "--mc", "0"});
-    const auto r = bc(args);
+    const auto r = run(args);
     INFO(r.err);
     REQUIRE(r.code == 0);
     const auto plots = read_csv(dir / "out" / "plots.csv");
@@ -216,7 +202,7 @@ TEST_CASE("survey trees: options reach the computation", "[cli][survey]") {
                             "my-ficus,Ficus unknownii,Ficus,AGB,power,0.1,2,kg;cm,local harvest (test)\n";
     auto args2 = trees_args(dir / "out2");
     args2.insert(args2.end(), {"--allometry", extra.string(), "--mc", "0"});
-    REQUIRE(bc(args2).code == 0);
+    REQUIRE(run(args2).code == 0);
     const auto trees = read_csv(dir / "out2" / "trees.csv");
     CHECK(cell(trees, "T3", "equation") == "my-ficus");
     CHECK_THAT(num(trees, "T3", "agb_kg"), WithinRel(10.0, 1e-12));  // 0.1 × 10²
@@ -231,7 +217,7 @@ TEST_CASE("survey trees: a bad row stops the run naming file, line and column - 
                           "P1,T2,Kandelia obovata,-4,8\n"
                           "P1,T3,Kandelia obovata,10,95\n";
     const auto out = dir / "out";
-    const auto r = bc({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out", out.string(),
+    const auto r = run({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out", out.string(),
                        "-q"});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains(bad.string() + ":3: column 'dbh_cm': tree 'T2' in plot 'P1': D = -4 cm"));
@@ -239,7 +225,7 @@ TEST_CASE("survey trees: a bad row stops the run naming file, line and column - 
     CHECK_FALSE(fs::exists(out));
 
     // --drop-invalid: the run goes on and lists the dropped rows.
-    const auto r2 = bc({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out",
+    const auto r2 = run({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out",
                         out.string(), "-q", "--drop-invalid", "--mc", "0"});
     INFO(r2.err);
     REQUIRE(r2.code == 0);
@@ -252,17 +238,17 @@ TEST_CASE("survey trees: a bad row stops the run naming file, line and column - 
     CHECK(read_csv(out / "trees.csv").size() == 1);
 
     // Missing files and columns, and a bad option.
-    CHECK(bc({"survey", "trees", "--trees", "nope.csv", "--plots", data("plots.csv"), "--out", out.string()}).code ==
+    CHECK(run({"survey", "trees", "--trees", "nope.csv", "--plots", data("plots.csv"), "--out", out.string()}).code ==
           2);
     const auto nocol = dir / "nocol.csv";
     std::ofstream(nocol) << "plot_id,tree_id,species\nP1,T1,x\n";
     const auto r3 =
-        bc({"survey", "trees", "--trees", nocol.string(), "--plots", data("plots.csv"), "--out", out.string()});
+        run({"survey", "trees", "--trees", nocol.string(), "--plots", data("plots.csv"), "--out", out.string()});
     CHECK(r3.code == 2);
     CHECK_THAT(r3.err, Contains("missing column 'dbh_cm'"));
     auto args = trees_args(dir / "o3");
     args.insert(args.end(), {"--equation", "nonesuch"});
-    const auto r4 = bc(args);
+    const auto r4 = run(args);
     CHECK(r4.code == 2);
     CHECK_THAT(r4.err, Contains("--equation: unknown equation 'nonesuch'"));
     CHECK_FALSE(fs::exists(dir / "o3"));
@@ -272,7 +258,7 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
           "[cli][survey]") {
     test::TempDir dir("bc-survey");
     const auto out = dir / "out";
-    const auto r = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", out.string(), "-q"});
+    const auto r = run({"survey", "cores", "--cores", data("cores.csv"), "--out", out.string(), "-q"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("survey cores: 3 cores"));
@@ -294,7 +280,7 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
     CHECK(cell(cores, "B", "sequestration_note") == "core younger than the time frame (oldest dated sample 60 yr < "
                                                      "100 yr)");
     // Over 60 yr: 20 + 18 + 17.5 = 55.5 Mg C/ha to 30 cm / 60 yr = 0.925.
-    const auto r60 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "t60").string(), "-q",
+    const auto r60 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "t60").string(), "-q",
                          "--time-frame-yr", "60", "--mc", "0"});
     REQUIRE(r60.code == 0);
     const auto c60 = read_csv(dir / "t60" / "cores.csv");
@@ -308,7 +294,7 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
     CHECK(cell(cores, "C", "habitat") == "salt_marsh");
     CHECK(cell(cores, "A", "mc_draws") == "1000");
 
-    const auto r40 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "d40").string(), "-q",
+    const auto r40 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "d40").string(), "-q",
                          "--depth-cm", "40", "--mc", "0"});
     REQUIRE(r40.code == 0);
     const auto c40 = read_csv(dir / "d40" / "cores.csv");
@@ -316,9 +302,9 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
     CHECK(cell(c40, "C", "extrapolated") == "false");
 
     // --json and thread-count independence.
-    const auto j1 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j1").string(), "-q",
+    const auto j1 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j1").string(), "-q",
                         "--json", "--threads", "1"});
-    const auto j4 = bc({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j4").string(), "-q",
+    const auto j4 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j4").string(), "-q",
                         "--json", "--threads", "4"});
     REQUIRE(j1.code == 0);
     REQUIRE(j4.code == 0);
@@ -333,18 +319,18 @@ TEST_CASE("survey cores: the OC column is declared, bad rows stop the run", "[cl
     const auto both = dir / "both.csv";
     std::ofstream(both) << "core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_percent,oc_fraction\n"
                            "K,0,10,1,3,0.03\n";
-    auto r = bc({"survey", "cores", "--cores", both.string(), "--out", (dir / "o").string()});
+    auto r = run({"survey", "cores", "--cores", both.string(), "--out", (dir / "o").string()});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains("both oc_percent and oc_fraction"));
     const auto overlap = dir / "overlap.csv";
     std::ofstream(overlap) << "core_id,min_depth_cm,max_depth_cm,bulk_density_g_cm3,oc_fraction\n"
                               "K,0,10,1,0.03\nK,5,15,1,0.03\nK,20,30,3.1,0.03\n";
-    r = bc({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string()});
+    r = run({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string()});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains(overlap.string() + ":3: column 'min_depth_cm'"));
     CHECK_THAT(r.err, Contains("and 1 more"));
     CHECK_FALSE(fs::exists(dir / "o"));
-    r = bc({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string(), "--drop-invalid", "-q"});
+    r = run({"survey", "cores", "--cores", overlap.string(), "--out", (dir / "o").string(), "--drop-invalid", "-q"});
     REQUIRE(r.code == 0);
     const auto qa = read_csv(dir / "o" / "qa.csv");
     CHECK(qa.size() == 2);
@@ -352,12 +338,12 @@ TEST_CASE("survey cores: the OC column is declared, bad rows stop the run", "[cl
 }
 
 TEST_CASE("survey appears in --help", "[cli][survey]") {
-    const auto r = bc({"--help"});
+    const auto r = run({"--help"});
     CHECK_THAT(r.out, Contains("survey"));
-    const auto h = bc({"survey", "trees", "--help"});
+    const auto h = run({"survey", "trees", "--help"});
     CHECK(h.code == 0);
     CHECK_THAT(h.out, Contains("--drop-invalid"));
-    CHECK(bc({"survey"}).code == 2);
+    CHECK(run({"survey"}).code == 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -444,7 +430,7 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     const CalibrationScene scene(dir.path());
     const auto project = (dir / "project.toml").string();
     const auto mine = (dir / "mine.csv").string();
-    const auto r = bc({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "-q"});
+    const auto r = run({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "-q"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("survey calibrate: 32 plots (mangrove), 5-fold cross-validation"));
@@ -465,7 +451,7 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK_THAT(j["plots"][0]["ndvi"].get<double>(), WithinAbs(0.2, 1e-6));  // block (0, 0): v = 0.2
 
     // Linear form and two predictors, as JSON on stdout.
-    const auto r2 = bc({"survey", "calibrate", project, "--predictors", "ndvi,nir", "--form", "linear", "--allometry",
+    const auto r2 = run({"survey", "calibrate", project, "--predictors", "ndvi,nir", "--form", "linear", "--allometry",
                         mine, "--out", (dir / "lin.json").string(), "--json", "-q"});
     REQUIRE(r2.code == 0);
     const auto s = nlohmann::json::parse(r2.out);
@@ -473,7 +459,7 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK(s["coefficients"].size() == 2);
     CHECK(fs::exists(dir / "lin.json"));
     // The log form on stdout names its terms as the model file does (and keeps `intercept`, the older key).
-    const auto r4 = bc({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "--out",
+    const auto r4 = run({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "--out",
                         (dir / "log.json").string(), "--json", "-q"});
     REQUIRE(r4.code == 0);
     const auto s4 = nlohmann::json::parse(r4.out);
@@ -484,12 +470,12 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     // A plot outside the raster stops the run naming it.
     std::ofstream(dir / "plots.csv", std::ios::app) << "FAR,100,100.0,10.0,mangrove\n";
     std::ofstream(dir / "trees.csv", std::ios::app) << "FAR,1,Testus simplex,20\n";
-    const auto r3 = bc({"survey", "calibrate", project, "--allometry", mine, "--out", (dir / "x.json").string()});
+    const auto r3 = run({"survey", "calibrate", project, "--allometry", mine, "--out", (dir / "x.json").string()});
     CHECK(r3.code == 2);
     CHECK_THAT(r3.err, Contains("plot 'FAR' lies outside"));
     CHECK_FALSE(fs::exists(dir / "x.json"));
     // Unknown predictors and too few plots are usage errors.
-    CHECK(bc({"survey", "calibrate", project, "--predictors", "lai"}).code == 2);
+    CHECK(run({"survey", "calibrate", project, "--predictors", "lai"}).code == 2);
 }
 
 TEST_CASE("survey calibrate warns when the model has no skill (cross-validated R² <= 0)", "[cli][survey]") {
@@ -509,7 +495,7 @@ TEST_CASE("survey calibrate warns when the model has no skill (cross-validated R
                       << "\n";
             }
     }
-    const auto r = bc({"survey", "calibrate", (dir / "project.toml").string(), "--predictors", "ndvi", "--allometry",
+    const auto r = run({"survey", "calibrate", (dir / "project.toml").string(), "--predictors", "ndvi", "--allometry",
                        (dir / "mine.csv").string(), "-q"});
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);

@@ -2,12 +2,15 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 
+#include "config/config_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace bluecarbon;
 using namespace bluecarbon::config;
+using bluecarbon::test::config_error;
 using Catch::Contains;
 namespace fs = std::filesystem;
 
@@ -65,15 +68,6 @@ std::string credits(const std::string& key = "", const std::string& line = "") {
     }
     return s;
 }
-
-std::string error_of(const std::string& text) {
-    try {
-        (void)parse_project(text, "project.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 } // namespace
 
 TEST_CASE("credits section values and default vintages", "[config][credits]") {
@@ -114,32 +108,32 @@ TEST_CASE("credits section explicit vintages and optional paths", "[config][cred
 }
 
 TEST_CASE("credits section errors name the key and line", "[config][credits]") {
-    CHECK(error_of(project(credits("start_year"))) == "project.toml:7: credits: missing key \"start_year\"");
-    CHECK(error_of(project(credits("start_year", "start_year = \"2020\""))) ==
+    CHECK(config_error(project(credits("start_year"))) == "project.toml:7: credits: missing key \"start_year\"");
+    CHECK(config_error(project(credits("start_year", "start_year = \"2020\""))) ==
           "project.toml:8: credits.start_year: expected an integer, found a string");
-    CHECK(error_of(project(credits("start_year", "start_year = 20"))) ==
+    CHECK(config_error(project(credits("start_year", "start_year = 20"))) ==
           "project.toml:8: credits.start_year: must be a four-digit year (got 20)");
-    CHECK(error_of(project(credits("end_year"))) == "project.toml:7: credits: missing key \"end_year\"");
-    CHECK(error_of(project(credits("end_year", "end_year = 2020"))) ==
+    CHECK(config_error(project(credits("end_year"))) == "project.toml:7: credits: missing key \"end_year\"");
+    CHECK(config_error(project(credits("end_year", "end_year = 2020"))) ==
           "project.toml:9: credits.end_year: must be after start_year (2020 <= 2020)");
-    CHECK(error_of(project(credits("profile"))) == "project.toml:7: credits: missing key \"profile\"");
-    CHECK(error_of(project(credits("profile", "profile = \"vm0007\""))) ==
+    CHECK(config_error(project(credits("profile"))) == "project.toml:7: credits: missing key \"profile\"");
+    CHECK(config_error(project(credits("profile", "profile = \"vm0007\""))) ==
           "project.toml:10: credits.profile: unknown profile \"vm0007\" (vm0033 or ccer-14-002)");
-    CHECK(error_of(project(credits("buffer_percent"))) == "project.toml:7: credits: missing key \"buffer_percent\"");
-    CHECK(error_of(project(credits("buffer_percent", "buffer_percent = 120"))) ==
+    CHECK(config_error(project(credits("buffer_percent"))) == "project.toml:7: credits: missing key \"buffer_percent\"");
+    CHECK(config_error(project(credits("buffer_percent", "buffer_percent = 120"))) ==
           "project.toml:11: credits.buffer_percent: must be a percentage, 0 to 100 (got 120)");
-    CHECK(error_of(project(credits("price"))) == "project.toml:7: credits: missing key \"price\" (or a price_table)");
-    CHECK(error_of(project(credits("price", "price = -1"))) ==
+    CHECK(config_error(project(credits("price"))) == "project.toml:7: credits: missing key \"price\" (or a price_table)");
+    CHECK(config_error(project(credits("price", "price = -1"))) ==
           "project.toml:12: credits.price: must not be negative (got -1)");
-    CHECK(error_of(project(credits("price_table", "price_table = \"\""))) ==
+    CHECK(config_error(project(credits("price_table", "price_table = \"\""))) ==
           "project.toml:15: credits.price_table: must not be empty");
-    CHECK(error_of(project(credits("currency"))) == "project.toml:7: credits: missing key \"currency\"");
-    CHECK(error_of(project(credits("discount_rate", "discount_rate = 100"))) ==
+    CHECK(config_error(project(credits("currency"))) == "project.toml:7: credits: missing key \"currency\"");
+    CHECK(config_error(project(credits("discount_rate", "discount_rate = 100"))) ==
           "project.toml:14: credits.discount_rate: must be a percentage per year, 0 to < 100 (got 100)");
-    CHECK(error_of(project(credits("", "colour = 1"))) ==
+    CHECK(config_error(project(credits("", "colour = 1"))) ==
           "project.toml:15: credits.colour: unknown key (known: start_year, end_year, profile, buffer_percent, "
           "price, currency, price_table, discount_rate, snapshots, baseline_map, vintages, precision_table)");
-    CHECK(error_of(project(credits("baseline_map", "baseline_map = 3"))) ==
+    CHECK(config_error(project(credits("baseline_map", "baseline_map = 3"))) ==
           "project.toml:15: credits.baseline_map: expected a string, found an integer");
 }
 
@@ -147,40 +141,40 @@ TEST_CASE("credits snapshots errors", "[config][credits]") {
     // Only one snapshot (line 18 removed: its keys then belong to the first table, which repeats them).
     const std::string one = "[credits]\nstart_year = 2020\nend_year = 2050\nprofile = \"vm0033\"\nbuffer_percent = 15\n"
                             "price = 1\ncurrency = \"USD\"\n[[credits.snapshots]]\nyear = 2020\nmap = \"h.tif\"\n";
-    CHECK_THAT(error_of(project(one)), Contains("project.toml:7: credits: needs at least two [[credits.snapshots]]"));
-    CHECK(error_of(project(credits("year = 2025", "year = 2019"))) ==
+    CHECK_THAT(config_error(project(one)), Contains("project.toml:7: credits: needs at least two [[credits.snapshots]]"));
+    CHECK(config_error(project(credits("year = 2025", "year = 2019"))) ==
           "project.toml:19: credits.snapshots[2].year: snapshots must be in time order (2019 is not after 2020)");
-    CHECK(error_of(project(credits("year = 2020", "year = 2021"))) ==
+    CHECK(config_error(project(credits("year = 2020", "year = 2021"))) ==
           "project.toml:16: credits.snapshots[1].year: the first snapshot (2021) is the state before the project: it "
           "must not be after start_year (2020)");
-    CHECK(error_of(project(credits("year = 2025", "year = 2051"))) ==
+    CHECK(config_error(project(credits("year = 2025", "year = 2051"))) ==
           "project.toml:19: credits.snapshots[2].year: 2051 is after the crediting period (end_year 2050)");
-    CHECK(error_of(project(credits("map = \"monitoring_2025.tif\""))) ==
+    CHECK(config_error(project(credits("map = \"monitoring_2025.tif\""))) ==
           "project.toml:18: credits.snapshots[2]: missing key \"map\"");
-    CHECK(error_of(project(credits("year = 2025", "when = 2025"))) ==
+    CHECK(config_error(project(credits("year = 2025", "when = 2025"))) ==
           "project.toml:19: credits.snapshots[2].when: unknown key (known: year, map)");
     // Monitoring must come after the start: a start in 2025 with a 2025 snapshot.
-    CHECK(error_of(project(credits("start_year", "start_year = 2025"))) ==
+    CHECK(config_error(project(credits("start_year", "start_year = 2025"))) ==
           "project.toml:19: credits.snapshots[2].year: a monitoring snapshot (2025) must be after start_year (2025)");
 }
 
 TEST_CASE("credits vintages errors", "[config][credits]") {
-    CHECK(error_of(project(credits("", "vintages = [[2019, 2022]]"))) ==
+    CHECK(config_error(project(credits("", "vintages = [[2019, 2022]]"))) ==
           "project.toml:15: credits.vintages: [2019, 2022] starts before the project (start_year 2020)");
-    CHECK(error_of(project(credits("", "vintages = [[2020, 2023], [2022, 2025]]"))) ==
+    CHECK(config_error(project(credits("", "vintages = [[2020, 2023], [2022, 2025]]"))) ==
           "project.toml:15: credits.vintages: [2022, 2025] overlaps the vintage before it ([2020, 2023])");
-    CHECK(error_of(project(credits("", "vintages = [[2022, 2022]]"))) ==
+    CHECK(config_error(project(credits("", "vintages = [[2022, 2022]]"))) ==
           "project.toml:15: credits.vintages: [2022, 2022] must end after it starts");
-    CHECK(error_of(project(credits("", "vintages = [[2020, 2030]]"))) ==
+    CHECK(config_error(project(credits("", "vintages = [[2020, 2030]]"))) ==
           "project.toml:15: credits.vintages: [2020, 2030] is not monitored (the last snapshot is 2025)");
-    CHECK(error_of(project(credits("", "vintages = [2020, 2025]"))) ==
+    CHECK(config_error(project(credits("", "vintages = [2020, 2025]"))) ==
           "project.toml:15: credits.vintages: each vintage is [start_year, end_year]");
-    CHECK(error_of(project(credits("", "vintages = []"))) ==
+    CHECK(config_error(project(credits("", "vintages = []"))) ==
           "project.toml:15: credits.vintages: must not be empty (leave it out for one vintage per monitoring period)");
 }
 
 TEST_CASE("ccer-14-002 needs its precision-discount table", "[config][credits]") {
-    CHECK(error_of(project(credits("profile", "profile = \"ccer-14-002\""))) ==
+    CHECK(config_error(project(credits("profile", "profile = \"ccer-14-002\""))) ==
           "project.toml:7: credits: missing key \"precision_table\": ccer-14-002 needs the project's "
           "precision-discount table (90 % reliability); it is never guessed");
     const auto cfg =

@@ -2,27 +2,21 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 
+#include "config/config_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace bluecarbon;
 using namespace bluecarbon::config;
+using bluecarbon::test::config_error;
 
 namespace {
 std::string head() {
     return "[project]\nclimate_zone = \"subtropical\"\n[inputs.reflectance]\npath = \"refl.tif\"\n"
            "bands = { red = 2, nir = 3 }\n[habitat]\nmap = \"classes.tif\"\n[habitat.classes]\n1 = \"mangrove\"\n";
 }  // 9 lines: the section under test starts on line 10
-
-std::string error_of(const std::string& text) {
-    try {
-        (void)parse_project(text, "project.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 }  // namespace
 
 TEST_CASE("lots section values and defaults", "[config][lots]") {
@@ -46,15 +40,15 @@ TEST_CASE("lots section values and defaults", "[config][lots]") {
 }
 
 TEST_CASE("lots section errors name the line and key", "[config][lots]") {
-    CHECK_THAT(error_of(head() + "[lots]\ngroup_by = [\"vintage\", \"colour\"]\n"),
+    CHECK_THAT(config_error(head() + "[lots]\ngroup_by = [\"vintage\", \"colour\"]\n"),
                Catch::StartsWith("project.toml:11: lots.group_by: expected one of vintage, profile, habitat, owner"));
-    CHECK(error_of(head() + "[lots]\ngroup_by = [\"owner\", \"owner\"]\n") ==
+    CHECK(config_error(head() + "[lots]\ngroup_by = [\"owner\", \"owner\"]\n") ==
           "project.toml:11: lots.group_by: \"owner\" named twice");
-    CHECK(error_of(head() + "[lots]\ntarget_t_co2e = 0\n") ==
+    CHECK(config_error(head() + "[lots]\ntarget_t_co2e = 0\n") ==
           "project.toml:11: lots.target_t_co2e: must be greater than 0 (got 0)");
-    CHECK(error_of(head() + "[lots]\nstart_price = -1\n") ==
+    CHECK(config_error(head() + "[lots]\nstart_price = -1\n") ==
           "project.toml:11: lots.start_price: must not be negative (got -1)");
-    CHECK_THAT(error_of(head() + "[lots]\nreserve = 3\n"),
+    CHECK_THAT(config_error(head() + "[lots]\nreserve = 3\n"),
                Catch::StartsWith("project.toml:11: lots.reserve: unknown key"));
 }
 
@@ -63,7 +57,7 @@ TEST_CASE("report section layers and title", "[config][report]") {
                                    "project.toml");
     CHECK(cfg.report.title == "Xiangshan");
     CHECK(cfg.report.layers == std::vector<std::string>{"stock_bgb", "habitat"});
-    CHECK(error_of(head() + "[report]\nlayers = [\"habitat\",\n  \"stock_mangrove\"]\n") ==
+    CHECK(config_error(head() + "[report]\nlayers = [\"habitat\",\n  \"stock_mangrove\"]\n") ==
           "project.toml:12: report.layers: unknown layer \"stock_mangrove\" (known: habitat, stock_total, stock_agb, "
           "stock_bgb, stock_dead, stock_soc, uncertainty)");
 }

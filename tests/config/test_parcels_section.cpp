@@ -2,12 +2,15 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 
+#include "config/config_text.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 using namespace bluecarbon;
 using namespace bluecarbon::config;
+using bluecarbon::test::config_error;
 namespace fs = std::filesystem;
 
 namespace {
@@ -22,15 +25,6 @@ std::string with_parcels(const std::string& keys) {
            "1 = \"mangrove\"\n"               // 6
            "[parcels]\n"                      // 7
            + keys;
-}
-
-std::string error_of(const std::string& text) {
-    try {
-        (void)parse_project(text, "project.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 }  // namespace
@@ -83,21 +77,21 @@ TEST_CASE("a project without [parcels] has it absent", "[config][parcels]") {
 }
 
 TEST_CASE("[parcels] errors name the line and key", "[config][parcels]") {
-    CHECK(error_of(with_parcels("id = \"pid\"\n")) == "project.toml:7: parcels: missing key \"path\"");
-    CHECK(error_of(with_parcels("path = \"\"\n")) == "project.toml:8: parcels.path: must not be empty");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\nmin_tidal_share = 1.5\n")) ==
+    CHECK(config_error(with_parcels("id = \"pid\"\n")) == "project.toml:7: parcels: missing key \"path\"");
+    CHECK(config_error(with_parcels("path = \"\"\n")) == "project.toml:8: parcels.path: must not be empty");
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nmin_tidal_share = 1.5\n")) ==
           "project.toml:9: parcels.min_tidal_share: must be between 0 and 1 (got 1.5)");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\nmin_tidal_share = -0.1\n")) ==
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nmin_tidal_share = -0.1\n")) ==
           "project.toml:9: parcels.min_tidal_share: must be between 0 and 1 (got -0.1)");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\nmin_area_m2 = -1\n")) ==
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nmin_area_m2 = -1\n")) ==
           "project.toml:9: parcels.min_area_m2: must be at least 0 (got -1)");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\noverlap_tolerance_m2 = -0.5\n")) ==
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\noverlap_tolerance_m2 = -0.5\n")) ==
           "project.toml:9: parcels.overlap_tolerance_m2: must be at least 0 (got -0.5)");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\nmin_area_m2 = \"big\"\n")) ==
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nmin_area_m2 = \"big\"\n")) ==
           "project.toml:9: parcels.min_area_m2: expected a number, found a string");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\nid = \"\"\n")) == "project.toml:9: parcels.id: must not be empty");
-    CHECK(error_of(with_parcels("path = \"p.gpkg\"\ncredited_id = \"cid\"\n")) ==
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nid = \"\"\n")) == "project.toml:9: parcels.id: must not be empty");
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\ncredited_id = \"cid\"\n")) ==
           "project.toml:9: parcels.credited_id: needs credited (the previously credited polygons)");
-    CHECK_THAT(error_of(with_parcels("path = \"p.gpkg\"\nmin_area = 5\n")),
+    CHECK_THAT(config_error(with_parcels("path = \"p.gpkg\"\nmin_area = 5\n")),
                Catch::StartsWith("project.toml:9: parcels.min_area: unknown key (known: path, layer, id, owner"));
 }

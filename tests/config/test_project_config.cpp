@@ -2,6 +2,8 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 
+#include "config/config_text.hpp"
+
 #include "sample/sample_project_toml.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,6 +12,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::config;
+using bluecarbon::test::config_error;
 namespace fs = std::filesystem;
 
 namespace {
@@ -28,15 +31,6 @@ std::string minimal(const std::string& extra = "") {
            "1 = \"water\"\n"                    // 9
            "2 = \"mangrove\"\n"                 // 10
            + extra;
-}
-
-std::string error_of(const std::string& text) {
-    try {
-        (void)parse_project(text, "project.toml");
-    } catch (const ConfigError& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 }  // namespace
 
@@ -84,75 +78,75 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
     SECTION("unknown habitat in the class mapping") {
         auto text = minimal();
         text.replace(text.find("\"mangrove\""), 10, "\"mangrov\"");
-        CHECK_THAT(error_of(text), Catch::StartsWith("project.toml:10: habitat.classes: unknown habitat \"mangrov\""));
+        CHECK_THAT(config_error(text), Catch::StartsWith("project.toml:10: habitat.classes: unknown habitat \"mangrov\""));
     }
     SECTION("unknown key (a typo)") {
-        CHECK_THAT(error_of(minimal("[tidal]\nmllw_m = -1\nmhhw_m = 1\nhat_m = 2\ngeoid_grdi = \"x.gtx\"\n")),
+        CHECK_THAT(config_error(minimal("[tidal]\nmllw_m = -1\nmhhw_m = 1\nhat_m = 2\ngeoid_grdi = \"x.gtx\"\n")),
                    Catch::StartsWith("project.toml:15: tidal.geoid_grdi: unknown key"));
-        CHECK_THAT(error_of(minimal("[projcet]\nname = \"x\"\n")), Catch::StartsWith("project.toml:11: projcet: unknown key"));
+        CHECK_THAT(config_error(minimal("[projcet]\nname = \"x\"\n")), Catch::StartsWith("project.toml:11: projcet: unknown key"));
     }
     SECTION("datums out of order") {
-        CHECK_THAT(error_of(minimal("[inputs.dem]\npath = \"dem.tif\"\n[tidal]\nmllw_m = 1.5\nmhhw_m = 1.0\nhat_m = 2\n")),
+        CHECK_THAT(config_error(minimal("[inputs.dem]\npath = \"dem.tif\"\n[tidal]\nmllw_m = 1.5\nmhhw_m = 1.0\nhat_m = 2\n")),
                    Catch::StartsWith("project.toml:14: tidal.mllw_m: datums out of order: MLLW (1.5 m) must be below MHHW (1 m)"));
     }
     SECTION("wrong value type") {
-        CHECK_THAT(error_of(minimal("[processing]\ntile = \"big\"\n")),
+        CHECK_THAT(config_error(minimal("[processing]\ntile = \"big\"\n")),
                    Catch::StartsWith("project.toml:12: processing.tile: expected an integer, found a string"));
-        CHECK_THAT(error_of(minimal("[processing]\ntile = -5\n")),
-                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));        CHECK_THAT(error_of(minimal("[processing]\ncompression = \"zstdd\"\n")),
+        CHECK_THAT(config_error(minimal("[processing]\ntile = -5\n")),
+                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));        CHECK_THAT(config_error(minimal("[processing]\ncompression = \"zstdd\"\n")),
                    Catch::StartsWith("project.toml:12: processing.compression: unknown compression \"zstdd\" "
                                      "(deflate, zstd, lzw or none)"));
-        CHECK_THAT(error_of(minimal("[processing]\ncompression = \"deflate\"\ncompression_level = 13\n")),
+        CHECK_THAT(config_error(minimal("[processing]\ncompression = \"deflate\"\ncompression_level = 13\n")),
                    Catch::StartsWith("project.toml:13: processing.compression_level: must be 0 (the codec's "
                                      "default) or 1-12 for deflate, got 13"));
     }
     SECTION("TOML syntax error") {
-        CHECK_THAT(error_of(minimal("[grid\n")), Catch::StartsWith("project.toml:11: "));
+        CHECK_THAT(config_error(minimal("[grid\n")), Catch::StartsWith("project.toml:11: "));
     }
     SECTION("missing climate zone and unknown zone") {
-        CHECK_THAT(error_of("[project]\nname = \"x\"\n"),
+        CHECK_THAT(config_error("[project]\nname = \"x\"\n"),
                    Catch::StartsWith("project.toml:1: project: missing key \"climate_zone\""));
         auto text = minimal();
         text.replace(text.find("subtropical"), 11, "tropcal");
-        CHECK_THAT(error_of(text), Catch::StartsWith("project.toml:2: project.climate_zone: unknown climate zone \"tropcal\""));
+        CHECK_THAT(config_error(text), Catch::StartsWith("project.toml:2: project.climate_zone: unknown climate zone \"tropcal\""));
     }
     SECTION("negative and non-numeric override values") {
         const std::string head = "[tier1]\n[[tier1.override]]\nparameter = \"agb_t_dm_per_ha\"\nhabitat = \"mangrove\"\n";
-        CHECK_THAT(error_of(minimal(head + "value = -3\nsource = \"x\"\n")),
+        CHECK_THAT(config_error(minimal(head + "value = -3\nsource = \"x\"\n")),
                    Catch::StartsWith("project.toml:15: tier1.override[1].value: value must not be negative"));
-        CHECK_THAT(error_of(minimal(head + "value = \"lots\"\nsource = \"x\"\n")),
+        CHECK_THAT(config_error(minimal(head + "value = \"lots\"\nsource = \"x\"\n")),
                    Catch::StartsWith("project.toml:15: tier1.override[1].value: expected a number, found a string"));
-        CHECK_THAT(error_of(minimal(head + "value = 80\nci95 = [90, 120]\nsource = \"x\"\n")),
+        CHECK_THAT(config_error(minimal(head + "value = 80\nci95 = [90, 120]\nsource = \"x\"\n")),
                    Catch::StartsWith("project.toml:16: tier1.override[1].ci95: the 95 % interval [90, 120] must contain"));
-        CHECK_THAT(error_of(minimal(head + "value = 80\n")),
+        CHECK_THAT(config_error(minimal(head + "value = 80\n")),
                    Catch::StartsWith("project.toml:12: tier1.override[1]: missing key \"source\""));
         // Without ci95 the value would enter σ as exact (± 0): the interval is required (issue 17, item 7).
-        CHECK_THAT(error_of(minimal(head + "value = 80\nsource = \"x\"\n")),
+        CHECK_THAT(config_error(minimal(head + "value = 80\nsource = \"x\"\n")),
                    Catch::StartsWith("project.toml:12: tier1.override[1]: missing key \"ci95\""));
     }
     SECTION("stock: soil types and the model keys") {
-        CHECK_THAT(error_of(minimal("[stock]\nsoil = \"peat\"\n")),
+        CHECK_THAT(config_error(minimal("[stock]\nsoil = \"peat\"\n")),
                    Catch::StartsWith("project.toml:12: stock.soil: unknown soil type \"peat\" (mineral, organic or "
                                      "unknown)"));
         CHECK(parse_project(minimal("[stock]\nsoil = \"unknown\"\n"), "project.toml").stock.soil ==
               science::SoilType::unknown);
-        CHECK_THAT(error_of(minimal("[stock]\nforce_model = true\n")),
+        CHECK_THAT(config_error(minimal("[stock]\nforce_model = true\n")),
                    Catch::StartsWith("project.toml:12: stock.force_model: needs biomass_model"));
-        CHECK_THAT(error_of(minimal("[stock]\nbiomass_model = \"m.json\"\nforce_model = 1\n")),
+        CHECK_THAT(config_error(minimal("[stock]\nbiomass_model = \"m.json\"\nforce_model = 1\n")),
                    Catch::StartsWith("project.toml:13: stock.force_model: expected true or false"));
     }
     SECTION("rules: habitat names and empty expressions") {
-        CHECK_THAT(error_of(minimal("[[habitat.rules]]\nhabitat = \"mangroove\"\nwhen = \"ndvi > 0\"\n")),
+        CHECK_THAT(config_error(minimal("[[habitat.rules]]\nhabitat = \"mangroove\"\nwhen = \"ndvi > 0\"\n")),
                    Catch::StartsWith("project.toml:12: habitat.rules[1].habitat: unknown habitat \"mangroove\""));
-        CHECK_THAT(error_of(minimal("[[habitat.rules]]\nhabitat = \"mangrove\"\nwhen = \"\"\n")),
+        CHECK_THAT(config_error(minimal("[[habitat.rules]]\nhabitat = \"mangrove\"\nwhen = \"\"\n")),
                    Catch::StartsWith("project.toml:13: habitat.rules[1].when: must not be empty"));
     }
     SECTION("grid from an input that does not exist") {
-        CHECK_THAT(error_of(minimal("[grid]\nfrom = \"landsat\"\n")),
+        CHECK_THAT(config_error(minimal("[grid]\nfrom = \"landsat\"\n")),
                    Catch::Contains("grid.from: no input named \"landsat\" (inputs: reflectance, habitat)"));
     }
     SECTION("a DEM with ellipsoidal heights needs the tidal section") {
-        CHECK_THAT(error_of(minimal("[inputs.dem]\npath = \"dem.tif\"\n")),
+        CHECK_THAT(config_error(minimal("[inputs.dem]\npath = \"dem.tif\"\n")),
                    Catch::StartsWith("project.toml:12: inputs.dem: ellipsoidal DEM heights need [tidal]"));
     }
 }

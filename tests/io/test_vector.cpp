@@ -1,4 +1,5 @@
 // Polygon layers: reading from OGR sources with CRS transformation and one-line errors; GeoPackage/GeoJSON output.
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/error.hpp>
@@ -13,11 +14,11 @@
 #include <limits>
 
 using namespace bluecarbon;
+using bluecarbon::test::write_text;
 namespace fs = std::filesystem;
 
 namespace {
 
-void write_text(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
 
 std::string feature(const std::string& id, const std::string& owner, const std::string& geometry) {
     return R"({"type":"Feature","properties":{"pid":")" + id + R"(","owner":")" + owner + R"("},"geometry":)" + geometry +

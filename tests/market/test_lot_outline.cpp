@@ -2,18 +2,17 @@
 #include <bluecarbon/parcels/geometry.hpp>
 #include <bluecarbon/parcels/validation.hpp>
 
+#include "support/rectangles.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::rectangle;
 
 namespace {
-
-MultiPolygon box(double x0, double y0, double x1, double y1) {
-    return MultiPolygon{{Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}}};
-}
 
 bool has_vertex(const Ring& r, double x, double y) {
     return std::any_of(r.begin(), r.end(), [&](const Coord& c) { return c.x == x && c.y == y; });
@@ -23,7 +22,7 @@ bool has_vertex(const Ring& r, double x, double y) {
 
 TEST_CASE("lot outline: adjacent parcels dissolve into one polygon", "[market][outline]") {
     // [0,100]x[0,100] and [100,200]x[0,100] share the edge x = 100: one 200 x 100 rectangle, 20000 m2.
-    const std::vector<MultiPolygon> two{box(0, 0, 100, 100), box(100, 0, 200, 100)};
+    const std::vector<MultiPolygon> two{rectangle(0, 0, 100, 100), rectangle(100, 0, 200, 100)};
     const auto u = parcels::dissolve(two);
     REQUIRE(u.parts.size() == 1);
     CHECK(u.parts[0].holes.empty());
@@ -37,13 +36,13 @@ TEST_CASE("lot outline: adjacent parcels dissolve into one polygon", "[market][o
 TEST_CASE("lot outline: overlaps count once and distant parcels stay apart", "[market][outline]") {
     // Overlapping squares [0,100]^2 and [50,150]x[0,100]: 150 x 100 = 15000 m2 (not 20000). A third square
     // 400 m away stays its own part: 15000 + 10000.
-    const std::vector<MultiPolygon> three{box(0, 0, 100, 100), box(50, 0, 150, 100), box(550, 0, 650, 100)};
+    const std::vector<MultiPolygon> three{rectangle(0, 0, 100, 100), rectangle(50, 0, 150, 100), rectangle(550, 0, 650, 100)};
     const auto u = parcels::dissolve(three);
     CHECK(u.parts.size() == 2);
     CHECK(parcels::planar_area(u) == 25000.0);
     // A ring around a courtyard: four 100 x 300 / 300 x 100 strips around [100,200]^2 give one polygon with a hole.
-    const std::vector<MultiPolygon> ring{box(0, 0, 300, 100), box(0, 200, 300, 300), box(0, 100, 100, 200),
-                                         box(200, 100, 300, 200)};
+    const std::vector<MultiPolygon> ring{rectangle(0, 0, 300, 100), rectangle(0, 200, 300, 300), rectangle(0, 100, 100, 200),
+                                         rectangle(200, 100, 300, 200)};
     const auto r = parcels::dissolve(ring);
     REQUIRE(r.parts.size() == 1);
     CHECK(r.parts[0].holes.size() == 1);
@@ -51,7 +50,7 @@ TEST_CASE("lot outline: overlaps count once and distant parcels stay apart", "[m
 }
 
 TEST_CASE("lot outline: the same parcels in another order give the same rings", "[market][outline]") {
-    const std::vector<MultiPolygon> a{box(0, 0, 100, 100), box(100, 0, 200, 100), box(550, 0, 650, 100)};
+    const std::vector<MultiPolygon> a{rectangle(0, 0, 100, 100), rectangle(100, 0, 200, 100), rectangle(550, 0, 650, 100)};
     const std::vector<MultiPolygon> b{a[2], a[1], a[0]};
     const auto ua = parcels::dissolve(a), ub = parcels::dissolve(b);
     REQUIRE(ua.parts.size() == ub.parts.size());

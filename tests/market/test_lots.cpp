@@ -5,25 +5,24 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/market/lots.hpp>
 
+#include "support/rectangles.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 using namespace bluecarbon;
 using namespace bluecarbon::market;
+using bluecarbon::test::rectangle;
 
 namespace {
 
-MultiPolygon box(double x0, double y0, double x1, double y1) {
-    return MultiPolygon{{Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}}};
-}
-
-std::map<std::string, ParcelInfo> parcels() {
+std::map<std::string, ParcelInfo> sample_parcels() {
     std::map<std::string, ParcelInfo> m;
-    m["P1"] = {"P1", "mangrove", "A", 1.0, box(0, 0, 100, 100)};
-    m["P2"] = {"P2", "mangrove", "A", 1.0, box(150, 0, 250, 100)};
-    m["P3"] = {"P3", "saltmarsh", "B", 1.0, box(1000, 0, 1100, 100)};
-    m["P4"] = {"P4", "mangrove", "B", 1.0, box(1150, 0, 1250, 100)};
+    m["P1"] = {"P1", "mangrove", "A", 1.0, rectangle(0, 0, 100, 100)};
+    m["P2"] = {"P2", "mangrove", "A", 1.0, rectangle(150, 0, 250, 100)};
+    m["P3"] = {"P3", "saltmarsh", "B", 1.0, rectangle(1000, 0, 1100, 100)};
+    m["P4"] = {"P4", "mangrove", "B", 1.0, rectangle(1150, 0, 1250, 100)};
     return m;
 }
 
@@ -63,24 +62,24 @@ LotRules rules(std::vector<GroupBy> by, double target, std::optional<double> con
 
 TEST_CASE("lots group by vintage and close at the target", "[market][lots]") {
     // 2024 in parcel order: 300 (P1) + 200 (P2) + 100 (P3) + 600 (P4) = 1200 >= 1000: one lot; 2025: P1's 400.
-    const auto lots = group_lots(blocks(), parcels(), rules({GroupBy::vintage}, 1000));
+    const auto lots = group_lots(blocks(), sample_parcels(), rules({GroupBy::vintage}, 1000));
     CHECK(summary(lots) == std::vector<std::string>{"LOT-1:P1+P2+P3+P4:1200", "LOT-501:P1:400"});
     CHECK(lots[0].area_ha == 4.0);
     CHECK(lots[0].habitats == std::vector<std::string>{"mangrove", "saltmarsh"});
     CHECK(lots[0].key.at(GroupBy::vintage) == "2024");
     CHECK(lots[0].start_price == 60.0);
     // Target 450: 300 + 200 = 500 closes the first; 100 + 600 = 700 the second.
-    CHECK(summary(group_lots(blocks(), parcels(), rules({GroupBy::vintage}, 450))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({GroupBy::vintage}, 450))) ==
           std::vector<std::string>{"LOT-1:P1+P2:500", "LOT-901:P3+P4:700", "LOT-501:P1:400"});
     // A block larger than the target is a lot of its own and is never split.
-    CHECK(summary(group_lots(blocks(), parcels(), rules({GroupBy::vintage}, 50))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({GroupBy::vintage}, 50))) ==
           std::vector<std::string>{"LOT-1:P1:300", "LOT-301:P2:200", "LOT-901:P3:100", "LOT-1001:P4:600",
                                    "LOT-501:P1:400"});
 }
 
 TEST_CASE("lots group by habitat", "[market][lots]") {
     // mangrove: P1 (300 + 400) + P2 200 + P4 600 = 1500; saltmarsh: P3 100.
-    const auto lots = group_lots(blocks(), parcels(), rules({GroupBy::habitat}, 1000));
+    const auto lots = group_lots(blocks(), sample_parcels(), rules({GroupBy::habitat}, 1000));
     CHECK(summary(lots) == std::vector<std::string>{"LOT-1:P1+P2+P4:1500", "LOT-901:P3:100"});
     CHECK(lots[0].area_ha == 3.0);
 }
@@ -88,30 +87,30 @@ TEST_CASE("lots group by habitat", "[market][lots]") {
 TEST_CASE("lots group by profile", "[market][lots]") {
     auto b = blocks();
     b[3].profile = "CCER-14-002";  // P3's block
-    const auto lots = group_lots(b, parcels(), rules({GroupBy::profile}, 10000));
+    const auto lots = group_lots(b, sample_parcels(), rules({GroupBy::profile}, 10000));
     CHECK(summary(lots) == std::vector<std::string>{"LOT-901:P3:100", "LOT-1:P1+P2+P4:1500"});
     CHECK(lots[0].key.at(GroupBy::profile) == "CCER-14-002");
 }
 
 TEST_CASE("lots group by owner with contiguity", "[market][lots]") {
     // 60 m links P1-P2 (50 m) and P3-P4 (50 m): owner A 300 + 400 + 200 = 900, owner B 100 + 600 = 700.
-    CHECK(summary(group_lots(blocks(), parcels(), rules({GroupBy::owner}, 10000, 60.0))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({GroupBy::owner}, 10000, 60.0))) ==
           std::vector<std::string>{"LOT-1:P1+P2:900", "LOT-901:P3+P4:700"});
     // 40 m links nothing: a lot per parcel.
-    CHECK(summary(group_lots(blocks(), parcels(), rules({GroupBy::owner}, 10000, 40.0))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({GroupBy::owner}, 10000, 40.0))) ==
           std::vector<std::string>{"LOT-1:P1:700", "LOT-301:P2:200", "LOT-901:P3:100", "LOT-1001:P4:600"});
     // Without grouping, 60 m gives the two clusters and 800 m chains all four (P2-P3 750 m).
-    CHECK(summary(group_lots(blocks(), parcels(), rules({}, 10000, 60.0))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({}, 10000, 60.0))) ==
           std::vector<std::string>{"LOT-1:P1+P2:900", "LOT-901:P3+P4:700"});
-    CHECK(summary(group_lots(blocks(), parcels(), rules({}, 10000, 800.0))) ==
+    CHECK(summary(group_lots(blocks(), sample_parcels(), rules({}, 10000, 800.0))) ==
           std::vector<std::string>{"LOT-1:P1+P2+P3+P4:1600"});
 }
 
 TEST_CASE("lots walk breadth-first through a cluster", "[market][lots]") {
     // A chain P1 - P2 - P1b (P1b 50 m east of P2): with 60 m the cluster is walked P1, P2, P1b, although P1b's id
     // sorts before P2's.
-    auto ps = parcels();
-    ps["P1b"] = {"P1b", "mangrove", "A", 1.0, box(300, 0, 400, 100)};  // 50 m east of P2
+    auto ps = sample_parcels();
+    ps["P1b"] = {"P1b", "mangrove", "A", 1.0, rectangle(300, 0, 400, 100)};  // 50 m east of P2
     std::vector<CreditBlock> b = {block(1, 300, "P1", "2024"), block(301, 500, "P2", "2024"),
                                   block(2001, 2100, "P1b", "2024")};
     const auto lots = group_lots(b, ps, rules({}, 450, 60.0));
@@ -124,14 +123,14 @@ TEST_CASE("lots walk breadth-first through a cluster", "[market][lots]") {
 TEST_CASE("lots do not depend on input order", "[market][lots]") {
     auto b = blocks();
     std::reverse(b.begin(), b.end());
-    CHECK(summary(group_lots(b, parcels(), rules({GroupBy::vintage}, 450, 60.0))) ==
-          summary(group_lots(blocks(), parcels(), rules({GroupBy::vintage}, 450, 60.0))));
+    CHECK(summary(group_lots(b, sample_parcels(), rules({GroupBy::vintage}, 450, 60.0))) ==
+          summary(group_lots(blocks(), sample_parcels(), rules({GroupBy::vintage}, 450, 60.0))));
 }
 
 TEST_CASE("lots of credits not yet issued are numbered", "[market][lots]") {
     std::vector<CreditBlock> b = {{"P1/2024", 0, "P1", "2024", "VM0033", "", 12.5},
                                   {"P2/2024", 0, "P2", "2024", "VM0033", "", 7.5}};
-    const auto lots = group_lots(b, parcels(), rules({GroupBy::vintage}, 10));
+    const auto lots = group_lots(b, sample_parcels(), rules({GroupBy::vintage}, 10));
     CHECK(summary(lots) == std::vector<std::string>{"LOT-001:P1:12", "LOT-002:P2:7"});
     CHECK(lots[0].t_co2e == 12.5);
 }
@@ -139,16 +138,16 @@ TEST_CASE("lots of credits not yet issued are numbered", "[market][lots]") {
 TEST_CASE("lots refuse a block of an unknown parcel", "[market][lots]") {
     auto b = blocks();
     b[1].parcel_id = "P9";
-    CHECK_THROWS_WITH(group_lots(b, parcels(), rules({}, 10)),
+    CHECK_THROWS_WITH(group_lots(b, sample_parcels(), rules({}, 10)),
                       "block R-X-2024-301-500: parcel 'P9' is not among the parcels");
 }
 
 TEST_CASE("polygon distance", "[market][lots]") {
-    CHECK(polygon_distance(box(0, 0, 1, 1), box(4, 5, 6, 6)) == 5.0);  // corner to corner: dx 3, dy 4
-    CHECK(polygon_distance(box(0, 0, 2, 2), box(1, 1, 3, 3)) == 0.0);  // overlap
-    CHECK(polygon_distance(box(0, 0, 10, 10), box(2, 2, 3, 3)) == 0.0);  // inside
-    CHECK(polygon_distance(box(0, 0, 1, 1), box(1, 0, 2, 1)) == 0.0);  // shared edge
-    MultiPolygon holed = box(0, 0, 10, 10);
+    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(4, 5, 6, 6)) == 5.0);  // corner to corner: dx 3, dy 4
+    CHECK(polygon_distance(rectangle(0, 0, 2, 2), rectangle(1, 1, 3, 3)) == 0.0);  // overlap
+    CHECK(polygon_distance(rectangle(0, 0, 10, 10), rectangle(2, 2, 3, 3)) == 0.0);  // inside
+    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(1, 0, 2, 1)) == 0.0);  // shared edge
+    MultiPolygon holed = rectangle(0, 0, 10, 10);
     holed.parts[0].holes.push_back({{2, 2}, {2, 8}, {8, 8}, {8, 2}, {2, 2}});
-    CHECK(polygon_distance(holed, box(4, 4, 5, 5)) == 2.0);  // in the hole: 4 - 2 to the hole's edge
+    CHECK(polygon_distance(holed, rectangle(4, 4, 5, 5)) == 2.0);  // in the hole: 4 - 2 to the hole's edge
 }

@@ -1,6 +1,7 @@
 // The parcels job: areas, stocks, tidal share and each eligibility rule on a small stock folder; totals equal
 // zonal's; parcels.gpkg columns as named by the contract.
 #include "io/io_fixtures.hpp"
+#include "support/rectangles.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/error.hpp>
@@ -18,6 +19,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::parcels;
+using bluecarbon::test::rectangle_geojson;
 namespace fs = std::filesystem;
 
 namespace {
@@ -53,11 +55,6 @@ void write_stock(const fs::path& dir) {
     raster("tidal.tif", [](int, int r) { return r < 15 ? 1 : 0; }, GDT_Byte);
 }
 
-std::string box(double x0, double y0, double x1, double y1) {
-    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", x0,
-                       y0, x1, y1);
-}
-
 std::string collection(const std::vector<std::array<std::string, 3>>& f) {
     std::string s = R"({"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32651"}},"features":[)";
     for (std::size_t i = 0; i < f.size(); ++i)
@@ -87,15 +84,15 @@ ParcelsRequest request(const test::TempDir& dir) {
 void write_inputs(const test::TempDir& dir) {
     write_stock(dir / "out");
     std::ofstream(dir / "parcels.geojson") << collection({
-        {"P1", "A", box(500010, 10270, 500040, 10290)},  // 600 m² mangrove in the tidal frame: eligible
-        {"P2", "", box(500050, 10270, 500060, 10280)},   // 100 m², no owner
-        {"P3", "B", box(500250, 10200, 500290, 10240)},  // forest, overlaps P4 by 10 x 40 m
-        {"P4", "C", box(500280, 10200, 500320, 10240)},
-        {"P5", "D", box(500010, 10010, 500050, 10050)},  // mangrove below the tidal frame
-        {"P6", "E", box(500100, 10130, 500140, 10170)},  // half in the frame; overlaps credited C1
+        {"P1", "A", rectangle_geojson(500010, 10270, 500040, 10290)},  // 600 m² mangrove in the tidal frame: eligible
+        {"P2", "", rectangle_geojson(500050, 10270, 500060, 10280)},   // 100 m², no owner
+        {"P3", "B", rectangle_geojson(500250, 10200, 500290, 10240)},  // forest, overlaps P4 by 10 x 40 m
+        {"P4", "C", rectangle_geojson(500280, 10200, 500320, 10240)},
+        {"P5", "D", rectangle_geojson(500010, 10010, 500050, 10050)},  // mangrove below the tidal frame
+        {"P6", "E", rectangle_geojson(500100, 10130, 500140, 10170)},  // half in the frame; overlaps credited C1
         {"P7", "F", k_bowtie},                            // invalid, repaired
     });
-    std::ofstream(dir / "credited.geojson") << collection({{"C1", "x", box(500120, 10130, 500160, 10170)}});
+    std::ofstream(dir / "credited.geojson") << collection({{"C1", "x", rectangle_geojson(500120, 10130, 500160, 10170)}});
 }
 
 }  // namespace

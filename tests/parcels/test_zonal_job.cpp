@@ -1,5 +1,7 @@
 // The zonal job end to end: polygons from a file (other CRS transformed), CSV and GeoPackage tables, bad input.
 #include "io/io_fixtures.hpp"
+#include "support/file_text.hpp"
+#include "support/rectangles.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/error.hpp>
@@ -16,6 +18,8 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::parcels;
+using bluecarbon::test::rectangle_geojson;
+using bluecarbon::test::write_text;
 namespace fs = std::filesystem;
 
 namespace {
@@ -42,12 +46,6 @@ std::string utm_collection(const std::vector<std::pair<std::string, std::string>
     return s + "]}";
 }
 
-std::string box(double x0, double y0, double x1, double y1) {
-    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", x0,
-                       y0, x1, y1);
-}
-
-void write_text(const fs::path& p, const std::string& s) { std::ofstream(p) << s; }
 
 }  // namespace
 
@@ -55,9 +53,9 @@ TEST_CASE("zonal writes one CSV row per polygon in input order, id first", "[par
     test::TempDir dir;
     write_raster(dir / "v.tif");
     // B: cols 2..3 (values 3, 4) whole rows 0..1 -> 4 cells; A: half of col 10 (value 11) and col 11 (12) over one row.
-    write_text(dir / "p.geojson", utm_collection({{"B", box(500020, 10280, 500040, 10300)},
-                                                  {"A", box(500105, 10290, 500120, 10300)},
-                                                  {"OUT", box(600000, 10000, 600010, 10010)}}));
+    write_text(dir / "p.geojson", utm_collection({{"B", rectangle_geojson(500020, 10280, 500040, 10300)},
+                                                  {"A", rectangle_geojson(500105, 10290, 500120, 10300)},
+                                                  {"OUT", rectangle_geojson(600000, 10000, 600010, 10010)}}));
     ZonalRequest req;
     req.raster = parse_raster_band((dir / "v.tif").string());
     req.polygons = dir / "p.geojson";
@@ -129,10 +127,10 @@ TEST_CASE("zonal refuses bad input with one line and writes nothing", "[parcels]
     test::TempDir dir;
     write_raster(dir / "v.tif");
     write_raster(dir / "far.tif", 900000);
-    write_text(dir / "p.geojson", utm_collection({{"B", box(500020, 10280, 500040, 10300)}}));
+    write_text(dir / "p.geojson", utm_collection({{"B", rectangle_geojson(500020, 10280, 500040, 10300)}}));
     write_text(dir / "bowtie.geojson",
                utm_collection({{"X", R"({"type":"Polygon","coordinates":[[[500000,10000],[500100,10100],[500100,10000],[500000,10100],[500000,10000]]]})"}}));
-    write_text(dir / "off.geojson", utm_collection({{"F", box(700000, 10000, 700100, 10100)}}));
+    write_text(dir / "off.geojson", utm_collection({{"F", rectangle_geojson(700000, 10000, 700100, 10100)}}));
     ZonalRequest base;
     base.raster = {dir / "v.tif", ""};
     base.polygons = dir / "p.geojson";

@@ -5,6 +5,8 @@
 #include <bluecarbon/io/crs.hpp>
 #include <bluecarbon/io/vector.hpp>
 
+#include "support/file_text.hpp"
+#include "support/rectangles.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bit>
@@ -41,15 +43,6 @@ inline std::string rectangle_multipolygon_wkb(double x0, double y0, double x1, d
         f64(ys[i]);
     }
     return w;
-}
-
-inline MultiPolygon rectangle(double x0, double y0, double x1, double y1) {
-    return MultiPolygon{{Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}}};
-}
-
-inline void write_text(const std::filesystem::path& p, const std::string& text) {
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
 }
 
 /// Parcels: P1 eligible and credited (two vintages), P2 eligible but excluded by the credits step, P3 not

@@ -20,6 +20,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::write_text;
 using Catch::Contains;
 namespace fs = std::filesystem;
 
@@ -64,7 +65,6 @@ Raster read(const fs::path& path) {
     return r;
 }
 
-void write_text(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 
 const char* k_bio =
     "lucode,lulc-class,biomass-initial,soil-initial,litter-initial,biomass-half-life,biomass-low-impact-disturb,"

@@ -1,4 +1,5 @@
 #include "sample_report.hpp"
+#include "support/text_search.hpp"
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/report/charts.hpp>
@@ -7,23 +8,18 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::report;
+using bluecarbon::test::count_occurrences;
 
 namespace {
-
-std::size_t count(const std::string& s, const std::string& what) {
-    std::size_t n = 0;
-    for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + what.size())) ++n;
-    return n;
-}
 
 /// Structure every chart shares: one <svg> root with a <title>, balanced text elements.
 void check_svg_shape(const std::string& svg) {
     CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
     CHECK(svg.size() > 7);
     CHECK(svg.substr(svg.size() - 7) == "</svg>\n");
-    CHECK(count(svg, "<svg") == 1);
-    CHECK(count(svg, "<title>") == count(svg, "</title>"));
-    CHECK(count(svg, "<text") == count(svg, "</text>"));
+    CHECK(count_occurrences(svg, "<svg") == 1);
+    CHECK(count_occurrences(svg, "<title>") == count_occurrences(svg, "</title>"));
+    CHECK(count_occurrences(svg, "<text") == count_occurrences(svg, "</text>"));
     CHECK(svg.find("NaN") == std::string::npos);
     CHECK(svg.find("nan") == std::string::npos);
 }
@@ -54,7 +50,7 @@ TEST_CASE("Stock by habitat: one bar per habitat, scaled to the axis", "[report]
     const std::string svg = svg_stock_by_habitat(d.habitats);
     check_svg_shape(svg);
     // Background rect plus three bars.
-    CHECK(count(svg, "<rect") == 4);
+    CHECK(count_occurrences(svg, "<rect") == 4);
     // Plot height 330 - 60 - 36 = 234 px for an axis topping at 2500: the salt marsh bar is
     // 234 * 2345.25 / 2500 = 219.5235 -> "219.52".
     CHECK(svg.find("height=\"219.52\"") != std::string::npos);
@@ -76,14 +72,14 @@ TEST_CASE("Credits per vintage stack the deductions on the net credits", "[repor
     const std::string svg = svg_credits_by_vintage(d.credits);
     check_svg_shape(svg);
     // Background + 4 legend swatches + 3 vintages x 4 segments.
-    CHECK(count(svg, "<rect") == 1 + 4 + 12);
+    CHECK(count_occurrences(svg, "<rect") == 1 + 4 + 12);
     // Axis 0-200 over 300 - 58 = 242 px: 1.21 px per t. 2025: net 200 - 20 - 10 - 30 = 140 -> 169.4 px, then
     // 24.2, 12.1 and 36.3 px; the stack ends exactly at the plot top (y = 58).
     CHECK(svg.find("height=\"169.4\" fill=\"#1b7837\"><title>2025 net credits: 140.0 t CO2e</title>") !=
           std::string::npos);
     CHECK(svg.find("y=\"58\" width=\"90\" height=\"36.3\"") != std::string::npos);
     CHECK(svg.find("<title>2023 Leakage: 5.0 t CO2e</title>") != std::string::npos);
-    CHECK(count(svg, ">Buffer</text>") == 1);  // one legend entry per deduction name
+    CHECK(count_occurrences(svg, ">Buffer</text>") == 1);  // one legend entry per deduction name
     for (const char* v : {">2023</text>", ">2024</text>", ">2025</text>"}) CHECK(svg.find(v) != std::string::npos);
 }
 
@@ -96,7 +92,7 @@ TEST_CASE("Uncertainty per parcel draws a dot and an interval per parcel", "[rep
     const auto d = test::sample_data();
     const std::string svg = svg_parcel_uncertainty(d.parcels);
     check_svg_shape(svg);
-    CHECK(count(svg, "<circle") == 3);
+    CHECK(count_occurrences(svg, "<circle") == 3);
     CHECK(svg.find("P-002: 2,345.2 Mg C (90 % interval 2,000.0 to 2,700.0)") != std::string::npos);
     // Axis 0-3000 (step 500) over x 130-620: P-003's interval 500-1150 spans x 130 + 490 * 500 / 3000 = 211.67
     // to 130 + 490 * 1150 / 3000 = 317.83.

@@ -2,6 +2,7 @@
 
 #include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
+#include "support/text_search.hpp"
 
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
@@ -15,14 +16,9 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::report;
+using bluecarbon::test::count_occurrences;
 
 namespace {
-
-std::size_t count(const std::string& s, const std::string& what) {
-    std::size_t n = 0;
-    for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + what.size())) ++n;
-    return n;
-}
 
 using bluecarbon::test::slurp;
 
@@ -37,8 +33,8 @@ TEST_CASE("The page has every section, its maps as files and its charts inline",
     CHECK(h.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0) == 0);
     for (const char* id : {"summary", "maps", "charts", "parcels", "lots", "parameters", "inputs"})
         CHECK(contains(h, std::string("<section id=\"") + id + "\">"));
-    CHECK(count(h, "<section") == count(h, "</section>"));
-    CHECK(count(h, "<table") == count(h, "</table>"));
+    CHECK(count_occurrences(h, "<section") == count_occurrences(h, "</section>"));
+    CHECK(count_occurrences(h, "<table") == count_occurrences(h, "</table>"));
     REQUIRE(r.assets.size() == 5);
     CHECK(r.assets[0].relative_path == "report/habitat.png");
     CHECK(r.assets[1].relative_path == "report/stock_soil.png");
@@ -51,12 +47,12 @@ TEST_CASE("The page has every section, its maps as files and its charts inline",
     // 120 x 90 cells drawn at floor(720 / 120) = 6 px each.
     CHECK(contains(h, "<figcaption>Habitat — 120 × 90 cells, 6 px per cell</figcaption>"));
     CHECK(contains(h, "<figcaption>Soil organic carbon — 120 × 90 cells, 6 px per cell, in Mg C/ha</figcaption>"));
-    CHECK(count(h, "<img ") == 2);
+    CHECK(count_occurrences(h, "<img ") == 2);
     // The charts are inlined byte for byte as well as written as files.
-    CHECK(count(h, "<svg ") == 3);
+    CHECK(count_occurrences(h, "<svg ") == 3);
     for (std::size_t i = 2; i < 5; ++i) CHECK(contains(h, r.assets[i].bytes));
     // Rows: three parcels, two lots, two parameters, two inputs.
-    CHECK(count(h, "<tr>") == 1 + 3 + 1 + 2 + 1 + 2 + 1 + 2 + 1);  // with each table's header and the totals
+    CHECK(count_occurrences(h, "<tr>") == 1 + 3 + 1 + 2 + 1 + 2 + 1 + 2 + 1);  // with each table's header and the totals
 }
 
 TEST_CASE("The page needs no network and runs no script", "[report][html]") {

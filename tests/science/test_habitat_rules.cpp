@@ -7,6 +7,7 @@
 #include <bluecarbon/science/tidal.hpp>
 
 #include "science/rule_program.hpp"
+#include "support/same_bits.hpp"
 
 #include <catch2/catch.hpp>
 #include <muParser.h>
@@ -20,6 +21,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::science;
+using bluecarbon::test::same_bits;
 
 namespace {
 HabitatRule rule(Habitat h, std::string e, std::string origin = "project.toml:30: habitat.rules[1].when") {
@@ -209,7 +211,6 @@ TEST_CASE("rules with scene thresholds give identical maps for any tile split", 
 namespace {
 double land(double a, double b) { return (a != 0 && b != 0) ? 1.0 : 0.0; }
 double lnot(double a) { return a == 0 ? 1.0 : 0.0; }
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 }  // namespace
 
 TEST_CASE("the block evaluator runs muparser's bytecode bit-identically to muparser's bulk mode", "[rules]") {

@@ -5,6 +5,8 @@
 #include <bluecarbon/science/survey/calibration.hpp>
 #include <bluecarbon/science/tier1_table.hpp>
 
+#include "science/pool_index.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -12,9 +14,13 @@
 #include <vector>
 
 using namespace bluecarbon::science;
+using bluecarbon::test::AGB;
+using bluecarbon::test::BGB;
+using bluecarbon::test::DEAD;
+using bluecarbon::test::SOC;
+using bluecarbon::test::TOTAL;
 
 namespace {
-constexpr std::size_t AGB = 0, BGB = 1, DEAD = 2, SOC = 3, TOTAL = 4;
 
 // Mangrove, subtropical, mineral soil:
 //   AGB 100 t d.m./ha σ 10, CF 0.5 σ 0.02, R:S 0.5 σ 0.1, dead wood 10 σ 2, litter 1 σ 0, SOC 200 σ 30.

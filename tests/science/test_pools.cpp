@@ -3,6 +3,7 @@
 #include <bluecarbon/science/pools.hpp>
 #include <bluecarbon/science/tier1_table.hpp>
 
+#include "science/pool_index.hpp"
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,10 +18,14 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::science;
+using bluecarbon::test::AGB;
+using bluecarbon::test::BGB;
+using bluecarbon::test::DEAD;
+using bluecarbon::test::SOC;
+using bluecarbon::test::TOTAL;
 
 namespace {
 Tier1Table shipped() { return Tier1Table::load(std::filesystem::path(test::k_data_dir) / "tier1_pools.csv"); }
-constexpr std::size_t AGB = 0, BGB = 1, DEAD = 2, SOC = 3, TOTAL = 4;
 }  // namespace
 
 TEST_CASE("subtropical mangrove pools from the shipped table, by hand", "[pools]") {

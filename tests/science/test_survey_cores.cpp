@@ -4,6 +4,8 @@
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/science/survey/soil_cores.hpp>
 
+#include "support/same_bits.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -14,6 +16,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::science::survey;
+using bluecarbon::test::same_bits;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -209,10 +212,6 @@ TEST_CASE("compute_cores: grouping, sorting and errors naming the line", "[surve
     CHECK_THROWS_WITH(compute_cores(mixed, opt, serial_for, "cores.csv"),
                       Catch::Matchers::Contains("compaction_percent differs"));
 }
-
-namespace {
-bool same_bits(double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; }
-}  // namespace
 
 TEST_CASE("Core Monte Carlo: deterministic across threads, mean near the deterministic stock", "[survey][cores][mc]") {
     std::vector<CoreSample> rows;

@@ -7,6 +7,7 @@
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
 #include <bluecarbon/io/survey_tables.hpp>
+#include "support/same_bits.hpp"
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,6 +22,7 @@
 
 using namespace bluecarbon;
 using namespace bluecarbon::science::survey;
+using bluecarbon::test::same_bits;
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -30,7 +32,7 @@ AllometryTable shipped_table() {
     return load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
 }
 
-WoodDensityDatabase small_db() {
+WoodDensityDatabase two_species_db() {
     return WoodDensityDatabase({{"Meliaceae", "Xylocarpus", "granatum", 0.60, ""},
                                 {"Acanthaceae", "Avicennia", "marina", 0.65, ""}});
 }
@@ -87,7 +89,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     const auto table = shipped_table();
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 0;
-    const auto r = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+    const auto r = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
     REQUIRE(r.trees.size() == 6);
     REQUIRE(r.plots.size() == 2);
 
@@ -133,7 +135,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     // With D0.1 measured (d01_cm = 12), T1 takes Khan 2005 on D0.1: 0.04117 × 12² × 8 = 47.42784 kg.
     auto with_d01 = f.trees;
     with_d01[0].d01_cm = 12.0;
-    const auto rd = compute_tree_survey(with_d01, f.plots, table, small_db(), {}, opt);
+    const auto rd = compute_tree_survey(with_d01, f.plots, table, two_species_db(), {}, opt);
     CHECK(rd.trees[0].equation == "khan2005-kandelia-obovata");
     CHECK(rd.trees[0].equation_level == EquationLevel::species);
     CHECK(rd.trees[0].equation_note.empty());
@@ -181,7 +183,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
     // AGB = (6.392378 × 100 + 216.502035 × 25) / 1000 = 6.051789 Mg/ha; BGB = 0.26 × AGB = 1.573465;
     // carbon = (6.051789 + 1.573465) × 0.4713 = 3.593782 Mg C/ha.
     opt.default_equation = "chave2014";
-    const auto r4 = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+    const auto r4 = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
     const auto& t4 = r4.trees;
     CHECK(t4[4].height_source == HeightSource::chave_e);
     CHECK_THAT(t4[4].height_m, WithinRel(7.082503451530112, 1e-12));
@@ -205,7 +207,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
     opt.monte_carlo.draws = 0;
     SECTION("dead stems included") {
         opt.dead_trees = DeadTreeRule::include;
-        const auto r = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+        const auto r = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
         CHECK(r.trees[3].counted);
         CHECK(r.plots[0].n_stems == 4);
         // + T4: 39.994475 kg (its ρ is the Avicennia marina record, unused by Comley's equation) × 0.1.
@@ -216,7 +218,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
         opt.species_equations = false;
         opt.bgb = BgbMethod::root_shoot;
         opt.carbon.carbon_fraction = 0.5;
-        const auto r = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+        const auto r = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
         // Every P1 stem: Komiyama 43.433514 kg; BGB = 0.96 (subtropical mangrove) × AGB.
         CHECK(r.trees[0].equation == "komiyama");
         CHECK(r.trees[0].root_shoot == 0.96);
@@ -226,7 +228,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
         CHECK_THAT(r.plots[0].carbon_mg_c_ha, WithinRel(1.96 * 3 * 4.343351443708668 * 0.5, 1e-12));
         CHECK(r.plots[0].carbon_fraction_sd == 0.0);
         opt.carbon.root_carbon_fraction = 0.4;
-        const auto rr = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+        const auto rr = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
         // AGB 3 × 4.343351 × 0.5 + BGB 0.96 × 3 × 4.343351 × 0.4 = 6.515027 + 5.003541 = 11.518568 Mg C/ha.
         CHECK_THAT(rr.plots[0].carbon_mg_c_ha,
                    WithinRel(3 * 4.343351443708668 * 0.5 + 0.96 * 3 * 4.343351443708668 * 0.4, 1e-12));
@@ -237,7 +239,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
         opt.bgb = BgbMethod::root_shoot;
         opt.default_equation = "chave2014-e";
         plots[0].chave_e = 0.1;
-        const auto r = compute_tree_survey(f.trees, plots, table, small_db(), {}, opt);
+        const auto r = compute_tree_survey(f.trees, plots, table, two_species_db(), {}, opt);
         CHECK(r.trees[0].root_shoot == 0.29);
         // T3 falls to the named default: Chave E-form, 36.884356 kg (test_survey_allometry.cpp).
         CHECK(r.trees[2].equation == "chave2014-e");
@@ -248,22 +250,22 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
     SECTION("errors name the stem and the missing input") {
         auto plots = f.plots;
         plots[1].chave_e.reset();  // P2: no heights and no E → nothing applies
-        CHECK_THROWS_WITH(compute_tree_survey(f.trees, plots, table, small_db(), {}, opt, serial_for, "trees.csv"),
+        CHECK_THROWS_WITH(compute_tree_survey(f.trees, plots, table, two_species_db(), {}, opt, serial_for, "trees.csv"),
                           Catch::Matchers::StartsWith("trees.csv:6: tree 'T5' in plot 'P2': no equation applies"));
         opt.default_equation = "no-such";
-        CHECK_THROWS_AS(compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt), ConfigError);
+        CHECK_THROWS_AS(compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt), ConfigError);
         opt.default_equation = "komiyama-roots";
-        CHECK_THROWS_WITH(compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt),
+        CHECK_THROWS_WITH(compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt),
                           Catch::Matchers::Contains("below-ground"));
         opt.default_equation = "auto";
         auto trees = f.trees;
         trees[0].plot_id = "P9";
-        CHECK_THROWS_WITH(compute_tree_survey(trees, f.plots, table, small_db(), {}, opt),
+        CHECK_THROWS_WITH(compute_tree_survey(trees, f.plots, table, two_species_db(), {}, opt),
                           Catch::Matchers::Contains("the plot is not in plots"));
         auto plots2 = f.plots;
         plots2[1].height_region = "Atlantis";
         plots2[1].chave_e.reset();
-        CHECK_THROWS_WITH(compute_tree_survey(f.trees, plots2, table, small_db(), {}, opt),
+        CHECK_THROWS_WITH(compute_tree_survey(f.trees, plots2, table, two_species_db(), {}, opt),
                           Catch::Matchers::Contains("height region 'Atlantis'"));
     }
 }
@@ -351,8 +353,6 @@ TEST_CASE("Nested plot designs and expansion factors", "[survey][plots]") {
 
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
 bool same_summary(const McSummary& a, const McSummary& b) {
     return a.draws == b.draws && same_bits(a.mean, b.mean) && same_bits(a.median, b.median) &&
            same_bits(a.sd, b.sd) && same_bits(a.ci90_low, b.ci90_low) && same_bits(a.ci90_high, b.ci90_high);
@@ -412,10 +412,10 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
     opt.monte_carlo.draws = 1000;
     opt.monte_carlo.seed = 42;
     const TileExecutor one(1), two(2), four(4);
-    const auto r1 = compute_tree_survey(trees, plots, table, small_db(), {}, opt, executor_for(one));
-    const auto r2 = compute_tree_survey(trees, plots, table, small_db(), {}, opt, executor_for(two));
-    const auto r4 = compute_tree_survey(trees, plots, table, small_db(), {}, opt, executor_for(four));
-    const auto rs = compute_tree_survey(trees, plots, table, small_db(), {}, opt);
+    const auto r1 = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, executor_for(one));
+    const auto r2 = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, executor_for(two));
+    const auto r4 = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, executor_for(four));
+    const auto rs = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt);
     for (std::size_t p = 0; p < plots.size(); ++p) {
         INFO(plots[p].plot_id);
         CHECK(r1.plots[p].agb_mc.draws == 1000);
@@ -427,7 +427,7 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
     }
     // Plots computed concurrently on two threads give the one-thread bits.
     std::set<int> workers;
-    const auto rc = compute_tree_survey(trees, plots, table, small_db(), {}, opt, concurrent_executor(two, workers));
+    const auto rc = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, concurrent_executor(two, workers));
     CHECK(workers.size() == 2);
     for (std::size_t p = 0; p < plots.size(); ++p) {
         CHECK(same_summary(r1.plots[p].agb_mc, rc.plots[p].agb_mc));
@@ -435,13 +435,13 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
     }
     // Streams are keyed by plot id: reversing the plots file changes nothing.
     std::vector<PlotRecord> reversed(plots.rbegin(), plots.rend());
-    const auto rr = compute_tree_survey(trees, reversed, table, small_db(), {}, opt, executor_for(two));
+    const auto rr = compute_tree_survey(trees, reversed, table, two_species_db(), {}, opt, executor_for(two));
     for (std::size_t p = 0; p < plots.size(); ++p)
         CHECK(same_summary(r1.plots[p].agb_mc, rr.plots[plots.size() - 1 - p].agb_mc));
     // Identical plots under different ids get different (independent) draws; a different seed changes them too.
     CHECK_FALSE(same_bits(r1.plots[0].agb_mc.mean, r1.plots[2].agb_mc.mean));
     opt.monte_carlo.seed = 43;
-    const auto other = compute_tree_survey(trees, plots, table, small_db(), {}, opt);
+    const auto other = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt);
     CHECK_FALSE(same_bits(r1.plots[0].agb_mc.mean, other.plots[0].agb_mc.mean));
 }
 
@@ -465,7 +465,7 @@ TEST_CASE("Monte Carlo: ids whose 32-bit hashes collide still get their own draw
     }
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 200;
-    const auto r = compute_tree_survey(trees, plots, shipped_table(), small_db(), {}, opt);
+    const auto r = compute_tree_survey(trees, plots, shipped_table(), two_species_db(), {}, opt);
     CHECK(same_bits(r.plots[0].agb_mg_ha, r.plots[1].agb_mg_ha));
     CHECK_FALSE(same_bits(r.plots[0].agb_mc.mean, r.plots[1].agb_mc.mean));
     // The collision check itself: equal ids are fine, distinct ids with distinct keys pass.
@@ -482,7 +482,7 @@ TEST_CASE("Monte Carlo: the mean is within 4 standard errors of the deterministi
     opt.monte_carlo.dbh_sd_intercept_cm = 0.02;
     opt.monte_carlo.default_residual_sd = 0.05;  // for equations without an rse
     opt.wood_density.default_relative_sd = 0.02;
-    const auto r = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+    const auto r = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
     // The Monte-Carlo mean is unbiased (mean-one error factors), so it lies within 4 standard errors of the mean
     // (SE = sd / sqrt(draws)) of the deterministic value; P2's modelled heights (σ 0.243) dominate its spread.
     const double n_draws = 2000.0;
@@ -499,7 +499,7 @@ TEST_CASE("Monte Carlo: the mean is within 4 standard errors of the deterministi
     opt.monte_carlo.dbh_error = opt.monte_carlo.wood_density_error = false;
     opt.monte_carlo.height_error = opt.monte_carlo.residual_error = false;
     opt.monte_carlo.draws = 10;
-    const auto z = compute_tree_survey(f.trees, f.plots, table, small_db(), {}, opt);
+    const auto z = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
     for (const auto& p : z.plots) {
         CHECK_THAT(p.agb_mc.mean, WithinRel(p.agb_mg_ha, 1e-12));
         CHECK_THAT(p.agb_mc.sd, WithinAbs(0.0, 1e-12));

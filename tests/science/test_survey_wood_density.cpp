@@ -26,7 +26,7 @@ namespace {
 //   Rhizophoraceae / Ceriops sp 0.60                   → genus Ceriops 0.6 (n 1); family, the mean of its
 //                                                         genera's means: (0.775 + 0.6)/2 = 0.6875 (n 2)
 //   Acanthaceae / Avicennia marina 0.65                → species, one record: sd = 10 % = 0.065
-WoodDensityDatabase small_db() {
+WoodDensityDatabase rhizophora_db() {
     return WoodDensityDatabase({{"Rhizophoraceae", "Rhizophora", "stylosa", 0.80, "x"},
                                 {"Rhizophoraceae", "Rhizophora", "stylosa", 0.90, "x"},
                                 {"Rhizophoraceae", "Rhizophora", "mucronata", 0.70, "x"},
@@ -37,7 +37,7 @@ WoodDensityDatabase small_db() {
 }  // namespace
 
 TEST_CASE("Wood density: each fallback level, with record counts and SDs", "[survey][wood_density]") {
-    const auto db = small_db();
+    const auto db = rhizophora_db();
     CHECK(db.size() == 5);
     const std::vector<WoodDensityQuery> q{
         {parse_taxon("Rhizophora stylosa"), "", std::nullopt, 0},      // species (2 records)
