@@ -148,14 +148,16 @@ TEST_CASE("net present value with a price table and with inflation", "[cbc][npv]
     const std::vector<std::int64_t> codes{MANGROVE, MANGROVE};
     SECTION("price table 10, 11, 12, 13") {
         const std::vector<double> prices{10, 11, 12, 13};
-        const CbcModel invest(three_classes(), three_class_transitions(), {2000, 2002}, 2004, CbcValuation{prices, 0.10, NpvMethod::invest});
+        const CbcModel invest(three_classes(), three_class_transitions(), {2000, 2002}, 2004,
+                              CbcValuation{prices, 0.10, NpvMethod::invest});
         const auto a = run(invest, codes);
         // InVEST: (sum of period sums) x sum of discounted prices.
         // At 2002: 7 x (10 + 11/1.1) = 140. At 2004: 13 x (10 + 10 + 12/1.21 + 13/1.331).
         CHECK(a.npv[0] == Approx(140.0).epsilon(1e-12));
         CHECK(a.npv[1] == Approx(13.0 * (20.0 + 12.0 / 1.21 + 13.0 / 1.331)).epsilon(1e-12));
         CHECK(invest.invest_valuation_factor(2004) == Approx(20.0 + 9.917355371900827 + 9.767092411720511).epsilon(1e-12));
-        const CbcModel yearly(three_classes(), three_class_transitions(), {2000, 2002}, 2004, CbcValuation{prices, 0.10, NpvMethod::yearly});
+        const CbcModel yearly(three_classes(), three_class_transitions(), {2000, 2002}, 2004,
+                              CbcValuation{prices, 0.10, NpvMethod::yearly});
         const auto b = run(yearly, codes);
         // Yearly: 3.5 x 10 + 3.5 x 11/1.1 = 70; + 3 x 12/1.21 + 3 x 13/1.331 = 129.05334...
         CHECK(b.npv[0] == Approx(70.0).epsilon(1e-12));
@@ -166,11 +168,13 @@ TEST_CASE("net present value with a price table and with inflation", "[cbc][npv]
         const auto prices = prices_with_inflation(10.0, 0.05, 2000, 2004);
         REQUIRE(prices.size() == 5);
         CHECK(prices[3] == Approx(10.0 * 1.05 * 1.05 * 1.05).epsilon(1e-15));
-        const CbcModel yearly(three_classes(), three_class_transitions(), {2000, 2002}, 2004, CbcValuation{prices, 0.10, NpvMethod::yearly});
+        const CbcModel yearly(three_classes(), three_class_transitions(), {2000, 2002}, 2004,
+                              CbcValuation{prices, 0.10, NpvMethod::yearly});
         const auto b = run(yearly, codes);
         // 3.5 x (10 + 10.5/1.1) + 3 x (11.025/1.21 + 11.57625/1.331)
         CHECK(b.npv[1] == Approx(3.5 * (10.0 + 10.5 / 1.1) + 3.0 * (11.025 / 1.21 + 11.57625 / 1.331)).epsilon(1e-12));
-        const CbcModel invest(three_classes(), three_class_transitions(), {2000, 2002}, 2004, CbcValuation{prices, 0.10, NpvMethod::invest});
+        const CbcModel invest(three_classes(), three_class_transitions(), {2000, 2002}, 2004,
+                              CbcValuation{prices, 0.10, NpvMethod::invest});
         const auto a = run(invest, codes);
         CHECK(a.npv[1] == Approx(13.0 * (10.0 + 10.5 / 1.1 + 11.025 / 1.21 + 11.57625 / 1.331)).epsilon(1e-12));
     }
@@ -228,7 +232,8 @@ TEST_CASE("CBC validation errors", "[cbc][validation]") {
     SECTION("a disturbance fraction above 1") {
         auto c = three_classes();
         c[0].soil_disturb[2] = 1.5;
-        CHECK_THROWS_WITH(CbcModel(c, three_class_transitions(), {2000}, 2010), Catch::Contains("soil-high-impact-disturb"));
+        CHECK_THROWS_WITH(CbcModel(c, three_class_transitions(), {2000}, 2010),
+                          Catch::Contains("soil-high-impact-disturb"));
     }
 }
 

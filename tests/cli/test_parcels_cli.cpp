@@ -47,7 +47,6 @@ std::string box(double x0, double y0, double x1, double y1) {
                        x0, y0, x1, y1);
 }
 
-
 struct ZonalFixture {
     test::TempDir dir{"bc-zonal-cli"};
     ZonalFixture() {

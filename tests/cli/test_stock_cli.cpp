@@ -64,7 +64,8 @@ void create(const fs::path& p, int bands, GDALDataType type, const std::function
     GDALAllRegister();
     auto* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
     const char* opts[] = {"TILED=YES", "BLOCKXSIZE=64", "BLOCKYSIZE=64", nullptr};
-    GDALDatasetUniquePtr ds(drv->Create(p.string().c_str(), k_scene_w, k_scene_h, bands, type, const_cast<char**>(opts)));
+    GDALDatasetUniquePtr ds(
+        drv->Create(p.string().c_str(), k_scene_w, k_scene_h, bands, type, const_cast<char**>(opts)));
     REQUIRE(ds);
     double gt[6] = {390000.0, 10.0, 0.0, 3266000.0, 0.0, -10.0};
     ds->SetGeoTransform(gt);
@@ -85,7 +86,8 @@ struct Scene {
                     px[static_cast<std::size_t>(r * k_scene_w + c)] = static_cast<std::uint16_t>(
                         std::lround((spectrum(class_at(c))[static_cast<std::size_t>(b - 1)] + wobble) * 1e4));
                 }
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_UInt16, 0, 0) == CE_None);
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_UInt16, 0,
+                                   0) == CE_None);
             static const char* names[] = {"green", "red", "nir", "swir1"};
             band->SetDescription(names[b - 1]);
             band->SetScale(1e-4);
@@ -96,18 +98,22 @@ struct Scene {
             std::vector<float> px(k_scene_w * k_scene_h);
             for (int r = 0; r < k_scene_h; ++r)
                 for (int c = 0; c < k_scene_w; ++c)
-                    px[static_cast<std::size_t>(r * k_scene_w + c)] = static_cast<float>(orthometric(class_at(c)) + 14.32);
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Float32, 0, 0) == CE_None);
+                    px[static_cast<std::size_t>(r * k_scene_w + c)] =
+                        static_cast<float>(orthometric(class_at(c)) + 14.32);
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Float32,
+                                   0, 0) == CE_None);
             band->SetNoDataValue(-9999.0);
-            if (dem_unit) band->SetUnitType("m");
+            if (dem_unit)
+                band->SetUnitType("m");
         });
         create(dir / "habitat.tif", 1, GDT_Byte, [unmapped_code](GDALRasterBand* band, int) {
             std::vector<std::uint8_t> px(k_scene_w * k_scene_h);
             for (int r = 0; r < k_scene_h; ++r)
                 for (int c = 0; c < k_scene_w; ++c)
-                    px[static_cast<std::size_t>(r * k_scene_w + c)] =
-                        static_cast<std::uint8_t>(unmapped_code && r == 5 && c % 50 == 0 ? unmapped_code + c / 50 : class_at(c));
-            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Byte, 0, 0) == CE_None);
+                    px[static_cast<std::size_t>(r * k_scene_w + c)] = static_cast<std::uint8_t>(
+                        unmapped_code && r == 5 && c % 50 == 0 ? unmapped_code + c / 50 : class_at(c));
+            REQUIRE(band->RasterIO(GF_Write, 0, 0, k_scene_w, k_scene_h, px.data(), k_scene_w, k_scene_h, GDT_Byte, 0,
+                                   0) == CE_None);
             band->SetNoDataValue(0);
         });
     }
@@ -179,7 +185,7 @@ void check_bad_input(const Scene& s, const std::string& project, const std::stri
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Catch::Contains(expected));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
-    CHECK(entry_count(s.out()) == 0);                             // nothing published, no temporary left
+    CHECK(entry_count(s.out()) == 0);                          // nothing published, no temporary left
 }
 
 }  // namespace

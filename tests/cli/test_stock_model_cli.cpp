@@ -181,8 +181,8 @@ TEST_CASE("survey calibrate records the habitats of its plots - --habitats namin
     CHECK_THAT(r.err, Catch::Contains("--habitats: no usable plot of habitat 'seagrass'"));
     CHECK_FALSE(fs::exists(d / "output" / "biomass_model.json"));
     // A linear model, written and read back by stock with the same habitats.
-    const auto lin = run({"survey", "calibrate", project.string(), "--habitats", "mangrove", "--form", "linear",
-                         "--quiet", "--json"});
+    const auto lin = run(
+        {"survey", "calibrate", project.string(), "--habitats", "mangrove", "--form", "linear", "--quiet", "--json"});
     INFO(lin.err);
     REQUIRE(lin.code == 0);
     const auto m = nlohmann::json::parse(slurp(d / "output" / "biomass_model.json"));

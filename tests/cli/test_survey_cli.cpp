@@ -167,15 +167,16 @@ TEST_CASE("survey trees reports a species that falls back to its genus", "[cli][
     std::ofstream(trees) << "plot_id,tree_id,species,dbh_cm,height_m\nP1,T1,Avicennia unknownii,10,8\n"
                             "P1,T2,Avicennia marina,12,8\n";
     const auto r = run({"survey", "trees", "--trees", trees.string(), "--plots", data("plots.csv"), "--out",
-                       (dir / "out").string(), "--mc", "0"});
+                        (dir / "out").string(), "--mc", "0"});
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK_THAT(r.out, Contains("  note: 'Avicennia unknownii' is not in the tables under that name: "));
     CHECK_THAT(r.out, Contains("wood density at genus level"));
     CHECK_THAT(r.out, !Contains("'Avicennia marina' is not"));  // the known species stays quiet
-    const auto j = nlohmann::json::parse(run({"survey", "trees", "--trees", trees.string(), "--plots",
-                                             data("plots.csv"), "--out", (dir / "out").string(), "--mc", "0",
-                                             "--json", "-q"}).out);
+    const auto j =
+        nlohmann::json::parse(run({"survey", "trees", "--trees", trees.string(), "--plots", data("plots.csv"), "--out",
+                                   (dir / "out").string(), "--mc", "0", "--json", "-q"})
+                                  .out);
     REQUIRE(j["notices"].size() == 1);
     CHECK_THAT(j["notices"][0].get<std::string>(), Contains("wood density at genus level"));
 }
@@ -217,8 +218,8 @@ TEST_CASE("survey trees: a bad row stops the run naming file, line and column - 
                           "P1,T2,Kandelia obovata,-4,8\n"
                           "P1,T3,Kandelia obovata,10,95\n";
     const auto out = dir / "out";
-    const auto r = run({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out", out.string(),
-                       "-q"});
+    const auto r =
+        run({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out", out.string(), "-q"});
     CHECK(r.code == 2);
     CHECK_THAT(r.err, Contains(bad.string() + ":3: column 'dbh_cm': tree 'T2' in plot 'P1': D = -4 cm"));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
@@ -226,7 +227,7 @@ TEST_CASE("survey trees: a bad row stops the run naming file, line and column - 
 
     // --drop-invalid: the run goes on and lists the dropped rows.
     const auto r2 = run({"survey", "trees", "--trees", bad.string(), "--plots", data("plots.csv"), "--out",
-                        out.string(), "-q", "--drop-invalid", "--mc", "0"});
+                         out.string(), "-q", "--drop-invalid", "--mc", "0"});
     INFO(r2.err);
     REQUIRE(r2.code == 0);
     CHECK_THAT(r2.out, Contains("2 rows dropped"));
@@ -281,7 +282,7 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
                                                      "100 yr)");
     // Over 60 yr: 20 + 18 + 17.5 = 55.5 Mg C/ha to 30 cm / 60 yr = 0.925.
     const auto r60 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "t60").string(), "-q",
-                         "--time-frame-yr", "60", "--mc", "0"});
+                          "--time-frame-yr", "60", "--mc", "0"});
     REQUIRE(r60.code == 0);
     const auto c60 = read_csv(dir / "t60" / "cores.csv");
     CHECK_THAT(num(c60, "B", "seq_rate_mg_c_ha_yr"), WithinRel(0.925, 1e-12));
@@ -295,7 +296,7 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
     CHECK(cell(cores, "A", "mc_draws") == "1000");
 
     const auto r40 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "d40").string(), "-q",
-                         "--depth-cm", "40", "--mc", "0"});
+                          "--depth-cm", "40", "--mc", "0"});
     REQUIRE(r40.code == 0);
     const auto c40 = read_csv(dir / "d40" / "cores.csv");
     CHECK_THAT(num(c40, "C", "stock_mg_c_ha"), WithinRel(80.0, 1e-12));  // 20 + 80 × 30/40
@@ -303,9 +304,9 @@ TEST_CASE("survey cores: stock to depth, extrapolation with its standard error, 
 
     // --json and thread-count independence.
     const auto j1 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j1").string(), "-q",
-                        "--json", "--threads", "1"});
+                         "--json", "--threads", "1"});
     const auto j4 = run({"survey", "cores", "--cores", data("cores.csv"), "--out", (dir / "j4").string(), "-q",
-                        "--json", "--threads", "4"});
+                         "--json", "--threads", "4"});
     REQUIRE(j1.code == 0);
     REQUIRE(j4.code == 0);
     const auto j = nlohmann::json::parse(j1.out);
@@ -452,7 +453,7 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
 
     // Linear form and two predictors, as JSON on stdout.
     const auto r2 = run({"survey", "calibrate", project, "--predictors", "ndvi,nir", "--form", "linear", "--allometry",
-                        mine, "--out", (dir / "lin.json").string(), "--json", "-q"});
+                         mine, "--out", (dir / "lin.json").string(), "--json", "-q"});
     REQUIRE(r2.code == 0);
     const auto s = nlohmann::json::parse(r2.out);
     CHECK(s["form"] == "linear");
@@ -460,7 +461,7 @@ TEST_CASE("survey calibrate recovers known coefficients from synthetic plots on 
     CHECK(fs::exists(dir / "lin.json"));
     // The log form on stdout names its terms as the model file does (and keeps `intercept`, the older key).
     const auto r4 = run({"survey", "calibrate", project, "--predictors", "ndvi", "--allometry", mine, "--out",
-                        (dir / "log.json").string(), "--json", "-q"});
+                         (dir / "log.json").string(), "--json", "-q"});
     REQUIRE(r4.code == 0);
     const auto s4 = nlohmann::json::parse(r4.out);
     CHECK(s4["log_intercept"] == j["log_intercept"]);
@@ -496,7 +497,7 @@ TEST_CASE("survey calibrate warns when the model has no skill (cross-validated R
             }
     }
     const auto r = run({"survey", "calibrate", (dir / "project.toml").string(), "--predictors", "ndvi", "--allometry",
-                       (dir / "mine.csv").string(), "-q"});
+                        (dir / "mine.csv").string(), "-q"});
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
     const auto model = nlohmann::json::parse(slurp(dir / "out" / "biomass_model.json"));

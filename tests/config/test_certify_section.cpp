@@ -33,7 +33,8 @@ TEST_CASE("[certify] and [registry] are read with their defaults", "[config][cer
                                        "[certify]\nkey = \"keys/signing.key\"\nproject_id = \"XS-2025\"\n"
                                        "assessment_date = 2025-06-30\nsample_key = true\n"
                                        "[registry]\npath = \"out/registry.db\"\nname = \"NB_BCR\"\n"
-                                       "trust = [\"keys/signing.pub\", \"/etc/agency.pub\"]\nissue = true\n" + k_tail,
+                                       "trust = [\"keys/signing.pub\", \"/etc/agency.pub\"]\nissue = true\n" +
+                                       k_tail,
                                    k_project_file);
     CHECK(cfg.certify.present);
     CHECK(cfg.certify.key == fs::path("/data/proj/keys/signing.key"));
@@ -44,15 +45,16 @@ TEST_CASE("[certify] and [registry] are read with their defaults", "[config][cer
     CHECK(cfg.registry.name == "NB_BCR");
     CHECK(cfg.registry.trust == std::vector<fs::path>{"/data/proj/keys/signing.pub", "/etc/agency.pub"});
     CHECK(cfg.registry.issue);
-    const auto text_date =
-        parse_project(k_head + "[certify]\nproject_id = \"X\"\nassessment_date = \"2024-02-29\"\n" + k_tail, k_project_file);
+    const auto text_date = parse_project(
+        k_head + "[certify]\nproject_id = \"X\"\nassessment_date = \"2024-02-29\"\n" + k_tail, k_project_file);
     CHECK(text_date.certify.assessment_date == std::optional<std::string>("2024-02-29"));
     CHECK_FALSE(text_date.certify.key);
     CHECK_FALSE(text_date.certify.sample_key);
 }
 
 TEST_CASE("[certify] and [registry] errors name the file, line and key", "[config][certify][bad-input]") {
-    CHECK(certify_error("[certify]\nkey = \"k\"\n") == "/data/proj/project.toml:3: certify: missing key \"project_id\"");
+    CHECK(certify_error("[certify]\nkey = \"k\"\n") ==
+          "/data/proj/project.toml:3: certify: missing key \"project_id\"");
     CHECK(certify_error("[certify]\nproject_id = \"X 1\"\n") ==
           "/data/proj/project.toml:4: certify.project_id: use letters, digits, '_' and '-' only");
     CHECK(certify_error("[certify]\nproject_id = \"X\"\nassessment_date = \"2025-02-29\"\n") ==
@@ -63,7 +65,8 @@ TEST_CASE("[certify] and [registry] errors name the file, line and key", "[confi
           "/data/proj/project.toml:5: certify.sample_key: expected true or false, found a string");
     CHECK_THAT(certify_error("[certify]\nproject_id = \"X\"\nkeyfile = \"k\"\n"),
                Catch::StartsWith("/data/proj/project.toml:5: certify.keyfile: unknown key"));
-    CHECK(certify_error("[registry]\npath = \"r.db\"\n") == "/data/proj/project.toml:3: registry: missing key \"name\"");
+    CHECK(certify_error("[registry]\npath = \"r.db\"\n") ==
+          "/data/proj/project.toml:3: registry: missing key \"name\"");
     CHECK(certify_error("[registry]\npath = \"r.db\"\nname = \"NB-BCR\"\n") ==
           "/data/proj/project.toml:5: registry.name: use letters, digits and '_' only");
     CHECK(certify_error("[registry]\npath = \"r.db\"\nname = \"B\"\ntrust = [1]\n") ==

@@ -119,10 +119,12 @@ TEST_CASE("credits section errors name the key and line", "[config][credits]") {
     CHECK(config_error(project(credits("profile"))) == "project.toml:7: credits: missing key \"profile\"");
     CHECK(config_error(project(credits("profile", "profile = \"vm0007\""))) ==
           "project.toml:10: credits.profile: unknown profile \"vm0007\" (vm0033 or ccer-14-002)");
-    CHECK(config_error(project(credits("buffer_percent"))) == "project.toml:7: credits: missing key \"buffer_percent\"");
+    CHECK(config_error(project(credits("buffer_percent"))) ==
+          "project.toml:7: credits: missing key \"buffer_percent\"");
     CHECK(config_error(project(credits("buffer_percent", "buffer_percent = 120"))) ==
           "project.toml:11: credits.buffer_percent: must be a percentage, 0 to 100 (got 120)");
-    CHECK(config_error(project(credits("price"))) == "project.toml:7: credits: missing key \"price\" (or a price_table)");
+    CHECK(config_error(project(credits("price"))) ==
+          "project.toml:7: credits: missing key \"price\" (or a price_table)");
     CHECK(config_error(project(credits("price", "price = -1"))) ==
           "project.toml:12: credits.price: must not be negative (got -1)");
     CHECK(config_error(project(credits("price_table", "price_table = \"\""))) ==
@@ -141,7 +143,8 @@ TEST_CASE("credits snapshots errors", "[config][credits]") {
     // Only one snapshot (line 18 removed: its keys then belong to the first table, which repeats them).
     const std::string one = "[credits]\nstart_year = 2020\nend_year = 2050\nprofile = \"vm0033\"\nbuffer_percent = 15\n"
                             "price = 1\ncurrency = \"USD\"\n[[credits.snapshots]]\nyear = 2020\nmap = \"h.tif\"\n";
-    CHECK_THAT(config_error(project(one)), Contains("project.toml:7: credits: needs at least two [[credits.snapshots]]"));
+    CHECK_THAT(config_error(project(one)),
+               Contains("project.toml:7: credits: needs at least two [[credits.snapshots]]"));
     CHECK(config_error(project(credits("year = 2025", "year = 2019"))) ==
           "project.toml:19: credits.snapshots[2].year: snapshots must be in time order (2019 is not after 2020)");
     CHECK(config_error(project(credits("year = 2020", "year = 2021"))) ==

@@ -16,7 +16,7 @@ namespace {
 std::string head() {
     return "[project]\nclimate_zone = \"subtropical\"\n[inputs.reflectance]\npath = \"refl.tif\"\n"
            "bands = { red = 2, nir = 3 }\n[habitat]\nmap = \"classes.tif\"\n[habitat.classes]\n1 = \"mangrove\"\n";
-}  // 9 lines: the section under test starts on line 10
+} // 9 lines: the section under test starts on line 10
 }  // namespace
 
 TEST_CASE("lots section values and defaults", "[config][lots]") {

@@ -89,7 +89,8 @@ TEST_CASE("[parcels] errors name the line and key", "[config][parcels]") {
           "project.toml:9: parcels.overlap_tolerance_m2: must be at least 0 (got -0.5)");
     CHECK(config_error(with_parcels("path = \"p.gpkg\"\nmin_area_m2 = \"big\"\n")) ==
           "project.toml:9: parcels.min_area_m2: expected a number, found a string");
-    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nid = \"\"\n")) == "project.toml:9: parcels.id: must not be empty");
+    CHECK(config_error(with_parcels("path = \"p.gpkg\"\nid = \"\"\n")) ==
+          "project.toml:9: parcels.id: must not be empty");
     CHECK(config_error(with_parcels("path = \"p.gpkg\"\ncredited_id = \"cid\"\n")) ==
           "project.toml:9: parcels.credited_id: needs credited (the previously credited polygons)");
     CHECK_THAT(config_error(with_parcels("path = \"p.gpkg\"\nmin_area = 5\n")),

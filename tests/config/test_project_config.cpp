@@ -78,22 +78,27 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
     SECTION("unknown habitat in the class mapping") {
         auto text = minimal();
         text.replace(text.find("\"mangrove\""), 10, "\"mangrov\"");
-        CHECK_THAT(config_error(text), Catch::StartsWith("project.toml:10: habitat.classes: unknown habitat \"mangrov\""));
+        CHECK_THAT(config_error(text),
+                   Catch::StartsWith("project.toml:10: habitat.classes: unknown habitat \"mangrov\""));
     }
     SECTION("unknown key (a typo)") {
         CHECK_THAT(config_error(minimal("[tidal]\nmllw_m = -1\nmhhw_m = 1\nhat_m = 2\ngeoid_grdi = \"x.gtx\"\n")),
                    Catch::StartsWith("project.toml:15: tidal.geoid_grdi: unknown key"));
-        CHECK_THAT(config_error(minimal("[projcet]\nname = \"x\"\n")), Catch::StartsWith("project.toml:11: projcet: unknown key"));
+        CHECK_THAT(config_error(minimal("[projcet]\nname = \"x\"\n")),
+                   Catch::StartsWith("project.toml:11: projcet: unknown key"));
     }
     SECTION("datums out of order") {
-        CHECK_THAT(config_error(minimal("[inputs.dem]\npath = \"dem.tif\"\n[tidal]\nmllw_m = 1.5\nmhhw_m = 1.0\nhat_m = 2\n")),
-                   Catch::StartsWith("project.toml:14: tidal.mllw_m: datums out of order: MLLW (1.5 m) must be below MHHW (1 m)"));
+        CHECK_THAT(
+            config_error(minimal("[inputs.dem]\npath = \"dem.tif\"\n[tidal]\nmllw_m = 1.5\nmhhw_m = 1.0\nhat_m = 2\n")),
+            Catch::StartsWith(
+                "project.toml:14: tidal.mllw_m: datums out of order: MLLW (1.5 m) must be below MHHW (1 m)"));
     }
     SECTION("wrong value type") {
         CHECK_THAT(config_error(minimal("[processing]\ntile = \"big\"\n")),
                    Catch::StartsWith("project.toml:12: processing.tile: expected an integer, found a string"));
         CHECK_THAT(config_error(minimal("[processing]\ntile = -5\n")),
-                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));        CHECK_THAT(config_error(minimal("[processing]\ncompression = \"zstdd\"\n")),
+                   Catch::StartsWith("project.toml:12: processing.tile: must be a positive number of pixels"));
+        CHECK_THAT(config_error(minimal("[processing]\ncompression = \"zstdd\"\n")),
                    Catch::StartsWith("project.toml:12: processing.compression: unknown compression \"zstdd\" "
                                      "(deflate, zstd, lzw or none)"));
         CHECK_THAT(config_error(minimal("[processing]\ncompression = \"deflate\"\ncompression_level = 13\n")),
@@ -108,7 +113,8 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
                    Catch::StartsWith("project.toml:1: project: missing key \"climate_zone\""));
         auto text = minimal();
         text.replace(text.find("subtropical"), 11, "tropcal");
-        CHECK_THAT(config_error(text), Catch::StartsWith("project.toml:2: project.climate_zone: unknown climate zone \"tropcal\""));
+        CHECK_THAT(config_error(text),
+                   Catch::StartsWith("project.toml:2: project.climate_zone: unknown climate zone \"tropcal\""));
     }
     SECTION("negative and non-numeric override values") {
         const std::string head = "[tier1]\n[[tier1.override]]\nparameter = \"agb_t_dm_per_ha\"\nhabitat = \"mangrove\"\n";
@@ -116,8 +122,9 @@ TEST_CASE("errors name the file, the line and the key", "[config]") {
                    Catch::StartsWith("project.toml:15: tier1.override[1].value: value must not be negative"));
         CHECK_THAT(config_error(minimal(head + "value = \"lots\"\nsource = \"x\"\n")),
                    Catch::StartsWith("project.toml:15: tier1.override[1].value: expected a number, found a string"));
-        CHECK_THAT(config_error(minimal(head + "value = 80\nci95 = [90, 120]\nsource = \"x\"\n")),
-                   Catch::StartsWith("project.toml:16: tier1.override[1].ci95: the 95 % interval [90, 120] must contain"));
+        CHECK_THAT(
+            config_error(minimal(head + "value = 80\nci95 = [90, 120]\nsource = \"x\"\n")),
+            Catch::StartsWith("project.toml:16: tier1.override[1].ci95: the 95 % interval [90, 120] must contain"));
         CHECK_THAT(config_error(minimal(head + "value = 80\n")),
                    Catch::StartsWith("project.toml:12: tier1.override[1]: missing key \"source\""));
         // Without ci95 the value would enter σ as exact (± 0): the interval is required (issue 17, item 7).

@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 std::string feature(const std::string& id, const std::string& owner, const std::string& geometry) {
     return R"({"type":"Feature","properties":{"pid":")" + id + R"(","owner":")" + owner + R"("},"geometry":)" + geometry +
            "}";

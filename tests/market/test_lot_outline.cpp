@@ -36,13 +36,14 @@ TEST_CASE("lot outline: adjacent parcels dissolve into one polygon", "[market][o
 TEST_CASE("lot outline: overlaps count once and distant parcels stay apart", "[market][outline]") {
     // Overlapping squares [0,100]^2 and [50,150]x[0,100]: 150 x 100 = 15000 m2 (not 20000). A third square
     // 400 m away stays its own part: 15000 + 10000.
-    const std::vector<MultiPolygon> three{rectangle(0, 0, 100, 100), rectangle(50, 0, 150, 100), rectangle(550, 0, 650, 100)};
+    const std::vector<MultiPolygon> three{rectangle(0, 0, 100, 100), rectangle(50, 0, 150, 100),
+                                          rectangle(550, 0, 650, 100)};
     const auto u = parcels::dissolve(three);
     CHECK(u.parts.size() == 2);
     CHECK(parcels::planar_area(u) == 25000.0);
     // A ring around a courtyard: four 100 x 300 / 300 x 100 strips around [100,200]^2 give one polygon with a hole.
-    const std::vector<MultiPolygon> ring{rectangle(0, 0, 300, 100), rectangle(0, 200, 300, 300), rectangle(0, 100, 100, 200),
-                                         rectangle(200, 100, 300, 200)};
+    const std::vector<MultiPolygon> ring{rectangle(0, 0, 300, 100), rectangle(0, 200, 300, 300),
+                                         rectangle(0, 100, 100, 200), rectangle(200, 100, 300, 200)};
     const auto r = parcels::dissolve(ring);
     REQUIRE(r.parts.size() == 1);
     CHECK(r.parts[0].holes.size() == 1);
@@ -50,7 +51,8 @@ TEST_CASE("lot outline: overlaps count once and distant parcels stay apart", "[m
 }
 
 TEST_CASE("lot outline: the same parcels in another order give the same rings", "[market][outline]") {
-    const std::vector<MultiPolygon> a{rectangle(0, 0, 100, 100), rectangle(100, 0, 200, 100), rectangle(550, 0, 650, 100)};
+    const std::vector<MultiPolygon> a{rectangle(0, 0, 100, 100), rectangle(100, 0, 200, 100),
+                                      rectangle(550, 0, 650, 100)};
     const std::vector<MultiPolygon> b{a[2], a[1], a[0]};
     const auto ua = parcels::dissolve(a), ub = parcels::dissolve(b);
     REQUIRE(ua.parts.size() == ub.parts.size());

@@ -110,7 +110,7 @@ TEST_CASE("lots walk breadth-first through a cluster", "[market][lots]") {
     // A chain P1 - P2 - P1b (P1b 50 m east of P2): with 60 m the cluster is walked P1, P2, P1b, although P1b's id
     // sorts before P2's.
     auto ps = sample_parcels();
-    ps["P1b"] = {"P1b", "mangrove", "A", 1.0, rectangle(300, 0, 400, 100)};  // 50 m east of P2
+    ps["P1b"] = {"P1b", "mangrove", "A", 1.0, rectangle(300, 0, 400, 100)}; // 50 m east of P2
     std::vector<CreditBlock> b = {block(1, 300, "P1", "2024"), block(301, 500, "P2", "2024"),
                                   block(2001, 2100, "P1b", "2024")};
     const auto lots = group_lots(b, ps, rules({}, 450, 60.0));
@@ -143,11 +143,11 @@ TEST_CASE("lots refuse a block of an unknown parcel", "[market][lots]") {
 }
 
 TEST_CASE("polygon distance", "[market][lots]") {
-    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(4, 5, 6, 6)) == 5.0);  // corner to corner: dx 3, dy 4
-    CHECK(polygon_distance(rectangle(0, 0, 2, 2), rectangle(1, 1, 3, 3)) == 0.0);  // overlap
-    CHECK(polygon_distance(rectangle(0, 0, 10, 10), rectangle(2, 2, 3, 3)) == 0.0);  // inside
-    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(1, 0, 2, 1)) == 0.0);  // shared edge
+    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(4, 5, 6, 6)) == 5.0);   // corner to corner: dx 3, dy 4
+    CHECK(polygon_distance(rectangle(0, 0, 2, 2), rectangle(1, 1, 3, 3)) == 0.0);   // overlap
+    CHECK(polygon_distance(rectangle(0, 0, 10, 10), rectangle(2, 2, 3, 3)) == 0.0); // inside
+    CHECK(polygon_distance(rectangle(0, 0, 1, 1), rectangle(1, 0, 2, 1)) == 0.0);   // shared edge
     MultiPolygon holed = rectangle(0, 0, 10, 10);
     holed.parts[0].holes.push_back({{2, 2}, {2, 8}, {8, 8}, {8, 2}, {2, 2}});
-    CHECK(polygon_distance(holed, rectangle(4, 4, 5, 5)) == 2.0);  // in the hole: 4 - 2 to the hole's edge
+    CHECK(polygon_distance(holed, rectangle(4, 4, 5, 5)) == 2.0); // in the hole: 4 - 2 to the hole's edge
 }

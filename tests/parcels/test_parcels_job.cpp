@@ -84,15 +84,16 @@ ParcelsRequest request(const test::TempDir& dir) {
 void write_inputs(const test::TempDir& dir) {
     write_stock(dir / "out");
     std::ofstream(dir / "parcels.geojson") << collection({
-        {"P1", "A", rectangle_geojson(500010, 10270, 500040, 10290)},  // 600 m² mangrove in the tidal frame: eligible
-        {"P2", "", rectangle_geojson(500050, 10270, 500060, 10280)},   // 100 m², no owner
-        {"P3", "B", rectangle_geojson(500250, 10200, 500290, 10240)},  // forest, overlaps P4 by 10 x 40 m
+        {"P1", "A", rectangle_geojson(500010, 10270, 500040, 10290)}, // 600 m² mangrove in the tidal frame: eligible
+        {"P2", "", rectangle_geojson(500050, 10270, 500060, 10280)},  // 100 m², no owner
+        {"P3", "B", rectangle_geojson(500250, 10200, 500290, 10240)}, // forest, overlaps P4 by 10 x 40 m
         {"P4", "C", rectangle_geojson(500280, 10200, 500320, 10240)},
-        {"P5", "D", rectangle_geojson(500010, 10010, 500050, 10050)},  // mangrove below the tidal frame
-        {"P6", "E", rectangle_geojson(500100, 10130, 500140, 10170)},  // half in the frame; overlaps credited C1
-        {"P7", "F", k_bowtie},                            // invalid, repaired
+        {"P5", "D", rectangle_geojson(500010, 10010, 500050, 10050)}, // mangrove below the tidal frame
+        {"P6", "E", rectangle_geojson(500100, 10130, 500140, 10170)}, // half in the frame; overlaps credited C1
+        {"P7", "F", k_bowtie},                                        // invalid, repaired
     });
-    std::ofstream(dir / "credited.geojson") << collection({{"C1", "x", rectangle_geojson(500120, 10130, 500160, 10170)}});
+    std::ofstream(dir / "credited.geojson")
+        << collection({{"C1", "x", rectangle_geojson(500120, 10130, 500160, 10170)}});
 }
 
 }  // namespace

@@ -46,7 +46,6 @@ std::string utm_collection(const std::vector<std::pair<std::string, std::string>
     return s + "]}";
 }
 
-
 }  // namespace
 
 TEST_CASE("zonal writes one CSV row per polygon in input order, id first", "[parcels][zonal_job]") {

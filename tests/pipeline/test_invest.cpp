@@ -65,7 +65,6 @@ Raster read(const fs::path& path) {
     return r;
 }
 
-
 const char* k_bio =
     "lucode,lulc-class,biomass-initial,soil-initial,litter-initial,biomass-half-life,biomass-low-impact-disturb,"
     "biomass-med-impact-disturb,biomass-high-impact-disturb,biomass-yearly-accumulation,soil-half-life,"

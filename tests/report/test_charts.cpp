@@ -79,7 +79,7 @@ TEST_CASE("Credits per vintage stack the deductions on the net credits", "[repor
           std::string::npos);
     CHECK(svg.find("y=\"58\" width=\"90\" height=\"36.3\"") != std::string::npos);
     CHECK(svg.find("<title>2023 Leakage: 5.0 t CO2e</title>") != std::string::npos);
-    CHECK(count_occurrences(svg, ">Buffer</text>") == 1);  // one legend entry per deduction name
+    CHECK(count_occurrences(svg, ">Buffer</text>") == 1); // one legend entry per deduction name
     for (const char* v : {">2023</text>", ">2024</text>", ">2025</text>"}) CHECK(svg.find(v) != std::string::npos);
 }
 

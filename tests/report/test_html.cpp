@@ -52,7 +52,7 @@ TEST_CASE("The page has every section, its maps as files and its charts inline",
     CHECK(count_occurrences(h, "<svg ") == 3);
     for (std::size_t i = 2; i < 5; ++i) CHECK(contains(h, r.assets[i].bytes));
     // Rows: three parcels, two lots, two parameters, two inputs.
-    CHECK(count_occurrences(h, "<tr>") == 1 + 3 + 1 + 2 + 1 + 2 + 1 + 2 + 1);  // with each table's header and the totals
+    CHECK(count_occurrences(h, "<tr>") == 1 + 3 + 1 + 2 + 1 + 2 + 1 + 2 + 1); // with each table's header and the totals
 }
 
 TEST_CASE("The page needs no network and runs no script", "[report][html]") {

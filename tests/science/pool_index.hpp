@@ -12,4 +12,4 @@ inline constexpr std::size_t DEAD = static_cast<std::size_t>(science::Pool::dead
 inline constexpr std::size_t SOC = static_cast<std::size_t>(science::Pool::soc);
 inline constexpr std::size_t TOTAL = static_cast<std::size_t>(science::Pool::total);
 
-}  // namespace bluecarbon::test
+} // namespace bluecarbon::test

@@ -210,7 +210,9 @@ TEST_CASE("rules with scene thresholds give identical maps for any tile split", 
 
 namespace {
 double land(double a, double b) { return (a != 0 && b != 0) ? 1.0 : 0.0; }
-double lnot(double a) { return a == 0 ? 1.0 : 0.0; }
+double lnot(double a) {
+    return a == 0 ? 1.0 : 0.0;
+}
 }  // namespace
 
 TEST_CASE("the block evaluator runs muparser's bytecode bit-identically to muparser's bulk mode", "[rules]") {

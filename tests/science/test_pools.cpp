@@ -25,7 +25,9 @@ using bluecarbon::test::SOC;
 using bluecarbon::test::TOTAL;
 
 namespace {
-Tier1Table shipped() { return Tier1Table::load(std::filesystem::path(test::k_data_dir) / "tier1_pools.csv"); }
+Tier1Table shipped() {
+    return Tier1Table::load(std::filesystem::path(test::k_data_dir) / "tier1_pools.csv");
+}
 }  // namespace
 
 TEST_CASE("subtropical mangrove pools from the shipped table, by hand", "[pools]") {

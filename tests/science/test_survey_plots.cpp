@@ -6,9 +6,9 @@
 #include <bluecarbon/io/csv.hpp>
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
-#include <bluecarbon/io/survey_tables.hpp>
 #include "support/same_bits.hpp"
 #include "test_config.hpp"
+#include <bluecarbon/io/survey_tables.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -250,8 +250,9 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
     SECTION("errors name the stem and the missing input") {
         auto plots = f.plots;
         plots[1].chave_e.reset();  // P2: no heights and no E → nothing applies
-        CHECK_THROWS_WITH(compute_tree_survey(f.trees, plots, table, two_species_db(), {}, opt, serial_for, "trees.csv"),
-                          Catch::Matchers::StartsWith("trees.csv:6: tree 'T5' in plot 'P2': no equation applies"));
+        CHECK_THROWS_WITH(
+            compute_tree_survey(f.trees, plots, table, two_species_db(), {}, opt, serial_for, "trees.csv"),
+            Catch::Matchers::StartsWith("trees.csv:6: tree 'T5' in plot 'P2': no equation applies"));
         opt.default_equation = "no-such";
         CHECK_THROWS_AS(compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt), ConfigError);
         opt.default_equation = "komiyama-roots";
@@ -427,7 +428,8 @@ TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of
     }
     // Plots computed concurrently on two threads give the one-thread bits.
     std::set<int> workers;
-    const auto rc = compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, concurrent_executor(two, workers));
+    const auto rc =
+        compute_tree_survey(trees, plots, table, two_species_db(), {}, opt, concurrent_executor(two, workers));
     CHECK(workers.size() == 2);
     for (std::size_t p = 0; p < plots.size(); ++p) {
         CHECK(same_summary(r1.plots[p].agb_mc, rc.plots[p].agb_mc));

@@ -14,8 +14,8 @@ inline MultiPolygon rectangle(double x0, double y0, double x1, double y1) {
 }
 
 inline std::string rectangle_geojson(double x0, double y0, double x1, double y1) {
-    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})", x0,
-                       y0, x1, y1);
+    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})",
+                       x0, y0, x1, y1);
 }
 
-}  // namespace bluecarbon::test
+} // namespace bluecarbon::test

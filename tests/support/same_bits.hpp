@@ -4,6 +4,8 @@
 
 namespace bluecarbon::test {
 
-inline bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+inline bool same_bits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
-}  // namespace bluecarbon::test
+} // namespace bluecarbon::test

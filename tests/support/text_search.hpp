@@ -7,8 +7,9 @@ namespace bluecarbon::test {
 
 inline std::size_t count_occurrences(const std::string& text, const std::string& needle) {
     std::size_t n = 0;
-    for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size())) ++n;
+    for (auto p = text.find(needle); p != std::string::npos; p = text.find(needle, p + needle.size()))
+        ++n;
     return n;
 }
 
-}  // namespace bluecarbon::test
+} // namespace bluecarbon::test
