@@ -7,13 +7,10 @@
 #include <bluecarbon/registry/registry.hpp>
 
 #include "registry/registry_fixture.hpp"
+#include "support/rectangles.hpp"
 #include "support/temp_dir.hpp"
 
 namespace bluecarbon::test {
-
-inline MultiPolygon square(double x0, double y0, double x1, double y1) {
-    return MultiPolygon{{Polygon{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, {}}}};
-}
 
 struct MarketFixture {
     TempDir dir{"bluecarbon-market"};
@@ -27,7 +24,7 @@ struct MarketFixture {
         using T = VectorField::Type;
         spec.fields = {{"parcel_id", T::text}, {"owner", T::text}, {"area_m2", T::real}, {"ha_salt_marsh", T::real},
                        {"ha_mangrove", T::real}};
-        write_polygons_gpkg(out / "parcels.gpkg", spec, {square(0, 0, 100, 100), square(500, 0, 600, 100)},
+        write_polygons_gpkg(out / "parcels.gpkg", spec, {rectangle(0, 0, 100, 100), rectangle(500, 0, 600, 100)},
                             {{std::string("P-1"), std::string("coop"), 10000.0, 0.25, 0.75},
                              {std::string("P-2"), std::string("coop"), 10000.0, 0.6, 0.4}});
         auto reg = registry::Registry::create(db, "BCR", {registry_test_key().public_key()}, rectangle_options());

@@ -155,7 +155,7 @@ TEST_CASE("a lot's outline in lots.geojson dissolves its adjacent parcels", "[pi
     spec.crs = crs_from_user("EPSG:32651");
     using T = VectorField::Type;
     spec.fields = {{"parcel_id", T::text}, {"owner", T::text}, {"area_m2", T::real}, {"ha_mangrove", T::real}};
-    write_polygons_gpkg(out / "parcels.gpkg", spec, {test::square(0, 0, 100, 100), test::square(100, 0, 200, 100)},
+    write_polygons_gpkg(out / "parcels.gpkg", spec, {test::rectangle(0, 0, 100, 100), test::rectangle(100, 0, 200, 100)},
                         {{std::string("P-A"), std::string("coop"), 10000.0, 1.0},
                          {std::string("P-B"), std::string("coop"), 10000.0, 1.0}});
     put(out / "credits.csv", "parcel_id,vintage_start,credits_t_co2e\nP-A,2024,8\nP-B,2024,7\n");
