@@ -1,7 +1,6 @@
 // `bluecarbon habitat` / `bluecarbon stock` run in-process on a small synthetic coast: pool totals by hand,
 // determinism across threads and tiles, and every bad input (exit 2, one line naming the culprit, nothing
 // published in the output folder).
-#include <bluecarbon/cli/run_cli.hpp>
 
 #include "cli/cli_fixtures.hpp"
 #include "sample/sample_project_toml.hpp"

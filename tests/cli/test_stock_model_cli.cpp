@@ -2,7 +2,6 @@
 // with the calibrated model. On the model's habitats, every pixel's AGB must be the model's prediction at that
 // pixel — recomputed here from biomass_model.json and the reflectance file's own values, independently of the
 // tool's code — times the habitat's Tier-1 carbon fraction.
-#include <bluecarbon/cli/run_cli.hpp>
 #include <bluecarbon/science/habitat.hpp>
 #include <bluecarbon/science/pools.hpp>
 #include <bluecarbon/science/tier1_table.hpp>
@@ -21,7 +20,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 

@@ -1,6 +1,5 @@
 // `bluecarbon survey trees` and `bluecarbon survey cores`, in process through run_cli, on the hand-made tables of
 // tests/data/survey (see its README; the arithmetic is in tests/science/test_survey_*.cpp).
-#include <bluecarbon/cli/run_cli.hpp>
 #include <bluecarbon/io/csv.hpp>
 
 #include "cli/cli_fixtures.hpp"
@@ -14,7 +13,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
