@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -65,6 +66,15 @@ inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& 
         if (!e.is_directory())
             out.push_back(e.path());
     return out;
+}
+
+/// How many entries (files and folders) `dir` holds at its top level; 0 when it does not exist.
+inline std::size_t entry_count(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec))
+        return 0;
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()));
 }
 
 /// A uint16 reflectance raster (green, red, nir, swir1 [, blue]) for the indices command.

@@ -4,6 +4,7 @@
 #include <bluecarbon/pipeline/interrupt_guard.hpp>
 #include <bluecarbon/pipeline/stock.hpp>
 
+#include "cli/cli_fixtures.hpp"
 #include "sample/sample_writer.hpp"
 #include "support/temp_dir.hpp"
 
@@ -17,6 +18,7 @@
 #include <fstream>
 
 using namespace bluecarbon;
+using bluecarbon::test::entry_count;
 namespace fs = std::filesystem;
 
 namespace {
@@ -35,12 +37,6 @@ struct SignalOnFirstTile : pipeline::ProgressObserver {
     }
     void end() override {}
 };
-
-std::size_t entry_count(const fs::path& d) {
-    if (!fs::exists(d))
-        return 0;
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
-}
 } // namespace
 
 TEST_CASE("a signal during stock cancels it and leaves no temporary file", "[cli][interrupt]") {

@@ -24,6 +24,7 @@
 #include <vector>
 
 using namespace bluecarbon;
+using bluecarbon::test::entry_count;
 using bluecarbon::test::run;
 using bluecarbon::test::slurp;
 namespace fs = std::filesystem;
@@ -164,11 +165,6 @@ std::vector<std::string> csv_row(const std::string& csv, const std::string& firs
         return cells;
     }
     return {};
-}
-
-std::size_t entry_count(const fs::path& d) {
-    if (!fs::exists(d)) return 0;
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(d), fs::directory_iterator()));
 }
 
 // Rewrites the unit a DEM's band states (GDAL's Unit Type), as a file exported in feet would carry it.
