@@ -1,5 +1,6 @@
 #include "cli/cli_context.hpp"
 
+#include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
 
@@ -37,6 +38,19 @@ CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::p
                       const char* type, bool required) {
     CLI::Option* o = cmd.add_option(name, to, help)->type_name(type);
     return required ? o->required() : o;
+}
+
+void add_project_args(CLI::App& cmd, ProjectArgs& args) {
+    add_path(cmd, "project", args.file, "The project file (project.toml)");
+    cmd.add_option("--out,--output", args.output, "Output folder, where earlier steps' outputs are read from too "
+                                                  "(default: the project's output)")
+        ->type_name("DIR");
+}
+
+config::ProjectConfig ProjectArgs::load() const {
+    config::ProjectConfig cfg = config::load_project(file);
+    if (!output.empty()) cfg.output_dir = std::filesystem::absolute(output).lexically_normal();
+    return cfg;
 }
 
 void add_common_options(CLI::App& cmd, CommonOptions& opts, unsigned extras) {

@@ -21,6 +21,10 @@
 #include <string>
 #include <string_view>
 
+namespace bluecarbon::config {
+struct ProjectConfig;
+}
+
 namespace bluecarbon::cli {
 
 struct CliContext {
@@ -46,6 +50,14 @@ void apply_compression(const CommonOptions& o, std::string& codec, int& level);
 /// A FILE (or DIR, ...) option, required unless said otherwise.
 CLI::Option* add_path(CLI::App& cmd, const std::string& name, std::filesystem::path& to, const std::string& help,
                       const char* type = "FILE", bool required = true);
+
+/// A project command's project file and its --out DIR (alias --output): the folder the command writes to and reads
+/// earlier steps' outputs from, instead of the project's [project] output.
+struct ProjectArgs {
+    std::filesystem::path file, output;
+    [[nodiscard]] config::ProjectConfig load() const;
+};
+void add_project_args(CLI::App& cmd, ProjectArgs& args);
 
 /// --shard I/N, --resume, --mpi; run_scaled applies them and runs (`merge`: on every rank under MPI); false: print
 /// nothing.

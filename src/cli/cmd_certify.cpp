@@ -13,7 +13,8 @@ namespace bluecarbon::cli {
 namespace {
 
 struct CertifyOptions {
-    std::filesystem::path dir, project;
+    std::filesystem::path dir;
+    ProjectArgs project;
     std::optional<std::filesystem::path> key;
     pipeline::VerifyRequest verify;
     bool json{false};
@@ -36,11 +37,11 @@ void add_certify_commands(CLI::App& app, CliContext& ctx) {
     CLI::App* certify = app.add_subcommand(
         "certify", "Sign one certificate per credited parcel -> <output>/certificates/<parcel>.json (from "
                    "parcels.gpkg and credits.csv; byte-identical for the same inputs)");
-    certify->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
+    add_project_args(*certify, o->project);
     certify->add_option("--key", o->key, "Private key (default: the project's [certify] key)")->type_name("FILE");
     certify->add_flag("--json", o->json, "Print a machine-readable summary on stdout");
     certify->callback([o, &ctx] {
-        const auto cfg = config::load_project(o->project);
+        const auto cfg = o->project.load();
         with_flags({{"key", "--key"}}, [&] { print(ctx, o->json, pipeline::run_certify(cfg, {o->key})); });
     });
 

@@ -10,16 +10,16 @@ namespace bluecarbon::cli {
 
 void add_credits_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        std::filesystem::path project;
+        ProjectArgs project;
         CommonOptions common;
     };
     auto o = std::make_shared<Options>();
     CLI::App* cmd = app.add_subcommand("credits", "Credits per parcel and vintage from the [credits] snapshots and "
                                                   "profile -> <output>/credits.csv, credit columns in parcels.gpkg");
-    add_path(*cmd, "project", o->project, "The project file (project.toml)");
+    add_project_args(*cmd, o->project);
     add_common_options(*cmd, o->common);
     cmd->callback([o, &ctx] {
-        const auto cfg = config::load_project(o->project);
+        const auto cfg = o->project.load();
         execute(ctx, o->common, {}, [&](const pipeline::RunContext& rc) { return pipeline::run_credits(cfg, rc); });
     });
 }

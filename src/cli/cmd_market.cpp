@@ -16,17 +16,17 @@ namespace fs = std::filesystem;
 
 void add_lots_command(CLI::App& app, CliContext& ctx) {
     struct Options {
-        fs::path project;
+        ProjectArgs project;
         CommonOptions common;
     };
     auto o = std::make_shared<Options>();
     auto* cmd = app.add_subcommand("lots", "Auction lots of a project's available credits by its [lots] rules -> "
                                            "<output>/lots.csv and lots.geojson");
-    cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
+    add_project_args(*cmd, o->project);
     add_common_options(*cmd, o->common, false);
     cmd->callback([o, &ctx] {
-        const auto cfg = config::load_project(o->project);
-        if (!cfg.lots.present) throw ConfigError(o->project.string() + ": no [lots] section");
+        const auto cfg = o->project.load();
+        if (!cfg.lots.present) throw ConfigError(o->project.file.string() + ": no [lots] section");
         const auto r = pipeline::run_lots(pipeline::lots_request(cfg));
         ctx.out << (o->common.json ? pipeline::to_json(r) + "\n" : o->common.quiet ? "" : pipeline::summary_text(r));
     });

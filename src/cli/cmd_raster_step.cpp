@@ -14,26 +14,23 @@ namespace bluecarbon::cli {
 namespace {
 
 struct RasterStepOptions {
-    std::filesystem::path project;
+    ProjectArgs project;
     CommonOptions common;  ///< --compress: else the project's [processing] compression
     ScaleOptions scale;
-    std::filesystem::path out;  ///< else the project's output
     bool masks{false};          ///< habitat --write-masks
 };
 
 void add_step(CLI::App& app, CliContext& ctx, bool with_stock, const std::string& description) {
     auto o = std::make_shared<RasterStepOptions>();
     CLI::App* cmd = app.add_subcommand(with_stock ? "stock" : "habitat", description);
-    add_path(*cmd, "project", o->project, "The project file (project.toml)");
+    add_project_args(*cmd, o->project);
     add_common_options(*cmd, o->common, k_tile | k_compress);
     add_scale_options(*cmd, o->scale);
-    cmd->add_option("--out", o->out, "Output folder (default: the project's output)")->type_name("DIR");
     if (!with_stock)
         cmd->add_flag("--write-masks", o->masks, "Also write elevation.tif (m above the geoid) and tidal_zones.tif "
                                                  "(1 subtidal, 2 intertidal, 3 supratidal) to check a run");
     cmd->callback([o, with_stock, &ctx] {
-        config::ProjectConfig cfg = config::load_project(o->project);
-        if (!o->out.empty()) cfg.output_dir = std::filesystem::absolute(o->out);
+        config::ProjectConfig cfg = o->project.load();
         apply_compression(o->common, cfg.processing.compression, cfg.processing.compression_level);
         execute(
             ctx, o->common, {{"shard", "--shard"}, {"write_masks", "--write-masks"}},

@@ -12,7 +12,7 @@ namespace bluecarbon::cli {
 
 namespace {
 struct ProjectOptions {
-    std::filesystem::path project, output;
+    ProjectArgs project;
     CommonOptions common;
     std::vector<std::string> steps;  ///< run --steps
 };
@@ -21,15 +21,13 @@ template <class Fn>
 void add_project_command(CLI::App& app, CliContext& ctx, const char* name, const char* help, bool tile, Fn fn) {
     auto o = std::make_shared<ProjectOptions>();
     auto* cmd = app.add_subcommand(name, help);
-    cmd->add_option("project", o->project, "The project file (project.toml)")->required()->type_name("FILE");
+    add_project_args(*cmd, o->project);
     add_common_options(*cmd, o->common, tile ? unsigned{k_tile} : 0U);
-    cmd->add_option("--output", o->output, "Output folder (default: the project's)")->type_name("DIR");
     if (std::string(name) == "run")
         cmd->add_option("--steps", o->steps, "Only these steps (comma-separated); one whose section is missing is "
                                              "an error, not skipped")->delimiter(',')->type_name("STEP,...");
     cmd->callback([o, fn, &ctx] {
-        auto cfg = config::load_project(o->project);
-        if (!o->output.empty()) cfg.output_dir = std::filesystem::absolute(o->output).lexically_normal();
+        const auto cfg = o->project.load();
         execute(ctx, o->common, {{"steps", "--steps"}},
                 [&](const pipeline::RunContext& rc) { return fn(cfg, rc, o->steps); });
     });
