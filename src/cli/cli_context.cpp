@@ -92,10 +92,13 @@ void apply_compression(const CommonOptions& o, std::string& codec, int& level) {
 void CliProgress::begin(std::string_view phase, std::int64_t total) {
     m_progress = std::make_unique<Progress>(std::string(phase), total,
                                             Progress::style_for(m_quiet, m_ctx.err_is_terminal), m_ctx.err);
+    m_done = 0;
 }
 
-void CliProgress::advance(std::int64_t, std::int64_t) {
-    if (m_progress) m_progress->advance();
+void CliProgress::advance(std::int64_t done, std::int64_t) {
+    if (!m_progress || done <= m_done) return;
+    m_progress->advance(done - m_done);
+    m_done = done;
 }
 
 void CliProgress::end() {

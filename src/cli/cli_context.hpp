@@ -97,6 +97,7 @@ private:
     const CliContext& m_ctx;
     bool m_quiet;
     std::unique_ptr<Progress> m_progress;
+    std::int64_t m_done{0};  // the phase's count as last reported (it may move on by more than one)
 };
 
 /// RunContext from the common options (--threads 0: every core).

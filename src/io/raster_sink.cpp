@@ -228,6 +228,8 @@ struct RasterSink::Impl {
     // thread), so finishing never decodes the full-resolution tiles again. Off as soon as a window does not
     // start on an even pixel (its 2x2 quads would straddle two windows): finish then builds it from the image.
     std::atomic<bool> first_level_from_windows{false};
+    // Set by finish_all: this sink's share (0 to 1) of its COG copy done; false stops the copy.
+    std::function<bool(double)> progress;
     // Shard runs: converted, compressed blocks by window origin (row, column), until take_tile().
     bool capturing{false};
     std::map<std::pair<std::int64_t, std::int64_t>, std::vector<std::byte>> captured;
@@ -253,6 +255,8 @@ struct RasterSink::Impl {
     template <typename T>
     const char* build_overview_level(GDALRasterBand& from, GDALRasterBand& to, OverviewMethod method);
     void build_cog();
+    // A GDALProgressFunc over `progress` (a std::function<bool(double)>*).
+    static int CPL_STDCALL report_progress(double done, const char* message, void* progress);
     static void release_tile_phase_memory() noexcept;
     void close_dataset();
     void cleanup() noexcept;
@@ -555,6 +559,14 @@ void RasterSink::Impl::build_overviews() {
     if (capture.failed()) throw IoError(final_path, "cannot build overviews: " + capture.errors());
 }
 
+int CPL_STDCALL RasterSink::Impl::report_progress(double done, const char*, void* progress) {
+    try {
+        return (*static_cast<const std::function<bool(double)>*>(progress))(done) ? TRUE : FALSE;
+    } catch (...) {  // nothing may be thrown through GDAL's C frames: stop the copy instead
+        return FALSE;
+    }
+}
+
 void RasterSink::Impl::release_tile_phase_memory() noexcept {
     // Process-wide (the shared block cache, the heap): only under a GdalSession that asks for it.
     if (!GdalSession::releases_memory()) return;
@@ -595,7 +607,8 @@ void RasterSink::Impl::build_cog() {
     if (!overview_factors.empty()) co.SetNameValue("OVERVIEWS", "FORCE_USE_EXISTING");
     co.SetNameValue("NUM_THREADS", io::gdal_num_threads(options.gdal_threads).c_str());
     co.SetNameValue("BIGTIFF", "IF_SAFER");
-    GDALDataset* out = cog->CreateCopy(cog_temp_path.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr);
+    GDALDataset* out = cog->CreateCopy(cog_temp_path.c_str(), src.get(), FALSE, co.List(),
+                                       progress ? report_progress : nullptr, &progress);
     if (out == nullptr)
         throw IoError(final_path, io::with_detail("cannot build the Cloud-Optimised GeoTIFF", capture.errors()));
     GDALClose(GDALDataset::ToHandle(out));
@@ -708,7 +721,7 @@ void RasterSink::finish(bool release_memory) {
     }
 }
 
-void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
+void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads, const FinishProgress& progress) {
     // First, on this thread: every sink's cached blocks to its file, then GDAL's cache emptied once. From then
     // on no sink has a dirty block in the shared cache (overviews are written block by block, the COG driver
     // writes its tiles directly), so finishing them side by side never makes one thread write another's file.
@@ -721,6 +734,27 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
         }
     }
     Impl::release_tile_phase_memory();
+    // Each sink's share done; their mean is what `progress` sees. Once it says stop, every sink stops.
+    std::mutex progress_mutex;
+    std::vector<double> share(sinks.size(), 0.0);
+    double reported = 0;
+    bool stopped = false;
+    auto report = [&](std::size_t i, double done) {
+        std::lock_guard lock(progress_mutex);
+        share[i] = std::max(share[i], std::clamp(done, 0.0, 1.0));
+        if (!progress || stopped) return !stopped;
+        double mean = 0;
+        for (double s : share) mean += s;
+        mean /= static_cast<double>(share.size());
+        if (mean > reported) {
+            reported = mean;
+            stopped = !progress(mean);
+        }
+        return !stopped;
+    };
+    if (progress)
+        for (std::size_t i = 0; i < sinks.size(); ++i)
+            sinks[i]->m_impl->progress = [&report, i](double done) { return report(i, done); };
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i = next++; i < sinks.size(); i = next++) {
@@ -730,6 +764,7 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
             }
             try {
                 sinks[i]->finish(false);
+                report(i, 1.0);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
@@ -749,6 +784,7 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads) {
     }
     worker();
     for (auto& t : pool) t.join();
+    for (auto* sink : sinks) sink->m_impl->progress = nullptr;  // it refers to this call's locals
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
 }

@@ -2,6 +2,7 @@
 // statistics merged in tile order.
 #include <bluecarbon/pipeline/indices.hpp>
 
+#include "pipeline/finish_rasters.hpp"
 #include "pipeline/phase.hpp"
 #include "pipeline/run_clock.hpp"
 #include "pipeline/shard/merges.hpp"
@@ -253,7 +254,7 @@ IndicesResult merge_result(const fs::path& dir, const std::vector<shard::Manifes
         for (auto& x : totals.index) x.merge(science::IndexStats::load(r));
         totals.reflectance.merge(science::ReflectanceCheck::load(r));
     });
-    RasterSink::finish_all(raw, exec.threads());
+    finish_rasters(ctx, raw, exec.threads());
     transaction.commit();
     return make_result(rq, plan, exec.threads(), totals, t0);
 }
@@ -337,7 +338,7 @@ IndicesResult run_indices(const IndicesRequest& rq, const RunContext& ctx) {
     phase.finish();
     std::vector<RasterSink*> to_finish;
     for (const auto& s : sinks) to_finish.push_back(s.get());
-    RasterSink::finish_all(to_finish, exec.threads());
+    finish_rasters(ctx, to_finish, exec.threads());
     transaction.commit();
 
     return make_result(rq, plan, exec.threads(), totals, t0);

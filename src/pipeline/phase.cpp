@@ -23,6 +23,14 @@ void Phase::tick() {
     m_ctx.progress->advance(++m_done, m_total);
 }
 
+void Phase::advance_to(std::int64_t done) {
+    if (!m_ctx.progress) return;
+    std::lock_guard lock(m_mutex);
+    if (done <= m_done) return;
+    m_done = done;
+    m_ctx.progress->advance(m_done, m_total);
+}
+
 void Phase::finish() {
     if (!m_open) return;
     m_open = false;

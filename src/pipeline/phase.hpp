@@ -21,6 +21,9 @@ public:
     Phase& operator=(const Phase&) = delete;
 
     void tick();
+    /// Moves the count on to `done` (no change when it is not beyond the count so far). Does not check
+    /// cancellation, so it may be called where an exception must not pass (a GDAL progress callback).
+    void advance_to(std::int64_t done);
     void check_cancel() const;
     void finish();
 

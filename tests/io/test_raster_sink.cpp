@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -598,6 +599,40 @@ TEST_CASE("finish_all finishes several sinks side by side, as finishing them one
         CHECK(std::filesystem::exists(dir / "p2.tif"));
         sinks.clear();
         for (const auto& e : test::folder_entries(dir.path())) CHECK(e.front() != '.');  // no temporary left
+    }
+    std::vector<std::unique_ptr<RasterSink>> sinks;
+    std::vector<RasterSink*> raw;
+    for (int k = 0; k < n; ++k) {
+        sinks.push_back(std::make_unique<RasterSink>(dir / ("q" + std::to_string(k) + ".tif"), g, options(k)));
+        write_all(*sinks.back(), k);
+        raw.push_back(sinks.back().get());
+    }
+    SECTION("progress: the share done rises by small steps to 1, one call at a time") {
+        std::vector<double> shares;
+        std::atomic<int> inside{0};
+        bool overlapped = false;
+        RasterSink::finish_all(raw, 3, [&](double share) {
+            overlapped = overlapped || inside.fetch_add(1) != 0;
+            shares.push_back(share);
+            inside.fetch_sub(1);
+            return true;
+        });
+        CHECK_FALSE(overlapped);
+        REQUIRE(shares.size() > static_cast<std::size_t>(n));  // the COG copies report, not just each sink's end
+        CHECK(std::is_sorted(shares.begin(), shares.end()));
+        CHECK(shares.front() > 0);
+        CHECK(shares.back() == 1.0);
+        CHECK(std::filesystem::exists(dir / "q0.tif"));
+    }
+    SECTION("progress says stop: every sink is cleaned up and the interrupted one's error rethrown") {
+        int calls = 0;
+        CHECK_THROWS_AS(RasterSink::finish_all(raw, 2, [&](double) { return ++calls < 2; }), IoError);
+        sinks.clear();
+        for (const auto& e : test::folder_entries(dir.path())) {
+            INFO(e);
+            CHECK(e.front() != '.');  // no temporary left
+            CHECK(e.front() != 'q');  // and no output
+        }
     }
 }
 

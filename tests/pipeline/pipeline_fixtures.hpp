@@ -6,6 +6,7 @@
 #include "sample/sample_writer.hpp"
 #include "support/temp_dir.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -28,21 +29,26 @@ struct SampleProject {
     }
 };
 
-/// Records what the pipeline reports.
+/// Records what the pipeline reports: per phase its name, total and last count; whether a count ever went back.
 struct RecordingObserver : pipeline::ProgressObserver {
     std::vector<std::string> phases;
-    std::vector<std::int64_t> totals;
-    std::int64_t advances{0}, last_done{0};
+    std::vector<std::int64_t> totals, last_done;
+    bool went_back{false};
     int ends{0};
     void begin(std::string_view phase, std::int64_t total) override {
         phases.emplace_back(phase);
         totals.push_back(total);
+        last_done.push_back(0);
     }
     void advance(std::int64_t done, std::int64_t) override {
-        ++advances;
-        last_done = done;
+        went_back = went_back || done < last_done.back();
+        last_done.back() = done;
     }
     void end() override { ++ends; }
+    /// The index of the first phase called `name`, or phases.size().
+    [[nodiscard]] std::size_t find(const std::string& name) const {
+        return static_cast<std::size_t>(std::find(phases.begin(), phases.end(), name) - phases.begin());
+    }
 };
 
 }  // namespace bluecarbon::test

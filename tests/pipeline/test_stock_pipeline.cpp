@@ -31,11 +31,17 @@ TEST_CASE("run_stock returns what --json prints and writes the outputs", "[pipel
     CHECK(fs::exists(cfg.output_dir / "stock_run.json"));
     CHECK(std::find(r.outputs.begin(), r.outputs.end(), cfg.output_dir / "stock_run.json") != r.outputs.end());
     CHECK(r.run_json.find("\"command\": \"stock\"") != std::string::npos);
-    // The observer saw the tile phase: one advance per tile, begun and ended once each.
-    REQUIRE_FALSE(obs.phases.empty());
-    CHECK(obs.phases.back() == "stock");
-    CHECK(obs.totals.back() == static_cast<std::int64_t>(r.tiles));
-    CHECK(obs.last_done == static_cast<std::int64_t>(r.tiles));
+    // The observer saw the tile phase, one count per tile, then the rasters written in thousandths; every phase
+    // begun and ended once, no count going back.
+    const std::size_t tiles = obs.find("stock");
+    REQUIRE(tiles < obs.phases.size());
+    CHECK(obs.totals[tiles] == static_cast<std::int64_t>(r.tiles));
+    CHECK(obs.last_done[tiles] == static_cast<std::int64_t>(r.tiles));
+    REQUIRE(obs.phases.back() == "writing");
+    CHECK(obs.find("writing") == obs.phases.size() - 1);
+    CHECK(obs.totals.back() == 1000);
+    CHECK(obs.last_done.back() == 1000);
+    CHECK_FALSE(obs.went_back);
     CHECK(obs.ends == static_cast<int>(obs.phases.size()));
 }
 
@@ -70,4 +76,35 @@ TEST_CASE("a cancelled run stops with Cancelled and publishes nothing", "[pipeli
     CHECK_THROWS_AS(pipeline::run_stock(cfg, ctx), pipeline::Cancelled);
     CHECK_FALSE(fs::exists(cfg.output_dir / "stock_total.tif"));
     CHECK_FALSE(fs::exists(cfg.output_dir / "stock_run.json"));
+}
+
+namespace {
+// Sets the cancel flag once the rasters are being written, as Ctrl-C in that phase would.
+struct CancelWhileWriting : test::RecordingObserver {
+    std::atomic<bool>* cancel{nullptr};
+    void advance(std::int64_t done, std::int64_t total) override {
+        RecordingObserver::advance(done, total);
+        if (phases.back() == "writing") *cancel = true;
+    }
+};
+}  // namespace
+
+TEST_CASE("a cancel while the rasters are written stops the copies and publishes nothing", "[pipeline][cancel]") {
+    test::SampleProject s;
+    const auto cfg = s.with_output("cancelled_writing");
+    std::atomic<bool> cancel{false};
+    CancelWhileWriting obs;
+    obs.cancel = &cancel;
+    pipeline::RunContext ctx;
+    ctx.threads = 2;
+    ctx.progress = &obs;
+    ctx.cancel = &cancel;
+    CHECK_THROWS_AS(pipeline::run_stock(cfg, ctx), pipeline::Cancelled);
+    REQUIRE(obs.phases.back() == "writing");
+    CHECK(obs.last_done.back() < 1000);  // stopped part-way
+    // Nothing published and no temporary left: the folder holds no file at all.
+    std::size_t files = 0;
+    if (fs::exists(cfg.output_dir))
+        for (const auto& e : fs::recursive_directory_iterator(cfg.output_dir)) files += e.is_regular_file() ? 1 : 0;
+    CHECK(files == 0);
 }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -98,11 +99,17 @@ public:
     /// exactly what write() of the original block would have put there. Throws IoError for corrupt data.
     void write_tile(const Window& w, std::span<const std::byte> captured);
 
+    /// How far finish_all has got: the share (0 to 1) of the sinks' finishing done, non-decreasing, 1 at the end.
+    /// Called from finish_all's threads, one call at a time. Returning false stops the finishing: every sink is
+    /// then cleaned up and finish_all throws the IoError of the interrupted one. Must not throw.
+    using FinishProgress = std::function<bool(double share_done)>;
+
     /// Finishes several sinks, up to `threads` at a time: the overview and COG steps of different rasters run
     /// side by side, each compressing on threads / (sinks side by side) of GDAL's threads, so no more than
-    /// `threads` are busy at once. Every sink is finished or
-    /// cleaned up; the first failure in the order given is rethrown. Call once, after the last write() to any.
-    static void finish_all(std::span<RasterSink* const> sinks, int threads);
+    /// `threads` are busy at once. Every sink is finished or cleaned up; the first failure in the order given is
+    /// rethrown. Call once, after the last write() to any. `progress` (optional) follows the COG copies, the
+    /// longest part (a 10000^2 stock run spends about half its time here).
+    static void finish_all(std::span<RasterSink* const> sinks, int threads, const FinishProgress& progress = {});
 
 private:
     void finish(bool release_memory);

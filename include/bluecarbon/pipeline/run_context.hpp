@@ -19,9 +19,10 @@
 
 namespace bluecarbon::pipeline {
 
-/// Receives a run's progress: each phase ("statistics", "stock", "survey trees", ...) begins with its count of
-/// work items, advances one item at a time and ends. Calls come one at a time (the pipeline serialises them),
-/// though not always from the thread that started the run.
+/// Receives a run's progress: each phase ("statistics", "stock", "survey trees", ..., "writing") begins with its
+/// count of work items, advances (`done` counts up, mostly one item at a time; "writing", the rasters' overviews
+/// and COG copies, counts thousandths of that work and may move on by several) and ends. Calls come one at a time
+/// (the pipeline serialises them), though not always from the thread that started the run.
 class ProgressObserver {
 public:
     virtual ~ProgressObserver() = default;

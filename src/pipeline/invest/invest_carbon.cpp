@@ -3,6 +3,7 @@
 // do not depend on tiling or threads.
 #include <bluecarbon/pipeline/invest.hpp>
 
+#include "pipeline/finish_rasters.hpp"
 #include "pipeline/phase.hpp"
 
 #include <bluecarbon/accounting/carbon_storage.hpp>
@@ -218,7 +219,7 @@ InvestCarbonResult run_invest_carbon(const InvestCarbonRequest& rq, const RunCon
 
     std::vector<RasterSink*> raw;
     for (auto& s : sinks) raw.push_back(s.get());
-    RasterSink::finish_all(raw, threads);
+    finish_rasters(ctx, raw, threads);
     CsvWriter summary({"Raster", "Total", "Units", "Filename"});
     for (const auto& t : result.totals) {
         summary.add_row({t.raster, format_number(t.total), t.units, t.file.filename().string()});

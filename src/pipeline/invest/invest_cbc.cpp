@@ -3,6 +3,7 @@
 // one block per output raster.
 #include <bluecarbon/pipeline/invest.hpp>
 
+#include "pipeline/finish_rasters.hpp"
 #include "pipeline/invest/invest_models.hpp"
 #include "pipeline/phase.hpp"
 #include "pipeline/run_clock.hpp"
@@ -195,7 +196,7 @@ InvestCbcResult merge_result(const fs::path& dir, const std::vector<shard::Manif
         return c.plan->shard(s.index, s.count);
     });
     shard::replay(records, *c.plan, raw, exec, ctx, [](std::size_t, std::span<const std::byte>) {});
-    RasterSink::finish_all(raw, exec.threads());
+    finish_rasters(ctx, raw, exec.threads());
     transaction.commit();
     return make_result(rq, c, exec.threads(), std::move(files), t0);
 }
@@ -262,7 +263,7 @@ InvestCbcResult run_invest_cbc(const InvestCbcRequest& rq, const RunContext& ctx
     phase.finish();
     std::vector<RasterSink*> raw;
     for (auto& s : sinks) raw.push_back(s.get());
-    RasterSink::finish_all(raw, threads);
+    finish_rasters(ctx, raw, threads);
     transaction.commit();
     return make_result(rq, c, threads, std::move(files), t0);
 }

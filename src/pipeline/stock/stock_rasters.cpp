@@ -1,5 +1,7 @@
 #include "pipeline/stock/stock_rasters.hpp"
 
+#include "pipeline/finish_rasters.hpp"
+
 #include <bluecarbon/science/habitat.hpp>
 #include <bluecarbon/version.hpp>
 
@@ -196,11 +198,11 @@ std::vector<RasterSink*> StockRasters::all() const {
     return all;
 }
 
-void StockRasters::finish(int threads) {
+void StockRasters::finish(const RunContext& ctx, int threads) {
     std::vector<RasterSink*> mine;
     for (auto* s : all())
         if (s) mine.push_back(s);
-    RasterSink::finish_all(mine, threads);
+    finish_rasters(ctx, mine, threads);
 }
 
 }  // namespace bluecarbon::pipeline::stock

@@ -7,6 +7,7 @@
 #include <bluecarbon/config/project_config.hpp>
 #include <bluecarbon/io/raster_sink.hpp>
 #include <bluecarbon/pipeline/compression.hpp>
+#include <bluecarbon/pipeline/run_context.hpp>
 
 #include <map>
 #include <memory>
@@ -31,8 +32,8 @@ public:
                  OutputTransaction& transaction, RasterShare share = {});
     /// The kernel's sinks (null for a raster outside this process's share).
     [[nodiscard]] StockSinks sinks() const;
-    /// Finishes every raster of the share (overviews, COG), `threads` at a time.
-    void finish(int threads);
+    /// Finishes every raster of the share (overviews, COG), `threads` at a time, as ctx's phase "writing".
+    void finish(const RunContext& ctx, int threads);
     /// Every raster's position, habitat first then the pools in StockSinks order (a shard record's blob order):
     /// its sink, or null outside this process's share.
     [[nodiscard]] std::vector<RasterSink*> all() const;

@@ -112,7 +112,7 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
     run.notices = stock::run_notices(cfg, inputs, run.habitats);
 
-    rasters.finish(exec.threads());
+    rasters.finish(ctx, exec.threads());
     run.timings.finish = clock.mark();
     // A cancel that arrived while the rasters were finished: still nothing published.
     if (ctx.cancel && ctx.cancel->load()) throw Cancelled();

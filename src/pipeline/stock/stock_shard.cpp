@@ -344,7 +344,7 @@ StockResult merge_stock_shards(const fs::path& dir, const std::vector<shard::Man
     const std::vector<double> row_area = row_areas(inputs.grid);
     run.habitats = inputs.pools ? scene_sums.summarize(*inputs.pools, row_area) : scene_sums.areas(row_area);
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
-    rasters.finish(exec.threads());
+    rasters.finish(ctx, exec.threads());
     run.timings.finish = clock.mark();
     run.timings.total = clock.total();
     std::vector<fs::path> outputs;
