@@ -752,6 +752,12 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads, con
         }
         return !stopped;
     };
+    struct ForgetProgress {  // the sinks' reporters refer to this call's locals: gone when it returns, however
+        std::span<RasterSink* const> sinks;
+        ~ForgetProgress() {
+            for (auto* sink : sinks) sink->m_impl->progress = nullptr;
+        }
+    } forget{sinks};
     if (progress)
         for (std::size_t i = 0; i < sinks.size(); ++i)
             sinks[i]->m_impl->progress = [&report, i](double done) { return report(i, done); };
@@ -784,7 +790,6 @@ void RasterSink::finish_all(std::span<RasterSink* const> sinks, int threads, con
     }
     worker();
     for (auto& t : pool) t.join();
-    for (auto* sink : sinks) sink->m_impl->progress = nullptr;  // it refers to this call's locals
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
 }
