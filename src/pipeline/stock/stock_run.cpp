@@ -112,10 +112,8 @@ StockResult run_raster_step(const config::ProjectConfig& cfg, const RunContext& 
     run.model_fallback_pixels = scene_sums.model_fallback_pixels();
     run.notices = stock::run_notices(cfg, inputs, run.habitats);
 
-    rasters.finish(ctx, exec.threads());
+    rasters.finish(ctx, exec.threads());  // Cancelled when a cancel arrives meanwhile: nothing published
     run.timings.finish = clock.mark();
-    // A cancel that arrived while the rasters were finished: still nothing published.
-    if (ctx.cancel && ctx.cancel->load()) throw Cancelled();
     run.timings.total = clock.total();
     std::vector<std::filesystem::path> outputs;
     std::string run_json = stock::write_stock_tables(run, transaction, outputs);
