@@ -12,8 +12,12 @@ Phase::~Phase() {
     if (m_open && m_ctx.progress) m_ctx.progress->end();
 }
 
+bool Phase::cancel_requested() const noexcept {
+    return m_ctx.cancel != nullptr && m_ctx.cancel->load(std::memory_order_relaxed);
+}
+
 void Phase::check_cancel() const {
-    if (m_ctx.cancel && m_ctx.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    if (cancel_requested()) throw Cancelled();
 }
 
 void Phase::tick() {

@@ -24,6 +24,8 @@ public:
     /// Moves the count on to `done` (no change when it is not beyond the count so far). Does not check
     /// cancellation, so it may be called where an exception must not pass (a GDAL progress callback).
     void advance_to(std::int64_t done);
+    /// Whether the context's cancel flag is set (check_cancel() throws Cancelled then).
+    [[nodiscard]] bool cancel_requested() const noexcept;
     void check_cancel() const;
     void finish();
 

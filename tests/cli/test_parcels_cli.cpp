@@ -2,6 +2,7 @@
 // nothing written), a partial overlap (a warning and an empty row), and parcels totals equal to zonal totals.
 #include "cli/cli_fixtures.hpp"
 #include "io/io_fixtures.hpp"
+#include "support/rectangles.hpp"
 #include "support/temp_dir.hpp"
 
 #include <bluecarbon/io/csv.hpp>
@@ -13,6 +14,7 @@
 #include <fstream>
 
 using namespace bluecarbon;
+using bluecarbon::test::rectangle_geojson;
 using bluecarbon::test::write_text;
 namespace fs = std::filesystem;
 
@@ -42,17 +44,12 @@ std::string collection(const std::vector<std::pair<std::string, std::string>>& f
     return s + "]}";
 }
 
-std::string box(double x0, double y0, double x1, double y1) {
-    return fmt::format(R"({{"type":"Polygon","coordinates":[[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]]}})",
-                       x0, y0, x1, y1);
-}
-
 struct ZonalFixture {
     test::TempDir dir{"bc-zonal-cli"};
     ZonalFixture() {
         write_values(dir / "v.tif");
         write_values(dir / "far.tif", 900000);
-        write_text(dir / "p.geojson", collection({{"A", box(500020, 10280, 500040, 10300)}}));
+        write_text(dir / "p.geojson", collection({{"A", rectangle_geojson(500020, 10280, 500040, 10300)}}));
     }
     // zonal with the fixture's defaults, `replace` swapping an option's value (or adding options).
     [[nodiscard]] test::CliResult zonal(const std::map<std::string, std::string>& replace) const {
@@ -73,9 +70,9 @@ struct ZonalFixture {
 TEST_CASE("zonal refuses each bad input with one line and exit 2 and writes nothing", "[cli][zonal]") {
     ZonalFixture f;
     write_text(f.dir / "empty.geojson", "");
-    write_text(f.dir / "dup.geojson", collection({{"A", box(500020, 10280, 500040, 10300)},
-                                                  {"A", box(500060, 10280, 500080, 10300)}}));
-    write_text(f.dir / "off.geojson", collection({{"F", box(700000, 10000, 700100, 10100)}}));
+    write_text(f.dir / "dup.geojson", collection({{"A", rectangle_geojson(500020, 10280, 500040, 10300)},
+                                                  {"A", rectangle_geojson(500060, 10280, 500080, 10300)}}));
+    write_text(f.dir / "off.geojson", collection({{"F", rectangle_geojson(700000, 10000, 700100, 10100)}}));
     write_text(f.dir / "line.geojson",
                collection({{"L", R"({"type":"LineString","coordinates":[[500000,10000],[500100,10100]]})"}}));
     write_text(f.dir / "point.geojson", collection({{"P", R"({"type":"Point","coordinates":[500010,10010]})"}}));
@@ -110,8 +107,8 @@ TEST_CASE("zonal refuses each bad input with one line and exit 2 and writes noth
 TEST_CASE("zonal warns about polygons off the raster and leaves their rows empty", "[cli][zonal]") {
     ZonalFixture f;
     // A: cols 2-3, rows 0-1 -> values 3, 4, 3, 4: count 4, sum 14. B lies 100 km east of the raster.
-    write_text(f.dir / "some.geojson", collection({{"A", box(500020, 10280, 500040, 10300)},
-                                                   {"B", box(600000, 10000, 600010, 10010)}}));
+    write_text(f.dir / "some.geojson", collection({{"A", rectangle_geojson(500020, 10280, 500040, 10300)},
+                                                   {"B", rectangle_geojson(600000, 10000, 600010, 10010)}}));
     const auto r = f.zonal({{"--polygons", (f.dir / "some.geojson").string()}, {"--stats", "count,sum,mean"}});
     REQUIRE(r.code == 0);
     CHECK(r.err.find("bluecarbon: warning: 1 of 2 polygons lie outside") != std::string::npos);
