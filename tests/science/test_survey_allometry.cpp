@@ -5,6 +5,7 @@
 #include <bluecarbon/science/survey/taxon.hpp>
 
 #include <bluecarbon/io/survey_tables.hpp>
+#include "science/shipped_allometry.hpp"
 #include "test_config.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,14 +18,6 @@
 using namespace bluecarbon;
 using namespace bluecarbon::science::survey;
 using Catch::Matchers::WithinRel;
-
-namespace {
-
-AllometryTable shipped_table() {
-    return load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
-}
-
-}  // namespace
 
 TEST_CASE("Every shipped equation on a hand-computed tree (D 10 cm, H 8 m, rho 0.6, E 0.1)", "[survey][allometry]") {
     // Worked with a pocket calculator (and re-checked in Python); ln 10 = 2.302585093, (ln 10)² = 5.301898110,
@@ -61,7 +54,7 @@ TEST_CASE("Every shipped equation on a hand-computed tree (D 10 cm, H 8 m, rho 0
         // Komiyama common equation standing in for S. apetala: as "komiyama".
         {"komiyama-sonneratia-apetala", 43.43351443708668},
     };
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     const AllometryInputs tree{10.0, 8.0, 0.6, 0.1};
     // Every row of the shipped table has a hand value here, and every hand value a row.
     REQUIRE(table.equations().size() == expected_kg.size());
@@ -74,7 +67,7 @@ TEST_CASE("Every shipped equation on a hand-computed tree (D 10 cm, H 8 m, rho 0
 }
 
 TEST_CASE("Shipped table: species, components and uncertain rows are marked", "[survey][allometry]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     for (const char* sp : {"kandelia obovata", "avicennia marina", "rhizophora stylosa", "sonneratia apetala",
                            "aegiceras corniculatum", "bruguiera gymnorhiza"}) {
         INFO(sp);
@@ -124,7 +117,7 @@ TEST_CASE("Equations fitted in other units are converted", "[survey][allometry]"
 }
 
 TEST_CASE("Missing or impossible inputs are named", "[survey][allometry]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     const auto& chave = *table.find("chave2014");
     CHECK_THROWS_WITH(evaluate_kg(chave, {10.0, std::nan(""), 0.6}), Catch::Matchers::Contains("needs a height"));
     CHECK_THROWS_WITH(evaluate_kg(*table.find("komiyama"), {10.0}), Catch::Matchers::Contains("wood density"));
@@ -135,7 +128,7 @@ TEST_CASE("Missing or impossible inputs are named", "[survey][allometry]") {
 }
 
 TEST_CASE("Equation choice: species, then genus, then none - skipping rows a tree cannot feed", "[survey][allometry]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     const InputAvailability all{true, true, true, true};
     // Khan 2005 is fitted on D0.1: without a measured d01_cm it is not chosen (issue 11, item 5).
     CHECK(table.find("khan2005-kandelia-obovata")->diameter == DiameterKind::d01);

@@ -7,6 +7,7 @@
 #include <bluecarbon/science/survey/plot_carbon.hpp>
 
 #include "support/same_bits.hpp"
+#include "science/shipped_allometry.hpp"
 #include "test_config.hpp"
 #include <bluecarbon/io/survey_tables.hpp>
 
@@ -27,10 +28,6 @@ using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
 namespace {
-
-AllometryTable shipped_table() {
-    return load_allometry(read_csv(std::string(test::k_data_dir) + "/allometry.csv"));
-}
 
 WoodDensityDatabase two_species_db() {
     return WoodDensityDatabase({{"Meliaceae", "Xylocarpus", "granatum", 0.60, ""},
@@ -86,7 +83,7 @@ struct Fixture {
 
 TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "[survey][plots]") {
     const Fixture f;
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 0;
     const auto r = compute_tree_survey(f.trees, f.plots, table, two_species_db(), {}, opt);
@@ -202,7 +199,7 @@ TEST_CASE("Plot carbon: a hand-worked mangrove plot and a nested forest plot", "
 
 TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier-1 factors", "[survey][plots]") {
     const Fixture f;
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 0;
     SECTION("dead stems included") {
@@ -272,7 +269,7 @@ TEST_CASE("Plot carbon: options change the equations, the dead rule and the Tier
 }
 
 TEST_CASE("Plot carbon: local, site and regional height models", "[survey][plots][height]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     // The seven trees of test_survey_height.cpp measured in plot A, plus one unmeasured tree at D = 18 cm.
     PlotRecord a;
     a.plot_id = "A";
@@ -407,7 +404,7 @@ std::pair<std::vector<PlotRecord>, std::vector<TreeRecord>> many_plots() {
 }  // namespace
 
 TEST_CASE("Monte Carlo: bit-identical for 1, 2 and 4 threads, and independent of plot order", "[survey][plots][mc]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     const auto [plots, trees] = many_plots();
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 1000;
@@ -467,7 +464,7 @@ TEST_CASE("Monte Carlo: ids whose 32-bit hashes collide still get their own draw
     }
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 200;
-    const auto r = compute_tree_survey(trees, plots, shipped_table(), two_species_db(), {}, opt);
+    const auto r = compute_tree_survey(trees, plots, test::shipped_allometry_table(), two_species_db(), {}, opt);
     CHECK(same_bits(r.plots[0].agb_mg_ha, r.plots[1].agb_mg_ha));
     CHECK_FALSE(same_bits(r.plots[0].agb_mc.mean, r.plots[1].agb_mc.mean));
     // The collision check itself: equal ids are fine, distinct ids with distinct keys pass.
@@ -476,7 +473,7 @@ TEST_CASE("Monte Carlo: ids whose 32-bit hashes collide still get their own draw
 }
 
 TEST_CASE("Monte Carlo: the mean is within 4 standard errors of the deterministic value", "[survey][plots][mc]") {
-    const auto table = shipped_table();
+    const auto table = test::shipped_allometry_table();
     const Fixture f;
     TreeSurveyOptions opt;
     opt.monte_carlo.draws = 2000;
