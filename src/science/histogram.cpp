@@ -1,5 +1,7 @@
 #include <bluecarbon/science/histogram.hpp>
 
+#include "science/otsu_scan.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -88,6 +90,12 @@ void merge_keys(std::span<const SceneHistogram::Entry> a, std::span<const std::u
     out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(i), a.end());
 }
 }  // namespace
+
+std::uint64_t nearest_rank(double p, std::uint64_t total) {
+    if (!(p >= 0.0 && p <= 100.0)) throw std::invalid_argument("percentile must be within [0, 100]");
+    const auto rank = static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(total)));
+    return std::clamp<std::uint64_t>(rank, 1, std::max<std::uint64_t>(total, 1));
+}
 
 void SceneHistogram::add(double value) {
     if (!std::isfinite(value)) return;
@@ -188,25 +196,25 @@ std::optional<std::size_t> otsu_split(std::span<const std::uint64_t> counts, std
 std::optional<double> SceneHistogram::otsu() const {
     const auto e = entries();
     if (e.size() < 2) return std::nullopt;
-    std::vector<std::uint64_t> counts(e.size());
-    std::vector<double> values(e.size());
-    for (std::size_t i = 0; i < e.size(); ++i) {
-        counts[i] = e[i].count;
-        values[i] = e[i].value;
+    ExactSum sum;
+    for (const auto& x : e) detail::add_product(sum, x.count, x.value);
+    detail::OtsuScan scan(m_total, std::move(sum));
+    double best = -1.0, threshold = e.front().value;
+    for (const auto& x : e) {
+        scan.move_count(x.count);
+        scan.move_sum(x.count, x.value);
+        if (const double between = scan.between(); between > best) {
+            best = between;
+            threshold = x.value;
+        }
     }
-    const auto k = otsu_split(counts, values);
-    if (!k) return std::nullopt;
-    return values[*k];
+    return threshold;
 }
 
 std::optional<double> SceneHistogram::percentile(double p) const {
-    if (!(p >= 0.0 && p <= 100.0)) throw std::invalid_argument("percentile must be within [0, 100]");
+    const std::uint64_t rank = nearest_rank(p, m_total);  // throws for p outside [0, 100]
     if (m_total == 0) return std::nullopt;
     const auto e = entries();
-    // Nearest rank: rank = ceil(p N / 100), at least 1.
-    const double exact_rank = p / 100.0 * static_cast<double>(m_total);
-    auto rank = static_cast<std::uint64_t>(std::ceil(exact_rank));
-    rank = std::clamp<std::uint64_t>(rank, 1, m_total);
     std::uint64_t seen = 0;
     for (const auto& x : e) {
         seen += x.count;

@@ -45,7 +45,8 @@ public:
 
     /// Otsu's threshold over the distinct values: the largest value t of the lower class, so that `v > t` selects
     /// exactly the upper class (the convention of scikit-image's threshold_otsu). The split maximises the
-    /// between-class variance ω0 ω1 (μ0 − μ1)²; the first maximum wins. nullopt with fewer than two distinct values.
+    /// between-class variance ω0 ω1 (μ0 − μ1)², each class's sum exact and rounded once (so BoundedStatistics finds
+    /// the same split); the first maximum wins. nullopt with fewer than two distinct values.
     [[nodiscard]] std::optional<double> otsu() const;
     /// The p-th percentile (0 <= p <= 100), nearest-rank: the ceil(p/100 × N)-th smallest value (the smallest for
     /// p = 0), an exact data value. nullopt for an empty histogram; throws std::invalid_argument for p outside
@@ -62,6 +63,10 @@ private:
     mutable std::vector<Entry> m_scratch;  // the merge's output, then swapped with m_entries: both keep their pages
     std::uint64_t m_total{0};
 };
+
+/// The nearest rank of the p-th percentile (0 <= p <= 100) among `total` values: ceil(p/100 × total), at least 1
+/// (and at most `total`). Throws std::invalid_argument for p outside [0, 100].
+[[nodiscard]] std::uint64_t nearest_rank(double p, std::uint64_t total);
 
 /// Otsu's method on a plain histogram: returns the index k of the last bin of the lower class (class 0 = bins
 /// [0, k], class 1 = [k + 1, n)) maximising ω0 ω1 (μ0 − μ1)², where bin i has value `centers[i]`. The first
