@@ -96,8 +96,9 @@ void bcast_bytes(RankGroup::Bytes& b) {
 }
 
 // combine() over MPI: each rank sends (status, part) to rank 0 (point to point, in rank order), rank 0 combines
-// and broadcasts (status, result). Every rank makes exactly one such exchange per run (make_up() stands in for a
-// rank that failed before its call or never needed one), so the collectives always match.
+// and broadcasts (status, result). Every rank makes the same exchanges in a phase: one, plus one per
+// another_round(), which every rank declares alike (make_up() stands in for the exchange a rank owes when it failed
+// before it or never needed one), so the collectives always match.
 class MpiRanks final : public RankGroup {
 public:
     MpiRanks(int rank, int size) : m_rank(rank), m_size(size) {}
@@ -105,11 +106,12 @@ public:
     [[nodiscard]] std::size_t size() const noexcept override { return static_cast<std::size_t>(m_size); }
 
     Bytes combine(Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>& fn) override {
-        if (m_called) throw std::logic_error("RankGroup::combine: called twice in one phase");
+        if (!m_owed) throw std::logic_error("RankGroup::combine: called again in a phase without another_round()");
         return exchange(k_ok, std::move(part), &fn);
     }
+    void another_round() override { m_owed = true; }
     void make_up(bool failed) {
-        if (m_called) return;
+        if (!m_owed) return;
         try {
             (void)exchange(failed ? k_failed : k_unused, {}, nullptr);
         } catch (const std::exception&) {
@@ -121,7 +123,7 @@ private:
     static constexpr std::uint64_t k_ok = 0, k_failed = 1, k_unused = 2, k_combine_failed = 3;
 
     Bytes exchange(std::uint64_t status, Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>* fn) {
-        m_called = true;
+        m_owed = false;
         std::uint64_t head[2] = {status, part.size()};
         Bytes result;
         std::exception_ptr combine_error;
@@ -173,7 +175,7 @@ private:
     }
 
     int m_rank, m_size;
-    bool m_called{false};
+    bool m_owed{true};  // an exchange the other ranks will make in this phase
 };
 
 // Runs one phase on every rank with a fresh RankGroup, then the ranks agree on its outcome: this rank's error is

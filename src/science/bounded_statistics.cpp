@@ -86,12 +86,10 @@ double CoarseHistogram::value_at(std::uint16_t index, std::uint16_t low) {
 }
 
 void CoarseHistogram::add(std::span<const float> values, std::span<const std::uint8_t> valid) {
-    if (values.size() != valid.size())
-        throw std::invalid_argument("CoarseHistogram::add: spans of different lengths");
+    if (values.size() != valid.size()) throw std::invalid_argument("CoarseHistogram::add: spans of different lengths");
     std::uint64_t added = 0;
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!valid[i] || !std::isfinite(values[i]))
-            continue;
+        if (!valid[i] || !std::isfinite(values[i])) continue;
         const std::uint32_t key = key_of(values[i]);
         const auto low = static_cast<std::uint16_t>(key & 0xFFFFU);
         Bucket& b = m_buckets[key >> 16];
@@ -107,8 +105,7 @@ void CoarseHistogram::add(std::span<const float> values, std::span<const std::ui
 void CoarseHistogram::merge(const CoarseHistogram& other) {
     for (std::size_t i = 0; i < bucket_count; ++i) {
         const Bucket& o = other.m_buckets[i];
-        if (o.count == 0)
-            continue;
+        if (o.count == 0) continue;
         Bucket& b = m_buckets[i];
         b.count += o.count;
         b.low_sum += o.low_sum;
@@ -144,8 +141,7 @@ void BoundedStatistics::want_otsu() {
 
 void BoundedStatistics::want_percentile(double p) {
     (void)nearest_rank(p, 1);  // throws for p outside [0, 100]
-    if (std::find(m_percentiles.begin(), m_percentiles.end(), p) == m_percentiles.end())
-        m_percentiles.push_back(p);
+    if (std::find(m_percentiles.begin(), m_percentiles.end(), p) == m_percentiles.end()) m_percentiles.push_back(p);
     update();
 }
 
@@ -158,8 +154,7 @@ void BoundedStatistics::add_exact(const SceneHistogram& values) {
         std::vector<SceneHistogram::Entry> in_bucket;
         std::uint64_t count = 0;
         for (const auto& e : entries) {
-            if (CoarseHistogram::bucket_of(static_cast<float>(e.value)) != index)
-                continue;
+            if (CoarseHistogram::bucket_of(static_cast<float>(e.value)) != index) continue;
             if (static_cast<double>(static_cast<float>(e.value)) != e.value)
                 throw std::invalid_argument("BoundedStatistics: an exact value is not a float");
             in_bucket.push_back(e);
@@ -179,8 +174,7 @@ std::pair<std::uint16_t, std::uint64_t> BoundedStatistics::bucket_of_rank(std::u
     const auto buckets = m_coarse.buckets();
     std::uint64_t before = 0;
     for (std::size_t i = 0; i < buckets.size(); ++i) {
-        if (before + buckets[i].count >= rank)
-            return {static_cast<std::uint16_t>(i), before};
+        if (before + buckets[i].count >= rank) return {static_cast<std::uint16_t>(i), before};
         before += buckets[i].count;
     }
     throw std::logic_error("BoundedStatistics: rank beyond the values");
@@ -190,16 +184,13 @@ std::optional<double> BoundedStatistics::percentile_if_known(double p) const {
     const std::uint64_t rank = nearest_rank(p, m_coarse.total());
     const auto [index, before] = bucket_of_rank(rank);
     const auto& bucket = m_coarse.buckets()[index];
-    if (bucket.min_low == bucket.max_low)
-        return CoarseHistogram::value_at(index, bucket.min_low);
+    if (bucket.min_low == bucket.max_low) return CoarseHistogram::value_at(index, bucket.min_low);
     const auto exact = m_exact.find(index);
-    if (exact == m_exact.end())
-        return std::nullopt;
+    if (exact == m_exact.end()) return std::nullopt;
     std::uint64_t seen = before;
     for (const auto& e : exact->second) {
         seen += e.count;
-        if (seen >= rank)
-            return e.value;
+        if (seen >= rank) return e.value;
     }
     throw std::logic_error("BoundedStatistics: a bucket's exact values fall short of its count");
 }
@@ -214,8 +205,7 @@ BoundedStatistics::OtsuResult BoundedStatistics::scan_otsu() const {
     };
     ExactSum sum;
     for (std::size_t i = 0; i < buckets.size(); ++i) {
-        if (buckets[i].count == 0)
-            continue;
+        if (buckets[i].count == 0) continue;
         detail::add_product(sum, buckets[i].count, base(i));
         detail::add_product(sum, buckets[i].low_sum, step(i));
     }
@@ -232,8 +222,7 @@ BoundedStatistics::OtsuResult BoundedStatistics::scan_otsu() const {
     std::vector<std::pair<long double, std::uint16_t>> bounds;  // of the buckets not read exactly
     for (std::size_t i = 0; i < buckets.size(); ++i) {
         const CoarseHistogram::Bucket& b = buckets[i];
-        if (b.count == 0)
-            continue;
+        if (b.count == 0) continue;
         const auto index = static_cast<std::uint16_t>(i);
         if (const auto exact = m_exact.find(index); exact != m_exact.end()) {
             for (const auto& e : exact->second) {
@@ -259,10 +248,8 @@ BoundedStatistics::OtsuResult BoundedStatistics::scan_otsu() const {
     OtsuResult result;
     std::sort(bounds.begin(), bounds.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
     for (const auto& [bound, index] : bounds)
-        if (bound * (1 + bound_margin) >= best)
-            result.unread.push_back(index);
-    if (result.unread.empty())
-        result.threshold = threshold;
+        if (bound * (1 + bound_margin) >= best) result.unread.push_back(index);
+    if (result.unread.empty()) result.threshold = threshold;
     return result;
 }
 
@@ -270,8 +257,7 @@ void BoundedStatistics::update() {
     std::vector<std::uint16_t> next;
     if (m_coarse.total() > 0)
         for (const double p : m_percentiles)
-            if (!percentile_if_known(p))
-                next.push_back(bucket_of_rank(nearest_rank(p, m_coarse.total())).first);
+            if (!percentile_if_known(p)) next.push_back(bucket_of_rank(nearest_rank(p, m_coarse.total())).first);
     m_otsu.reset();
     if (m_want_otsu) {
         auto otsu = scan_otsu();
@@ -286,20 +272,16 @@ void BoundedStatistics::update() {
 }
 
 std::optional<double> BoundedStatistics::otsu() const {
-    if (!m_want_otsu)
-        throw std::logic_error("BoundedStatistics::otsu: not wanted");
-    if (!m_to_read.empty())
-        throw std::logic_error("BoundedStatistics::otsu: buckets remain to be read");
+    if (!m_want_otsu) throw std::logic_error("BoundedStatistics::otsu: not wanted");
+    if (!m_to_read.empty()) throw std::logic_error("BoundedStatistics::otsu: buckets remain to be read");
     return m_otsu;
 }
 
 std::optional<double> BoundedStatistics::percentile(double p) const {
     if (std::find(m_percentiles.begin(), m_percentiles.end(), p) == m_percentiles.end())
         throw std::invalid_argument("BoundedStatistics::percentile: not wanted");
-    if (!m_to_read.empty())
-        throw std::logic_error("BoundedStatistics::percentile: buckets remain to be read");
-    if (m_coarse.total() == 0)
-        return std::nullopt;
+    if (!m_to_read.empty()) throw std::logic_error("BoundedStatistics::percentile: buckets remain to be read");
+    if (m_coarse.total() == 0) return std::nullopt;
     return percentile_if_known(p);
 }
 

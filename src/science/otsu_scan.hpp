@@ -48,8 +48,7 @@ class OtsuScan {
     /// maximum); −1 when a class is empty.
     [[nodiscard]] double between() const {
         const std::uint64_t upper_count = m_total - m_lower_count;
-        if (m_lower_count == 0 || upper_count == 0)
-            return -1.0;
+        if (m_lower_count == 0 || upper_count == 0) return -1.0;
         const auto n0 = static_cast<double>(m_lower_count), n1 = static_cast<double>(upper_count);
         const double d = lower_sum() / n0 - upper_sum() / n1;
         return n0 * n1 * d * d;

@@ -2,6 +2,8 @@
 // determinism across threads and tiles, and every bad input (exit 2, one line naming the culprit, nothing
 // published in the output folder).
 
+#include <bluecarbon/science/histogram.hpp>
+
 #include "cli/cli_fixtures.hpp"
 #include "sample/sample_project_toml.hpp"
 #include "support/temp_dir.hpp"
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -643,4 +646,40 @@ TEST_CASE("stock with soc_from_cores: each habitat's SOC is the mean of its core
             CHECK_THAT(row["source"].get<std::string>(), Catch::StartsWith("mean of 3 soil core(s) (M1, M2, M3)"));
         }
     CHECK(found);
+}
+
+TEST_CASE("percentile() and otsu() of elevation are the exact statistics of the elevation the rules saw",
+          "[stock][statistics]") {
+    // The DEM's ellipsoidal heights less the geoid leave thousands of distinct floats, a few thousand to a coarse
+    // bucket, so each statistic takes a second, exact read of the buckets that can hold it. The second method:
+    // every value of elevation.tif (--write-masks, the values the rules saw) in one exact histogram.
+    Scene s;
+    const std::string rules = "\n[habitat]\nsource = \"rules\"\nfallback = \"other\"\n"
+                              "[[habitat.rules]]\nhabitat = \"water\"\nwhen = \"elevation < percentile(elevation, 37)\"\n"
+                              "[[habitat.rules]]\nhabitat = \"forest\"\nwhen = \"elevation > otsu(elevation)\"\n";
+    const auto project = s.project(project_text(rules));
+    std::optional<double> otsu, p37;
+    for (auto [threads, tile] : {std::pair<const char*, const char*>{"1", "32"}, {"2", "64"}, {"2", "512"}}) {
+        const auto r = run({"habitat", project.string(), "--quiet", "--json", "--write-masks", "--threads", threads,
+                            "--tile", tile});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        const auto thresholds = nlohmann::json::parse(r.out).at("thresholds");
+        std::vector<float> elevation;
+        for (const float v : read_band(s.out() / "elevation.tif"))
+            if (v != -9999.0F) elevation.push_back(v);
+        science::SceneHistogram exact;
+        exact.add(elevation, std::vector<std::uint8_t>(elevation.size(), 1));
+        REQUIRE(exact.entries().size() > 1000);
+        INFO(threads << " threads, tile " << tile);
+        CHECK(thresholds.at("otsu(elevation)").get<double>() == exact.otsu());
+        CHECK(thresholds.at("percentile(elevation, 37)").get<double>() == exact.percentile(37));
+        // And the same numbers whatever the threads and tiles.
+        if (!otsu) {
+            otsu = exact.otsu();
+            p37 = exact.percentile(37);
+        }
+        CHECK(exact.otsu() == otsu);
+        CHECK(exact.percentile(37) == p37);
+    }
 }

@@ -36,8 +36,7 @@ BoundedRun run_bounded(const std::vector<float>& values, std::size_t tile = 4096
     }
     BoundedStatistics stats(coarse);
     stats.want_otsu();
-    for (const double p : k_bounded_percentiles)
-        stats.want_percentile(p);
+    for (const double p : k_bounded_percentiles) stats.want_percentile(p);
     BoundedRun run;
     while (!stats.buckets_to_read().empty()) {
         REQUIRE(stats.buckets_to_read().size() <= BoundedStatistics::max_buckets_per_pass);
@@ -45,8 +44,7 @@ BoundedRun run_bounded(const std::vector<float>& values, std::size_t tile = 4096
         const auto& wanted = stats.buckets_to_read();
         std::vector<float> picked;
         for (const float v : values)
-            if (std::binary_search(wanted.begin(), wanted.end(), CoarseHistogram::bucket_of(v)))
-                picked.push_back(v);
+            if (std::binary_search(wanted.begin(), wanted.end(), CoarseHistogram::bucket_of(v))) picked.push_back(v);
         SceneHistogram exact;
         exact.add(picked, all_valid(picked.size()));
         run.most_exact_entries = std::max(run.most_exact_entries, exact.entries().size());
@@ -55,8 +53,7 @@ BoundedRun run_bounded(const std::vector<float>& values, std::size_t tile = 4096
     }
     CHECK(stats.exact_passes() == run.passes);
     run.otsu = stats.otsu();
-    for (const double p : k_bounded_percentiles)
-        run.percentiles.push_back(stats.percentile(p));
+    for (const double p : k_bounded_percentiles) run.percentiles.push_back(stats.percentile(p));
     return run;
 }
 
@@ -73,7 +70,7 @@ void check_against_scene_histogram(const std::vector<float>& values, const Bound
 
 }  // namespace
 
-TEST_CASE("coarse buckets hold consecutive floats, evenly spaced, in value order", "[histogram][bounded]") {
+TEST_CASE("coarse buckets hold consecutive floats evenly spaced in value order", "[histogram][bounded]") {
     // 1.0f is 0x3F800000: with the sign bit set for positives its key is 0xBF800000, bucket 0xBF80, offset 0; the
     // next offset is the next float, 1 + 2^-23.
     CHECK(CoarseHistogram::bucket_of(1.0F) == 0xBF80);
@@ -104,8 +101,7 @@ TEST_CASE("coarse histograms merged in any order equal the whole scene's", "[his
     std::mt19937 rng(5);
     std::normal_distribution<float> height(150.0F, 40.0F);
     std::vector<float> values(50000);
-    for (auto& x : values)
-        x = height(rng);
+    for (auto& x : values) x = height(rng);
     CoarseHistogram whole, first, second;
     whole.add(values, all_valid(values.size()));
     first.add({values.data(), 20000}, all_valid(20000));
@@ -119,8 +115,7 @@ TEST_CASE("coarse histograms merged in any order equal the whole scene's", "[his
     // Rebuilt bucket by bucket, as from another process.
     CoarseHistogram sent;
     for (std::size_t i = 0; i < CoarseHistogram::bucket_count; ++i)
-        if (whole.buckets()[i].count > 0)
-            sent.add_bucket(static_cast<std::uint16_t>(i), whole.buckets()[i]);
+        if (whole.buckets()[i].count > 0) sent.add_bucket(static_cast<std::uint16_t>(i), whole.buckets()[i]);
     CHECK(std::ranges::equal(sent.buckets(), whole.buckets()));
     CHECK(sent.total() == whole.total());
 }
@@ -143,18 +138,15 @@ TEST_CASE("bounded statistics equal SceneHistogram's on every kind of scene", "[
     std::vector<float> values;
     SECTION("bimodal terrain in metres, far above the old clamp at 64") {
         std::normal_distribution<float> low(40.0F, 8.0F), high(310.0F, 25.0F);
-        for (int i = 0; i < 120000; ++i)
-            values.push_back(i % 3 == 0 ? high(rng) : low(rng));
+        for (int i = 0; i < 120000; ++i) values.push_back(i % 3 == 0 ? high(rng) : low(rng));
     }
     SECTION("an index in [-1, 1] with about as many distinct values as pixels") {
         std::uniform_real_distribution<float> ndvi(-1.0F, 1.0F);
-        for (int i = 0; i < 200000; ++i)
-            values.push_back(ndvi(rng));
+        for (int i = 0; i < 200000; ++i) values.push_back(ndvi(rng));
     }
     SECTION("scaled DN with a few distinct values") {
         std::uniform_int_distribution<int> dn(0, 5);
-        for (int i = 0; i < 5000; ++i)
-            values.push_back(static_cast<float>(1000 * dn(rng)));
+        for (int i = 0; i < 5000; ++i) values.push_back(static_cast<float>(1000 * dn(rng)));
     }
     SECTION("every value inside one bucket: consecutive floats from 1") {
         for (int i = 0; i < 30000; ++i)
@@ -168,8 +160,7 @@ TEST_CASE("bounded statistics equal SceneHistogram's on every kind of scene", "[
         }
     }
     SECTION("two distinct values") {
-        for (int i = 0; i < 1000; ++i)
-            values.push_back(i % 10 == 0 ? 3.0F : 2.0F);
+        for (int i = 0; i < 1000; ++i) values.push_back(i % 10 == 0 ? 3.0F : 2.0F);
     }
     const auto run = run_bounded(values);
     check_against_scene_histogram(values, run);
@@ -182,8 +173,7 @@ TEST_CASE("bounded statistics read exactly only a small part of a scene with man
     std::mt19937 rng(23);
     std::normal_distribution<float> low(12.0F, 3.0F), high(35.0F, 6.0F);
     std::vector<float> values;
-    for (int i = 0; i < 1500000; ++i)
-        values.push_back(i % 4 == 0 ? high(rng) : low(rng));
+    for (int i = 0; i < 1500000; ++i) values.push_back(i % 4 == 0 ? high(rng) : low(rng));
     SceneHistogram whole;
     whole.add(values, all_valid(values.size()));
     REQUIRE(whole.entries().size() > 1000000);
@@ -207,8 +197,7 @@ TEST_CASE("bounded statistics of an empty or one-valued scene", "[histogram][bou
 TEST_CASE("bounded statistics refuse exact values that disagree with the first pass", "[histogram][bounded]") {
     // A file changed between the passes: the bucket of the median holds other values than it counted.
     std::vector<float> values;
-    for (int i = 0; i < 100; ++i)
-        values.push_back(1.0F + static_cast<float>(i) * 1e-6F);
+    for (int i = 0; i < 100; ++i) values.push_back(1.0F + static_cast<float>(i) * 1e-6F);
     CoarseHistogram coarse;
     coarse.add(values, all_valid(values.size()));
     BoundedStatistics stats(coarse);

@@ -41,8 +41,9 @@ struct ShardSpec {
 /// The ranks of one phase of an MPI run (the shards' run, then their merge), for the one exchange a phase may
 /// make across them: the scene statistics (each rank builds the histograms of its own tiles, rank 0 combines
 /// them), or the merge's agreement that every rank has staged its share of the outputs before any is published.
-/// Every rank calls combine() at most once per phase, from the thread that started it; run_mpi makes up the call
-/// of a rank that failed or never needed it.
+/// Every rank calls combine() at most once per phase, from the thread that started it, plus once after each
+/// another_round() (the statistics' further passes); run_mpi makes up the call of a rank that failed or never
+/// needed it.
 class RankGroup {
 public:
     using Bytes = std::vector<std::byte>;
@@ -54,6 +55,9 @@ public:
     /// `combine` returned. Throws Error when another rank failed before its call, InputError with the message of
     /// what `combine` threw on rank 0 (rank 0 rethrows it).
     virtual Bytes combine(Bytes part, const std::function<Bytes(const std::vector<Bytes>&)>& combine) = 0;
+    /// Declares one more combine() in this phase. Every rank declares it alike, as it follows from what the last
+    /// combine() returned to all; a rank that fails before that call then still makes it up.
+    virtual void another_round() {}
 };
 
 struct RunContext {

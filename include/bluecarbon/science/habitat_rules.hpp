@@ -9,8 +9,8 @@
 ///
 /// Syntax: muparser's (+ - * / ^, < <= > >= == !=, && ||, ?:, abs, min, max, sqrt, ...) plus `and`, `or`
 /// and `!` as synonyms, and two scene statistics: `otsu(name)` (Otsu's threshold of the variable over the
-/// whole scene) and `percentile(name, p)`. Scene statistics are computed in a first pass (see
-/// SceneHistogram) and substituted as constants before the second.
+/// whole scene) and `percentile(name, p)`. Scene statistics are computed in a first pass (exact, in bounded
+/// memory: see BoundedStatistics) and substituted as constants before the second.
 ///
 /// Validity: a pixel is classified only where `base_valid` holds (the primary inputs are valid). A rule is
 /// taken as false at a pixel where any variable it names is invalid there (e.g. MVI with a zero denominator),

@@ -1,81 +1,24 @@
 #include "pipeline/stock/scene_statistics.hpp"
 
-#include "pipeline/phase.hpp"
-#include "pipeline/stock/tile_variables.hpp"
+#include "pipeline/stock/statistics_passes.hpp"
 
 #include <bluecarbon/core/byte_codec.hpp>
 #include <bluecarbon/error.hpp>
 #include <bluecarbon/io/gdal_setup.hpp>
-#include <bluecarbon/science/histogram.hpp>
 
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <map>
-#include <optional>
-#include <set>
+#include <stdexcept>
 #include <vector>
 
 namespace bluecarbon::pipeline::stock {
 
 namespace {
 
+using science::CoarseHistogram;
 using science::SceneHistogram;
 
-// The variables the statistics are of, sorted and distinct (the same list on every rank).
-std::vector<std::string> statistic_variables(const science::HabitatRules& rules) {
-    std::set<std::string> vars;
-    for (const auto& s : rules.statistics()) vars.insert(s.variable);
-    return {vars.begin(), vars.end()};
-}
-
-// The histograms of `names` over `tiles` (plan indices). Each worker feeds its own histograms all the tiles it
-// does; they are merged once at the end. Counts are exact, so which worker did which tile cannot show.
-std::vector<SceneHistogram> build_histograms(StockInputs& inputs, const TileExecutor& exec, const RunContext& ctx,
-                                             const std::vector<std::string>& names,
-                                             const std::vector<std::size_t>& tiles) {
-    const auto& plan = *inputs.plan;
-    const auto workers = static_cast<std::size_t>(exec.threads());
-    std::vector<std::unique_ptr<TileVariables>> vars(workers);
-    std::vector<std::vector<SceneHistogram>> worker_hist(workers, std::vector<SceneHistogram>(names.size()));
-    Phase phase(ctx, "statistics", static_cast<std::int64_t>(tiles.size()));
-    exec.run_ordered(
-        tiles.size(),
-        [&](std::size_t p, int slot) {
-            const auto s = static_cast<std::size_t>(slot);
-            if (!vars[s]) vars[s] = std::make_unique<TileVariables>(inputs);
-            auto& tv = *vars[s];
-            tv.start(plan.window(tiles[p]));
-            for (std::size_t i = 0; i < names.size(); ++i) {
-                const auto& b = tv.get(names[i]);
-                worker_hist[s][i].add(b.px, b.valid);
-            }
-        },
-        [&](std::size_t, int) { phase.tick(); });
-    std::vector<SceneHistogram> scene(names.size());
-    for (const auto& hist : worker_hist)
-        for (std::size_t i = 0; i < names.size(); ++i) scene[i].merge(hist[i]);
-    phase.finish();
-    return scene;
-}
-
-// The rules' statistics drawn from the scene histograms of `names`.
-std::map<std::string, double> thresholds_of(const science::HabitatRules& rules, const std::vector<std::string>& names,
-                                            const std::vector<SceneHistogram>& scene) {
-    std::map<std::string, double> thresholds;
-    for (const auto& s : rules.statistics()) {
-        const auto i = static_cast<std::size_t>(std::find(names.begin(), names.end(), s.variable) - names.begin());
-        const auto v = s.kind == science::SceneStatistic::Kind::otsu ? scene[i].otsu() : scene[i].percentile(s.p);
-        if (!v)
-            throw InputError(fmt::format("habitat rules: {} is undefined on this scene ({} valid pixels of {})",
-                                         s.key(), scene[i].total(), s.variable));
-        thresholds[s.key()] = *v;
-    }
-    return thresholds;
-}
-
-// What a rank sends to rank 0: its tiles' histograms, or thresholds it already knows.
-constexpr std::uint8_t k_histograms = 0, k_known = 1;
+// What a rank sends to rank 0 in the first round: its tiles' coarse histograms, or thresholds it already knows.
+// Rank 0 answers with the thresholds, or with the scene's coarse histograms for every rank to go on from.
+constexpr std::uint8_t k_coarse = 0, k_known = 1;
 
 void put_thresholds(ByteWriter& w, const std::map<std::string, double>& t) {
     w.put<std::uint64_t>(t.size());
@@ -97,20 +40,57 @@ std::map<std::string, double> get_thresholds(ByteReader& r) {
     return t;
 }
 
-std::vector<std::byte> encode_histograms(const std::vector<SceneHistogram>& hist) {
-    ByteWriter w;
-    w.put(k_histograms);
+// The non-empty buckets only: a scene's values fill a few thousand of the 2^16.
+void put_coarse(ByteWriter& w, const std::vector<CoarseHistogram>& hist) {
+    for (const auto& h : hist) {
+        const auto buckets = h.buckets();
+        w.put<std::uint64_t>(std::ranges::count_if(buckets, [](const auto& b) { return b.count > 0; }));
+        for (std::size_t i = 0; i < buckets.size(); ++i) {
+            if (buckets[i].count == 0) continue;
+            w.put(static_cast<std::uint16_t>(i));
+            w.put(buckets[i].count);
+            w.put(buckets[i].low_sum);
+            w.put(buckets[i].min_low);
+            w.put(buckets[i].max_low);
+        }
+    }
+}
+
+constexpr std::size_t k_bucket_bytes = 3 * sizeof(std::uint16_t) + 2 * sizeof(std::uint64_t);
+
+std::vector<CoarseHistogram> get_coarse(ByteReader& r, std::size_t variables) {
+    std::vector<CoarseHistogram> hist(variables);
+    for (auto& h : hist) {
+        const std::size_t n = r.get_count(k_bucket_bytes);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto index = r.get<std::uint16_t>();
+            CoarseHistogram::Bucket b;
+            b.count = r.get<std::uint64_t>();
+            b.low_sum = r.get<std::uint64_t>();
+            b.min_low = r.get<std::uint16_t>();
+            b.max_low = r.get<std::uint16_t>();
+            try {
+                h.add_bucket(index, b);
+            } catch (const std::invalid_argument&) {
+                throw InputError("--mpi: a rank sent a corrupt histogram");
+            }
+        }
+    }
+    return hist;
+}
+
+void put_exact(ByteWriter& w, const std::vector<SceneHistogram>& hist) {
     for (const auto& h : hist) {
         const auto e = h.entries();
         w.put<std::uint64_t>(e.size());
-        const auto* b = reinterpret_cast<const std::byte*>(e.data());
-        static_assert(sizeof(SceneHistogram::Entry) == sizeof(double) + sizeof(std::uint64_t));
-        w.out.insert(w.out.end(), b, b + e.size_bytes());  // (value, count) pairs as they lie in memory
+        for (const auto& x : e) {
+            w.put(x.value);
+            w.put(x.count);
+        }
     }
-    return std::move(w.out);
 }
 
-SceneHistogram get_histogram(ByteReader& r) {
+SceneHistogram get_exact(ByteReader& r) {
     std::vector<SceneHistogram::Entry> e(r.get_count(sizeof(SceneHistogram::Entry)));
     for (auto& x : e) {
         x.value = r.get<double>();
@@ -123,19 +103,84 @@ SceneHistogram get_histogram(ByteReader& r) {
     }
 }
 
+std::vector<SceneHistogram> get_exacts(ByteReader& r, std::size_t variables) {
+    std::vector<SceneHistogram> h;
+    for (std::size_t i = 0; i < variables; ++i) h.push_back(get_exact(r));
+    return h;
+}
+
+// The parts' histograms merged in rank order (exact: the whole scene's for any rank count), as bytes for all.
+template <class Get, class Put>
+std::vector<std::byte> merge_parts(const std::vector<std::vector<std::byte>>& parts, std::size_t header_bytes,
+                                   Get&& get, Put&& put) {
+    decltype(get(std::declval<ByteReader&>())) scene;
+    bool first = true;
+    for (const auto& p : parts) {
+        ByteReader r(p);
+        for (std::size_t i = 0; i < header_bytes; ++i) (void)r.get<std::uint8_t>();
+        auto part = get(r);
+        if (!r.at_end()) throw InputError("--mpi: a rank sent a corrupt histogram");
+        if (first) {
+            scene = std::move(part);
+            first = false;
+        } else {
+            for (std::size_t i = 0; i < scene.size(); ++i) scene[i].merge(part[i]);
+        }
+    }
+    ByteWriter w;
+    put(w, scene);
+    return std::move(w.out);
+}
+
+// The first exchange: each rank's part (written by `put_part`) to rank 0, whose answer every rank gets: k_known and
+// the thresholds when a rank knew them (its checkpoint or a sibling's holds them: they stand for all), else
+// k_coarse and the scene's coarse histograms.
+template <class PutPart>
+std::vector<std::byte> share_first_read(RankGroup& ranks, std::size_t variables, PutPart&& put_part) {
+    ByteWriter mine;
+    put_part(mine);
+    return ranks.combine(std::move(mine.out), [&](const std::vector<std::vector<std::byte>>& parts) {
+        for (const auto& p : parts) {
+            ByteReader r(p);
+            if (r.get<std::uint8_t>() != k_known) continue;
+            ByteWriter w;
+            w.put(k_known);
+            put_thresholds(w, get_thresholds(r));
+            return std::move(w.out);
+        }
+        auto merged = merge_parts(parts, 1, [&](ByteReader& r) { return get_coarse(r, variables); }, put_coarse);
+        merged.insert(merged.begin(), std::byte{k_coarse});
+        return merged;
+    });
+}
+
+// A further exchange: each rank's exact values of the buckets asked for; back come the scene's.
+std::vector<SceneHistogram> share_exact_read(RankGroup& ranks, const std::vector<SceneHistogram>& mine) {
+    const std::size_t variables = mine.size();
+    ByteWriter w;
+    put_exact(w, mine);
+    const auto all = ranks.combine(std::move(w.out), [&](const std::vector<std::vector<std::byte>>& parts) {
+        return merge_parts(parts, 0, [&](ByteReader& r) { return get_exacts(r, variables); }, put_exact);
+    });
+    ByteReader r(all);
+    return get_exacts(r, variables);
+}
+
 }  // namespace
 
 std::map<std::string, double> compute_scene_statistics(StockInputs& inputs, const TileExecutor& exec,
                                                        const RunContext& ctx) {
     if (!inputs.rules || inputs.rules->statistics().empty()) return {};
     const auto names = statistic_variables(*inputs.rules);
+    const auto tiles = inputs.plan->all();
     std::map<std::string, double> thresholds;
     {
-        const auto scene = build_histograms(inputs, exec, ctx, names, inputs.plan->all());
-        thresholds = thresholds_of(*inputs.rules, names, scene);
+        auto stats = want_statistics(*inputs.rules, names, read_coarse(inputs, exec, ctx, names, tiles));
+        while (buckets_remain(stats)) add_exact_pass(stats, names, read_exact(inputs, exec, ctx, names, tiles, stats));
+        thresholds = thresholds_of(*inputs.rules, names, stats);
     }
-    // The histograms (tens of MB on a large scene) are gone: the tile phase must not stack its memory on what glibc
-    // kept of them, nor inherit the mmap threshold their frees raised.
+    // The histograms are gone: the tile phase must not stack its memory on what glibc kept of them, nor inherit
+    // the mmap threshold their frees raised.
     release_phase_memory();
     inputs.rules->set_statistics(thresholds);
     return thresholds;
@@ -147,39 +192,32 @@ std::map<std::string, double> shared_scene_statistics(StockInputs& inputs, const
     if (!inputs.rules || inputs.rules->statistics().empty()) return {};
     if (!ctx.ranks || !ctx.shard) throw std::logic_error("shared_scene_statistics: not in an MPI run");
     const auto names = statistic_variables(*inputs.rules);
-    std::vector<std::byte> part;
-    if (known) {
-        ByteWriter w;
-        w.put(k_known);
-        put_thresholds(w, *known);
-        part = std::move(w.out);
-    } else {
-        part = encode_histograms(
-            build_histograms(inputs, exec, ctx, names, inputs.plan->shard(ctx.shard->index, ctx.shard->count)));
+    const auto tiles = inputs.plan->shard(ctx.shard->index, ctx.shard->count);
+    std::map<std::string, double> thresholds;
+    {
+        const auto answer = share_first_read(*ctx.ranks, names.size(), [&](ByteWriter& w) {
+            if (known) {
+                w.put(k_known);
+                put_thresholds(w, *known);
+            } else {
+                w.put(k_coarse);
+                put_coarse(w, read_coarse(inputs, exec, ctx, names, tiles));
+            }
+        });
+        ByteReader r(answer);
+        if (r.get<std::uint8_t>() == k_known) {
+            thresholds = get_thresholds(r);
+        } else {
+            // Every rank got the same histograms, so every rank takes the same further reads.
+            auto stats = want_statistics(*inputs.rules, names, get_coarse(r, names.size()));
+            while (buckets_remain(stats)) {
+                ctx.ranks->another_round();
+                add_exact_pass(stats, names,
+                               share_exact_read(*ctx.ranks, read_exact(inputs, exec, ctx, names, tiles, stats)));
+            }
+            thresholds = thresholds_of(*inputs.rules, names, stats);
+        }
     }
-    const auto& rules = *inputs.rules;
-    const auto bytes = ctx.ranks->combine(std::move(part), [&](const std::vector<std::vector<std::byte>>& parts) {
-        for (const auto& p : parts) {  // a rank's checkpoint (or sibling) already holds them: they stand for all
-            ByteReader r(p);
-            if (r.get<std::uint8_t>() != k_known) continue;
-            ByteWriter w;
-            put_thresholds(w, get_thresholds(r));
-            return std::move(w.out);
-        }
-        // Exact histograms: merged in rank (= tile) order they are the whole scene's, whatever the rank count.
-        std::vector<SceneHistogram> scene(names.size());
-        for (const auto& p : parts) {
-            ByteReader r(p);
-            (void)r.get<std::uint8_t>();
-            for (auto& h : scene) h.merge(get_histogram(r));
-            if (!r.at_end()) throw InputError("--mpi: a rank sent a corrupt histogram");
-        }
-        ByteWriter w;
-        put_thresholds(w, thresholds_of(rules, names, scene));
-        return std::move(w.out);
-    });
-    ByteReader r(bytes);
-    auto thresholds = get_thresholds(r);
     release_phase_memory();  // as compute_scene_statistics does
     inputs.rules->set_statistics(thresholds);
     return thresholds;
