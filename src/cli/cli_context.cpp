@@ -106,6 +106,8 @@ void CliProgress::end() {
     m_progress.reset();
 }
 
+void CliProgress::abandon() { m_progress.reset(); }
+
 pipeline::RunContext run_context(const CommonOptions& o, pipeline::ProgressObserver* progress) {
     pipeline::RunContext rc;
     // RunContext's 0 defers to the project; an explicit --threads 0 means every core, as `threads = 0` does.

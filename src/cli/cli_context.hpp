@@ -92,6 +92,7 @@ public:
     void begin(std::string_view phase, std::int64_t total) override;
     void advance(std::int64_t done, std::int64_t total) override;
     void end() override;
+    void abandon() override;  // no 100 % for a phase an error or a cancel cut short
 
 private:
     const CliContext& m_ctx;

@@ -9,7 +9,7 @@ Phase::Phase(const RunContext& ctx, std::string_view name, std::int64_t total) :
 }
 
 Phase::~Phase() {
-    if (m_open && m_ctx.progress) m_ctx.progress->end();
+    if (m_open && m_ctx.progress) m_ctx.progress->abandon();  // left by an exception: finish() was not reached
 }
 
 bool Phase::cancel_requested() const noexcept {

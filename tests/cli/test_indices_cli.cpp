@@ -322,5 +322,13 @@ TEST_CASE("indices rejects bad input with exit code 2 and leaves no output", "[c
         io.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         io.close();
         expect_bad_input(args((dir / "whole.tif").string(), bands, "ndvi"), {"whole.tif"}, out);
+        // With progress shown, 16 tiles of 64: the phase the error cut short is never reported done.
+        const auto r = run({"indices", "--input", (dir / "whole.tif").string(), "--bands", bands, "--index", "ndvi",
+                            "--out", out.string(), "--tile", "64", "--threads", "1"});
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.find("indices: 6%") != std::string::npos);  // 1 of 16 tiles
+        CHECK(r.err.find("indices: 100%") == std::string::npos);
+        CHECK(error_lines(r.err).size() == 1);
     }
 }

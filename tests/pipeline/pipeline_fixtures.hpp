@@ -29,12 +29,13 @@ struct SampleProject {
     }
 };
 
-/// Records what the pipeline reports: per phase its name, total and last count; whether a count ever went back.
+/// Records what the pipeline reports: per phase its name, total and last count; whether a count ever went back;
+/// how many phases ended and how many were abandoned.
 struct RecordingObserver : pipeline::ProgressObserver {
     std::vector<std::string> phases;
     std::vector<std::int64_t> totals, last_done;
     bool went_back{false};
-    int ends{0};
+    int ends{0}, abandons{0};
     void begin(std::string_view phase, std::int64_t total) override {
         phases.emplace_back(phase);
         totals.push_back(total);
@@ -45,6 +46,7 @@ struct RecordingObserver : pipeline::ProgressObserver {
         last_done.back() = done;
     }
     void end() override { ++ends; }
+    void abandon() override { ++abandons; }
     /// The index of the first phase called `name`, or phases.size().
     [[nodiscard]] std::size_t find(const std::string& name) const {
         return static_cast<std::size_t>(std::find(phases.begin(), phases.end(), name) - phases.begin());

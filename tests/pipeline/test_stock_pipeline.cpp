@@ -102,6 +102,8 @@ TEST_CASE("a cancel while the rasters are written stops the copies and publishes
     CHECK_THROWS_AS(pipeline::run_stock(cfg, ctx), pipeline::Cancelled);
     REQUIRE(obs.phases.back() == "writing");
     CHECK(obs.last_done.back() < 1000);  // stopped part-way
+    CHECK(obs.abandons == 1);  // "writing" abandoned, every earlier phase ended
+    CHECK(obs.ends == static_cast<int>(obs.phases.size()) - 1);
     // Nothing published and no temporary left: the folder holds no file at all.
     std::size_t files = 0;
     if (fs::exists(cfg.output_dir))

@@ -19,16 +19,19 @@
 
 namespace bluecarbon::pipeline {
 
-/// Receives a run's progress: each phase ("statistics", "stock", "survey trees", ..., "writing") begins with its
-/// count of work items, advances (`done` counts up, mostly one item at a time; "writing", the rasters' overviews
-/// and COG copies, counts thousandths of that work and may move on by several) and ends. Calls come one at a time
-/// (the pipeline serialises them), though not always from the thread that started the run.
+/// Receives a run's progress: each phase ("statistics", "statistics, exact values", "stock", "survey trees", ...,
+/// "writing") begins with its count of work items, advances (`done` counts up, mostly one item at a time;
+/// "writing", the rasters' overviews and COG copies, counts thousandths of that work and may move on by several)
+/// and ends, or is abandoned when an error or a cancel leaves it unfinished. Calls come one at a time (the
+/// pipeline serialises them), though not always from the thread that started the run.
 class ProgressObserver {
 public:
     virtual ~ProgressObserver() = default;
     virtual void begin(std::string_view phase, std::int64_t total) = 0;
     virtual void advance(std::int64_t done, std::int64_t total) = 0;
     virtual void end() = 0;
+    /// Ends a phase that an error or a cancel left unfinished (the run then throws). By default, end().
+    virtual void abandon() { end(); }
 };
 
 /// One of `count` processes sharing a run (--shard index/count, or an MPI rank): it computes its contiguous range
