@@ -62,7 +62,7 @@ TEST_CASE("stock --mpi on 1 2 and 3 ranks writes the bytes of one process", "[cl
             CHECK(slurp(out / f) == slurp(single / f));
         }
     }
-    // The ranks share the scene statistics (one exchange): a rank refused before it takes part must not leave the
+    // The ranks share the scene statistics (exchanges): a rank refused before it takes part must not leave the
     // others waiting for it. Rank 2's checkpoint is made another run's (tile 256): every rank stops, none hangs.
     const fs::path out = dir / "ranks3";
     const fs::path manifest = out / "shard-2-of-3" / "manifest.json";

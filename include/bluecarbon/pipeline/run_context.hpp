@@ -41,9 +41,10 @@ struct ShardSpec {
     std::size_t count{1};
 };
 
-/// The ranks of one phase of an MPI run (the shards' run, then their merge), for the one exchange a phase may
-/// make across them: the scene statistics (each rank builds the histograms of its own tiles, rank 0 combines
-/// them), or the merge's agreement that every rank has staged its share of the outputs before any is published.
+/// The ranks of one phase of an MPI run (the shards' run, then their merge), for the exchanges a phase makes
+/// across them: the scene statistics (each rank reads its own tiles, rank 0 combines the ranks' histograms, one
+/// exchange per read), or the merge's agreement that every rank has staged its share of the outputs before any is
+/// published.
 /// Every rank calls combine() at most once per phase, from the thread that started it, plus once after each
 /// another_round() (the statistics' further passes); run_mpi makes up the call of a rank that failed or never
 /// needed it.

@@ -7,7 +7,8 @@
 /// order, at any tile size, is identical to the histogram of the whole scene, and so are the statistics drawn
 /// from it. Memory grows with the number of distinct values (16 bytes each, twice that while a fold merges), not
 /// with the pixel count, plus the values not yet folded in (16 bytes each with the sort's scratch; at most 2^20
-/// or as many as the entries).
+/// or as many as the entries). For a whole scene, BoundedStatistics (bounded_statistics.hpp) gives the same
+/// answers in fixed memory, keeping a SceneHistogram only of the few stretches of values that hold them.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
